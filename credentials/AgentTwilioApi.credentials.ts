@@ -1,0 +1,87 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * Twilio credentials for this package's nodes. A separate type from n8n's own
+ * `twilioApi` because it carries a Base URL: Twilio-compatible providers and
+ * local test servers are reached through it, for every Twilio domain alike.
+ */
+export class AgentTwilioApi implements ICredentialType {
+	name = 'agentTwilioApi';
+
+	displayName = 'Agent Connectors Twilio API';
+
+	icon = { light: 'file:../icons/twilio.svg', dark: 'file:../icons/twilio.dark.svg' } as const;
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-agent-connectors#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Account SID',
+			name: 'accountSid',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'AC…',
+		},
+		{
+			displayName: 'Authenticate With',
+			name: 'authType',
+			type: 'options',
+			options: [
+				{ name: 'Auth Token', value: 'authToken' },
+				{ name: 'API Key', value: 'apiKey' },
+			],
+			default: 'authToken',
+		},
+		{
+			displayName: 'Auth Token',
+			name: 'authToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { authType: ['authToken'] } },
+		},
+		{
+			displayName: 'API Key SID',
+			name: 'apiKeySid',
+			type: 'string',
+			default: '',
+			placeholder: 'SK…',
+			displayOptions: { show: { authType: ['apiKey'] } },
+		},
+		{
+			displayName: 'API Key Secret',
+			name: 'apiKeySecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { authType: ['apiKey'] } },
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.twilio.com',
+			description:
+				"Replaces scheme and host of every Twilio domain (api, conversations, taskrouter). Change it only for a Twilio-compatible provider or a test server.",
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			auth: {
+				username: '={{$credentials.authType === "apiKey" ? $credentials.apiKeySid : $credentials.accountSid}}',
+				password: '={{$credentials.authType === "apiKey" ? $credentials.apiKeySecret : $credentials.authToken}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '=/2010-04-01/Accounts/{{$credentials.accountSid}}.json',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,20 @@
+import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**'] },
+	...configWithoutCloudSupport,
+	{
+		// This package targets self-hosted n8n only: its timer engine, store
+		// file and (later) Redis need runtime dependencies, which n8n's rule
+		// for verified (cloud) packages forbids. Every other rule stays on.
+		files: ['package.json'],
+		rules: { '@n8n/community-nodes/no-runtime-dependencies': 'off' },
+	},
+	{
+		// Tests start n8n, servers and concurrent store writers as child
+		// processes. The rule guards shipped node code against command
+		// injection; test code is not shipped and runs fixed commands only.
+		files: ['test/**/*.ts'],
+		rules: { '@n8n/community-nodes/no-dangerous-functions': 'off' },
+	},
+];

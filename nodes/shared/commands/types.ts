@@ -1,0 +1,61 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { Act, JsonObject, JsonValue, SessionStore } from '../store/types';
+
+/** Arguments as a command receives them: seed-style strings, or any JSON value. */
+export type CommandArguments = JsonObject;
+
+export type ArgumentType = 'string' | 'number' | 'boolean' | 'json' | 'datetime';
+
+export interface ArgumentSpec {
+	name: string;
+	type: ArgumentType;
+	required: boolean;
+	description: string;
+}
+
+/** What a command may use while it runs; built once per item by the node. */
+export interface CommandContext {
+	store: SessionStore;
+	/** IANA zone of the workflow, for arguments given without an offset. */
+	timezone: string;
+	itemIndex: number;
+	/** The running node, for credentials and n8n's HTTP helpers. */
+	functions: IExecuteFunctions;
+}
+
+export interface CommandRequest {
+	integrationIdn: string;
+	commandIdn: string;
+	connectorIdn: string;
+	arguments: CommandArguments;
+	personaId?: string;
+}
+
+/** What a command's run reports; the registry turns it into the act's final state. */
+export interface CommandOutcome {
+	status: 'sent' | 'completed';
+	result: JsonValue;
+	/** The remote side's id for what was sent (call SID, message SID …). */
+	externalId?: string;
+}
+
+export interface CommandDefinition<Input = unknown> {
+	integrationIdn: string;
+	/** `*` accepts any command name (the sandbox). */
+	commandIdn: string;
+	displayName: string;
+	description: string;
+	arguments: ArgumentSpec[];
+	/** Checks and converts the arguments; throws ArgumentError before anything is sent or stored. */
+	validate(args: CommandArguments, request: CommandRequest): Input;
+	run(context: CommandContext, input: Input, act: Act): Promise<CommandOutcome>;
+}
+
+export interface IntegrationDefinition {
+	integrationIdn: string;
+	displayName: string;
+	description: string;
+	// Method parameters are bivariant, so commands with their own Input types fit here.
+	commands: CommandDefinition[];
+}

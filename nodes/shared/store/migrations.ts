@@ -1,0 +1,166 @@
+/**
+ * Versioned schema of the SQLite store. The version a file is at lives in
+ * `PRAGMA user_version`, which SQLite keeps in the file header and changes
+ * transactionally together with the schema.
+ *
+ * Append new migrations at the end; never edit one that has shipped, since
+ * files already at its version will not run it again.
+ */
+
+import type { DatabaseSync } from 'node:sqlite';
+
+import { immediateTransaction } from './transaction';
+
+export interface Migration {
+	version: number;
+	up: string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		up: [
+			`CREATE TABLE personas (
+				id TEXT PRIMARY KEY,
+				name TEXT,
+				metadata TEXT NOT NULL,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL
+			)`,
+			`CREATE TABLE actors (
+				id TEXT PRIMARY KEY,
+				persona_id TEXT NOT NULL REFERENCES personas (id),
+				integration_idn TEXT NOT NULL,
+				connector_idn TEXT NOT NULL,
+				external_id TEXT NOT NULL,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL
+			)`,
+			'CREATE UNIQUE INDEX actors_by_key ON actors (integration_idn, connector_idn, external_id)',
+			'CREATE INDEX actors_by_persona ON actors (persona_id)',
+			// Sessions, acts and timers name a persona without a foreign key: callers
+			// may attach them to personas this store has not seen (yet).
+			`CREATE TABLE sessions (
+				id TEXT PRIMARY KEY,
+				channel TEXT NOT NULL,
+				integration_idn TEXT NOT NULL,
+				connector_idn TEXT NOT NULL,
+				external_key TEXT NOT NULL,
+				persona_id TEXT,
+				status TEXT NOT NULL CHECK (status IN ('active', 'ended')),
+				timeout_seconds INTEGER,
+				metadata TEXT NOT NULL,
+				state TEXT NOT NULL,
+				flags TEXT NOT NULL,
+				version INTEGER NOT NULL,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL
+			)`,
+			'CREATE UNIQUE INDEX sessions_by_key ON sessions (channel, integration_idn, connector_idn, external_key)',
+			`CREATE TABLE acts (
+				id TEXT PRIMARY KEY,
+				integration_idn TEXT NOT NULL,
+				connector_idn TEXT NOT NULL,
+				command_idn TEXT NOT NULL,
+				arguments TEXT NOT NULL,
+				persona_id TEXT,
+				status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'completed', 'failed')),
+				result TEXT NOT NULL,
+				external_id TEXT,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL
+			)`,
+			'CREATE INDEX acts_by_created_at ON acts (created_at)',
+			'CREATE INDEX acts_by_persona ON acts (persona_id, created_at)',
+			`CREATE TABLE timers (
+				id TEXT PRIMARY KEY,
+				persona_id TEXT NOT NULL,
+				timer_name TEXT NOT NULL,
+				integration_idn TEXT NOT NULL,
+				connector_idn TEXT NOT NULL,
+				event_idn TEXT NOT NULL,
+				next_fire_at INTEGER,
+				interval_seconds INTEGER,
+				repeatable INTEGER NOT NULL,
+				enabled INTEGER NOT NULL,
+				state TEXT NOT NULL CHECK (state IN ('scheduled', 'disabled', 'done', 'cancelled')),
+				fire_count INTEGER NOT NULL,
+				last_fired_at INTEGER,
+				data TEXT NOT NULL,
+				lease_token TEXT,
+				lease_until INTEGER,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL
+			)`,
+			'CREATE UNIQUE INDEX timers_by_name ON timers (persona_id, timer_name)',
+			// Partial: only timers that can fire are indexed, so the due lookup of the
+			// scheduler stays small however many done or cancelled timers pile up.
+			`CREATE INDEX timers_due ON timers (next_fire_at, id) WHERE state = 'scheduled' AND enabled = 1`,
+			`CREATE TABLE events (
+				seq INTEGER PRIMARY KEY AUTOINCREMENT,
+				id TEXT NOT NULL UNIQUE,
+				type TEXT NOT NULL,
+				integration_idn TEXT NOT NULL,
+				connector_idn TEXT NOT NULL,
+				payload TEXT NOT NULL,
+				created_at INTEGER NOT NULL
+			)`,
+			'CREATE INDEX events_by_created_at ON events (created_at)',
+			`CREATE TABLE event_consumers (
+				id TEXT PRIMARY KEY,
+				position INTEGER NOT NULL,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL
+			)`,
+		],
+	},
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+function readVersion(db: DatabaseSync): number {
+	const row = db.prepare('PRAGMA user_version').get();
+	const version = row?.user_version;
+	if (typeof version !== 'number')
+		throw new Error('Could not read the schema version (PRAGMA user_version)');
+	return version;
+}
+
+function refuseNewer(version: number, known: number, location: string): void {
+	if (version > known) {
+		throw new Error(
+			`The session store ${location} has schema version ${version}, newer than the ${known} this version of n8n-nodes-agent-connectors knows; upgrade the package or point AGENT_CONNECTORS_STORE at another file`,
+		);
+	}
+}
+
+/**
+ * Brings the file up to the newest version in `migrations`. The check is
+ * repeated under BEGIN IMMEDIATE, because another process may have migrated
+ * the file between our first look and getting the write lock.
+ * Returns the versions applied (empty when the file was already current).
+ */
+export function migrate(
+	db: DatabaseSync,
+	location: string,
+	migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
+	const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+	const before = readVersion(db);
+	refuseNewer(before, latest, location);
+	if (before === latest) return [];
+
+	return immediateTransaction(db, () => {
+		const current = readVersion(db);
+		refuseNewer(current, latest, location);
+		const applied: number[] = [];
+		for (const migration of migrations) {
+			if (migration.version <= current) continue;
+			for (const statement of migration.up) db.exec(statement);
+			// PRAGMA takes no bound parameters; the version is a number from our own list.
+			db.exec(`PRAGMA user_version = ${Math.trunc(migration.version)}`);
+			applied.push(migration.version);
+		}
+		return applied;
+	});
+}

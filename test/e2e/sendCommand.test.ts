@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+
+import { SqliteStore } from '../../nodes/shared/store/sqlite';
+import { N8nInstance, outputOf } from '../support/n8n';
+
+const workflows = join(__dirname, 'workflows');
+
+// Each n8n CLI run boots n8n and loads every node: seconds, not milliseconds.
+jest.setTimeout(180_000);
+
+describe('Send Command in a real n8n', () => {
+	let n8n: N8nInstance;
+
+	beforeAll(async () => {
+		n8n = await N8nInstance.create();
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+	});
+
+	test('three items with expressions become three sandbox acts, output and stored', async () => {
+		const id = await n8n.importWorkflow(join(workflows, 'send-command-sandbox.json'));
+		const execution = await n8n.execute(id);
+		expect(execution.ok).toBe(true);
+
+		const items = outputOf(execution, 'Send Command');
+		expect(items).toHaveLength(3);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(items.map((item) => item.json.commandIdn)).toEqual(['send_message', 'make_call', 'set_timer']);
+		expect(items.map((item) => item.json.personaId)).toEqual(['persona-ada', 'persona-grace', 'persona-linus']);
+		for (const [index, item] of items.entries()) {
+			expect(item.json).toMatchObject({
+				integrationIdn: 'sandbox',
+				connectorIdn: 'sandbox_connector',
+				status: 'completed',
+				result: { sandbox: true, delivered: false },
+			});
+			expect(item.json.arguments).toEqual({
+				phoneNumber: `+1650700000${index + 1}`,
+				text: `Hello ${['Ada', 'Grace', 'Linus'][index]}, item ${index}`,
+			});
+		}
+
+		const store = new SqliteStore(n8n.storePath);
+		try {
+			const acts = await store.listActs({ integrationIdn: 'sandbox' });
+			expect(acts).toHaveLength(3);
+			const byId = new Map(acts.map((act) => [act.id, act]));
+			for (const item of items) {
+				const stored = byId.get(String(item.json.actId));
+				expect(stored).toBeDefined();
+				expect(stored).toMatchObject({
+					commandIdn: item.json.commandIdn,
+					personaId: item.json.personaId,
+					arguments: item.json.arguments,
+					status: 'completed',
+				});
+			}
+		} finally {
+			await store.close();
+		}
+	});
+
+	test('JSON arguments, unknown integrations, missing connectors and secret arguments, item by item', async () => {
+		const id = await n8n.importWorkflow(join(workflows, 'send-command-inputs.json'));
+		const execution = await n8n.execute(id);
+		expect(execution.ok).toBe(true);
+
+		const json = outputOf(execution, 'JSON Arguments');
+		expect(json.map((item) => item.json.arguments)).toEqual([
+			{ phoneNumber: '+16507000001', attempt: 0, urgent: true },
+			{ phoneNumber: '+16507000002', attempt: 1, urgent: true },
+			{ phoneNumber: '+16507000003', attempt: 2, urgent: true },
+		]);
+
+		const unknown = outputOf(execution, 'Unknown Integration');
+		expect(unknown).toHaveLength(3);
+		for (const [index, item] of unknown.entries()) {
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(item.json.error).toBe(
+				`Unknown integration 'nope'. Valid integrations: sandbox (field 'integrationIdn', item ${index})`,
+			);
+		}
+
+		const missing = outputOf(execution, 'Missing Connector');
+		expect(missing.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(missing[0].json.status).toBe('completed');
+		expect(missing[1].json).toEqual({ error: "Connector IDN is required (field 'connectorIdn', item 1)" });
+		expect(missing[2].json.status).toBe('completed');
+
+		const secret = outputOf(execution, 'Secret Argument');
+		expect(secret.every((item) => (item.json.arguments as Record<string, unknown>).apiToken === '[redacted]')).toBe(true);
+		expect(JSON.stringify(execution.runData)).not.toContain('tok-should-not-be-stored');
+
+		const store = new SqliteStore(n8n.storePath);
+		try {
+			expect(await store.listActs({ integrationIdn: 'nope' })).toHaveLength(0);
+			expect(await store.listActs({ connectorIdn: 'json_connector' })).toHaveLength(3);
+			const secretActs = await store.listActs({ connectorIdn: 'secret_connector' });
+			expect(secretActs).toHaveLength(3);
+			expect(JSON.stringify(secretActs)).not.toContain('tok-should-not-be-stored');
+		} finally {
+			await store.close();
+		}
+	});
+
+	test('without Continue On Fail the first bad item stops the node with an error naming field and item; earlier acts are kept', async () => {
+		const store = new SqliteStore(n8n.storePath);
+		try {
+			const before = (await store.listActs({ connectorIdn: 'sms_connector', limit: 1000 })).length;
+			const id = await n8n.importWorkflow(join(workflows, 'send-command-stops.json'));
+			const execution = await n8n.execute(id);
+
+			expect(execution.ok).toBe(false);
+			expect(execution.error?.message).toBe("Connector IDN is required (field 'connectorIdn', item 1)");
+			expect(execution.error?.description).toBe('Name the connector the command goes to');
+			const after = await store.listActs({ connectorIdn: 'sms_connector', limit: 1000 });
+			// Item 0 ran before item 1 failed; item 2 never ran.
+			expect(after.length - before).toBe(1);
+			expect(after[0].arguments).toEqual({ phoneNumber: '+16507000001' });
+		} finally {
+			await store.close();
+		}
+	});
+});

@@ -1,0 +1,115 @@
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { CommandInputError, UnknownCommandError, toNodeError } from '../../nodes/shared/commands/errors';
+import { redactSecrets, runCommand } from '../../nodes/shared/commands/execute';
+import { findCommand, findIntegration, listIntegrations } from '../../nodes/shared/commands/registry';
+import type { CommandContext } from '../../nodes/shared/commands/types';
+import { MemoryStore } from '../../nodes/shared/store';
+
+const node: INode = {
+	id: 'node-1',
+	name: 'Send Command',
+	type: 'n8n-nodes-agent-connectors.sendCommand',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+const functions = { getNode: () => node } as unknown as IExecuteFunctions;
+
+describe('command registry', () => {
+	test('lists only integrations whose commands work: the sandbox for now', () => {
+		expect(listIntegrations().map((integration) => integration.integrationIdn)).toEqual(['sandbox']);
+	});
+
+	test('an unknown integration is an error that lists the valid ones', () => {
+		expect(() => findIntegration('twilio_nope')).toThrow(
+			new UnknownCommandError("Unknown integration 'twilio_nope'. Valid integrations: sandbox", 'integrationIdn', ['sandbox']),
+		);
+	});
+
+	test('the sandbox accepts any command name', () => {
+		expect(findCommand('sandbox', 'make_call').commandIdn).toBe('*');
+		expect(findCommand('sandbox', 'anything_at_all').integrationIdn).toBe('sandbox');
+	});
+});
+
+describe('runCommand', () => {
+	let store: MemoryStore;
+	let context: CommandContext;
+
+	beforeEach(() => {
+		store = new MemoryStore();
+		context = { store, timezone: 'UTC', itemIndex: 0, functions };
+	});
+
+	test('records a sandbox command as a completed act with its arguments and persona', async () => {
+		const act = await runCommand(context, {
+			integrationIdn: 'sandbox',
+			commandIdn: 'send_message',
+			connectorIdn: 'sms_connector',
+			arguments: { text: 'hi', userPersonaId: 'persona-7' },
+		});
+		expect(act).toMatchObject({
+			status: 'completed',
+			personaId: 'persona-7',
+			arguments: { text: 'hi', userPersonaId: 'persona-7' },
+			result: { sandbox: true, delivered: false, commandIdn: 'send_message' },
+		});
+		expect(await store.getAct(act.id)).toEqual(act);
+	});
+
+	test('the persona given to the node wins over persona arguments', async () => {
+		const act = await runCommand(context, {
+			integrationIdn: 'sandbox',
+			commandIdn: 'x',
+			connectorIdn: 'c',
+			arguments: { personaId: 'from-argument' },
+			personaId: 'from-node',
+		});
+		expect(act.personaId).toBe('from-node');
+	});
+
+	test('a blank connector is rejected before anything is stored', async () => {
+		await expect(
+			runCommand(context, { integrationIdn: 'sandbox', commandIdn: 'x', connectorIdn: '  ', arguments: {} }),
+		).rejects.toThrow(new CommandInputError('Connector IDN is required', 'connectorIdn'));
+		expect(await store.listActs()).toEqual([]);
+	});
+
+	test('an unknown integration is rejected before anything is stored', async () => {
+		await expect(
+			runCommand(context, { integrationIdn: 'nope', commandIdn: 'x', connectorIdn: 'c', arguments: {} }),
+		).rejects.toBeInstanceOf(UnknownCommandError);
+		expect(await store.listActs()).toEqual([]);
+	});
+});
+
+describe('secrets', () => {
+	test('arguments named like secrets are redacted, others kept', () => {
+		expect(
+			redactSecrets({ apiToken: 't', password: 'p', client_secret: 's', 'x-api-key': 'k', Authorization: 'a', text: 'hello' }),
+		).toEqual({
+			apiToken: '[redacted]',
+			password: '[redacted]',
+			client_secret: '[redacted]',
+			'x-api-key': '[redacted]',
+			Authorization: '[redacted]',
+			text: 'hello',
+		});
+	});
+});
+
+describe('toNodeError', () => {
+	test('an input error names the field and the item and keeps its hint', () => {
+		const error = toNodeError(functions, new CommandInputError('Argument x is required', 'x', 'Give x'), 4);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe("Argument x is required (field 'x', item 4)");
+		expect(error.description).toBe('Give x');
+	});
+
+	test('n8n errors pass through unchanged', () => {
+		const original = new NodeOperationError(node, 'already an n8n error', { itemIndex: 1 });
+		expect(toNodeError(functions, original, 1)).toBe(original);
+	});
+});

@@ -11,10 +11,10 @@ export default [
 		rules: { '@n8n/community-nodes/no-runtime-dependencies': 'off' },
 	},
 	{
-		// Tests start n8n, servers and concurrent store writers as child
-		// processes. The rule guards shipped node code against command
-		// injection; test code is not shipped and runs fixed commands only.
-		files: ['test/**/*.ts'],
+		// Tests and benchmarks start n8n, servers, concurrent store writers
+		// and fresh Node processes. The rule guards shipped node code against
+		// command injection; this code is not shipped and runs fixed commands.
+		files: ['test/**/*.ts', 'bench/**/*.ts'],
 		rules: { '@n8n/community-nodes/no-dangerous-functions': 'off' },
 	},
 ];

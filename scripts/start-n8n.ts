@@ -1,10 +1,14 @@
 /**
  * `npm start`: n8n at http://localhost:5678 with this package installed the
  * way n8n installs community packages, and the example workflows imported.
- * The user folder (.cache/n8n-home) is kept between starts, so accounts,
- * credentials and edited workflows survive; examples are imported once.
+ * The user folder (~/.n8n-agent-connectors-dev unless N8N_USER_FOLDER says
+ * otherwise) is kept between starts, so accounts, credentials and edited
+ * workflows survive; examples are imported once. It lies outside the
+ * project so that the installed package cannot pick up the project's own
+ * node_modules, as no real installation could.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { N8nInstance, PROJECT_ROOT, type WorkflowJson } from '../test/support/n8n';
@@ -33,7 +37,7 @@ async function importExamples(n8n: N8nInstance): Promise<void> {
 }
 
 async function main(): Promise<void> {
-	const userFolder = process.env.N8N_USER_FOLDER || join(PROJECT_ROOT, '.cache', 'n8n-home');
+	const userFolder = process.env.N8N_USER_FOLDER || join(homedir(), '.n8n-agent-connectors-dev');
 	const port = Number(process.env.N8N_PORT || 5678);
 	const n8n = await N8nInstance.create({
 		userFolder,

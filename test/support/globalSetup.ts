@@ -1,11 +1,17 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { PROJECT_ROOT, SHARED_NODES_DIR, installPackageInto } from './n8n';
 
-const run = promisify(execFile);
+/** Runs a command with its output shown: the first n8n install takes minutes. */
+async function runShown(command: string, args: string[]): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+		child.on('error', reject);
+		child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+	});
+}
 
 /**
  * Once per test run: build the package, make sure the pinned n8n is
@@ -13,9 +19,8 @@ const run = promisify(execFile);
  * packages, into the nodes folder every test instance links to.
  */
 export default async function globalSetup(): Promise<void> {
-	const options = { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 };
-	await run('npm', ['run', '--silent', 'build'], options);
-	await run('bash', [join(PROJECT_ROOT, 'scripts', 'ensure-n8n.sh')], options);
+	await runShown('npm', ['run', '--silent', 'build']);
+	await runShown('bash', [join(PROJECT_ROOT, 'scripts', 'ensure-n8n.sh')]);
 	await rm(SHARED_NODES_DIR, { recursive: true, force: true });
 	await installPackageInto(SHARED_NODES_DIR);
 }

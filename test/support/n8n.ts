@@ -6,7 +6,8 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +19,17 @@ export const PROJECT_ROOT = join(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-agent-connectors';
 export const N8N_VERSION = process.env.N8N_VERSION ?? '2.40.7';
 export const N8N_DIR = process.env.N8N_CACHE_DIR ?? join(PROJECT_ROOT, '.cache', `n8n-${N8N_VERSION}`);
-/** The nodes folder every test instance links to, filled once per test run. */
-export const SHARED_NODES_DIR = join(PROJECT_ROOT, '.cache', 'e2e', 'nodes');
+/**
+ * The nodes folder every test instance links to, filled once per test run.
+ * It must lie outside the project: from inside, Node's upward module lookup
+ * would find the project's own node_modules (its dev copy of n8n-workflow)
+ * before the copy n8n provides, which no real installation does.
+ */
+export const SHARED_NODES_DIR = join(
+	tmpdir(),
+	`agent-connectors-e2e-${createHash('sha1').update(PROJECT_ROOT).digest('hex').slice(0, 10)}`,
+	'nodes',
+);
 
 /** Node 24 from the `node` devDependency: n8n 2.x refuses older Node. */
 export const NODE_BIN = join(PROJECT_ROOT, 'node_modules', 'node', 'bin', 'node');
@@ -85,6 +95,7 @@ export async function installPackageInto(nodesDir: string): Promise<string> {
 			],
 			{ cwd: packageDir, env: npmEnv() },
 		);
+		assertUsesN8nsOwnWorkflowPackage(packageDir);
 		const version = String(manifest.version);
 		await writeFile(
 			join(nodesDir, 'package.json'),
@@ -94,6 +105,21 @@ export async function installPackageInto(nodesDir: string): Promise<string> {
 	} finally {
 		await rm(packDir, { recursive: true, force: true });
 	}
+}
+
+/**
+ * An installed community package must get `n8n-workflow` from n8n itself
+ * (n8n puts its own modules on NODE_PATH); a copy found on the way up from
+ * the package folder would shadow it and break n8n's `instanceof` checks.
+ */
+function assertUsesN8nsOwnWorkflowPackage(packageDir: string): void {
+	let shadowing: string | undefined;
+	try {
+		shadowing = createRequire(join(packageDir, 'package.json')).resolve('n8n-workflow');
+	} catch {
+		return;
+	}
+	throw new Error(`${packageDir} would load n8n-workflow from ${shadowing} instead of n8n's own copy`);
 }
 
 export interface N8nInstanceOptions {
@@ -200,6 +226,17 @@ export class N8nInstance {
 	}
 
 	/**
+	 * Publishes (activates) an imported workflow, so that the next `start`
+	 * runs its triggers and registers its production webhooks.
+	 */
+	async activate(workflowId: string): Promise<void> {
+		const result = await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		if (result.code !== 0) {
+			throw new Error(`n8n publish:workflow failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+		}
+	}
+
+	/**
 	 * Executes an imported workflow that starts with a Manual Trigger, the
 	 * way `n8n execute` runs it, and returns n8n's run data.
 	 */
@@ -210,26 +247,32 @@ export class N8nInstance {
 	}
 
 	/**
-	 * Starts n8n as a server (editor, REST, webhooks) and waits until it
-	 * answers. Its output is kept in `log`, or shown when `showOutput`.
+	 * Starts n8n as a server (editor, REST, webhooks) and waits until it has
+	 * activated its published workflows: n8n listens (and answers its
+	 * readiness check) before that, and says "Editor is now accessible" after.
 	 */
 	async start(options: { timeoutMs?: number; showOutput?: boolean } = {}): Promise<void> {
 		const timeoutMs = options.timeoutMs ?? 120_000;
-		const child = spawn(NODE_BIN, [N8N_ENTRY, 'start'], {
-			env: this.env,
-			stdio: options.showOutput ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-		});
+		// That line is logged at info level.
+		const env = { ...this.env, N8N_LOG_LEVEL: this.env.N8N_LOG_LEVEL === 'warn' ? 'info' : this.env.N8N_LOG_LEVEL };
+		const child = spawn(NODE_BIN, [N8N_ENTRY, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.server = child;
-		child.stdout?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
-		child.stderr?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
+		const collect = (chunk: Buffer) => {
+			this.serverLog += chunk.toString();
+			if (options.showOutput) process.stdout.write(chunk);
+		};
+		child.stdout?.on('data', collect);
+		child.stderr?.on('data', collect);
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode}:\n${this.serverLog}`);
-			try {
-				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
-				if (response.ok) return;
-			} catch {
-				// Not listening yet.
+			if (this.serverLog.includes('Editor is now accessible via')) {
+				try {
+					const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+					if (response.ok) return;
+				} catch {
+					// Not answering yet.
+				}
 			}
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
@@ -238,6 +281,24 @@ export class N8nInstance {
 
 	get log(): string {
 		return this.serverLog;
+	}
+
+	/**
+	 * Waits until a production webhook of an activated workflow is live: n8n
+	 * activates published workflows shortly after it starts answering. The
+	 * probe uses another HTTP method, so it never runs the workflow; n8n
+	 * answers it with "did you mean …" once the path is registered.
+	 */
+	async waitForWebhook(path: string, method = 'POST', timeoutMs = 60_000): Promise<void> {
+		const probeMethod = method === 'GET' ? 'DELETE' : 'GET';
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const response = await fetch(`${this.baseUrl}/webhook/${path}`, { method: probeMethod });
+			const body = await response.text();
+			if (body.includes(`Did you mean to make a ${method} request`)) return;
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+		throw new Error(`webhook ${method} ${path} was not registered within ${timeoutMs} ms:\n${this.serverLog}`);
 	}
 
 	/**

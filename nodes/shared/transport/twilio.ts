@@ -1,0 +1,115 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { TWILIO_CREDENTIAL } from './credentialTypes';
+import { RetryLaterError, THROTTLE_RETRY, retryAfterSeconds, retryWhenThrottled, type RetryPolicy } from './retry';
+
+export const TWILIO_DEFAULT_BASE_URL = 'https://api.twilio.com';
+
+/** The Twilio domains this package talks to. */
+export type TwilioService = 'api' | 'conversations' | 'taskrouter';
+
+export type TwilioFormValue = string | number | boolean | string[] | undefined;
+
+/**
+ * Where a service lives: Twilio's own host per service, or, when the
+ * credential names another Base URL (a compatible provider, a test server),
+ * that one for every service alike.
+ */
+export function twilioServiceUrl(baseUrl: string | undefined, service: TwilioService): string {
+	const base = (baseUrl ?? '').trim().replace(/\/+$/, '') || TWILIO_DEFAULT_BASE_URL;
+	if (base === TWILIO_DEFAULT_BASE_URL && service !== 'api') return `https://${service}.twilio.com`;
+	return base;
+}
+
+/** Twilio's form encoding: PascalCase keys as given, arrays as repeated keys, nothing for undefined. */
+export function toTwilioForm(fields: Record<string, TwilioFormValue>): string {
+	const form = new URLSearchParams();
+	for (const [name, value] of Object.entries(fields)) {
+		if (value === undefined) continue;
+		for (const item of Array.isArray(value) ? value : [value]) form.append(name, String(item));
+	}
+	return form.toString();
+}
+
+export interface TwilioRequest {
+	method: IHttpRequestMethods;
+	service?: TwilioService;
+	/** Path below the service root, e.g. `/2010-04-01/Accounts/{AccountSid}/Calls.json`; `{AccountSid}` is filled in. */
+	path: string;
+	form?: Record<string, TwilioFormValue>;
+	query?: IDataObject;
+}
+
+export interface TwilioClient {
+	accountSid: string;
+	request<T = JsonObject>(request: TwilioRequest): Promise<T>;
+}
+
+interface TwilioErrorBody {
+	code?: number;
+	message?: string;
+	more_info?: string;
+	status?: number;
+}
+
+function twilioError(functions: IExecuteFunctions, itemIndex: number, response: IN8nHttpFullResponse): NodeApiError {
+	const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as TwilioErrorBody;
+	const code = body.code !== undefined ? ` (Twilio error ${body.code})` : '';
+	return new NodeApiError(functions.getNode(), body as JsonObject, {
+		itemIndex,
+		httpCode: String(response.statusCode),
+		message: `${body.message ?? `Twilio answered ${response.statusCode}`}${code}`,
+		description: body.more_info,
+	});
+}
+
+/**
+ * A Twilio client for one item of a running node: authenticated by n8n from
+ * the `Agent Connectors Twilio API` credential (the secrets never pass
+ * through this package's code), aimed at the credential's Base URL.
+ * Throttled requests (429) are sent again with backoff; any other failure
+ * becomes an n8n API error carrying Twilio's code, message and link.
+ */
+export async function createTwilioClient(
+	functions: IExecuteFunctions,
+	itemIndex: number,
+	retryPolicy: RetryPolicy = THROTTLE_RETRY,
+): Promise<TwilioClient> {
+	const credentials = await functions.getCredentials<{ accountSid: string; baseUrl?: string }>(TWILIO_CREDENTIAL, itemIndex);
+	const accountSid = credentials.accountSid;
+
+	const sendOnce = async (request: TwilioRequest): Promise<IN8nHttpFullResponse> => {
+		const response = (await functions.helpers.httpRequestWithAuthentication.call(functions, TWILIO_CREDENTIAL, {
+			method: request.method,
+			url: `${twilioServiceUrl(credentials.baseUrl, request.service ?? 'api')}${request.path.replace('{AccountSid}', encodeURIComponent(accountSid))}`,
+			qs: request.query,
+			headers: request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+			body: request.form ? toTwilioForm(request.form) : undefined,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as IN8nHttpFullResponse;
+		if (response.statusCode === 429) {
+			throw new RetryLaterError(429, retryAfterSeconds(response.headers), response.body);
+		}
+		return response;
+	};
+
+	return {
+		accountSid,
+		async request<T>(request: TwilioRequest): Promise<T> {
+			let response: IN8nHttpFullResponse;
+			try {
+				response = await retryWhenThrottled(async () => await sendOnce(request), retryPolicy);
+			} catch (error) {
+				if (error instanceof RetryLaterError) {
+					throw twilioError(functions, itemIndex, { statusCode: 429, headers: {}, body: error.response as JsonObject });
+				}
+				throw new NodeApiError(functions.getNode(), error as JsonObject, { itemIndex });
+			}
+			if (response.statusCode >= 400) throw twilioError(functions, itemIndex, response);
+			return response.body as T;
+		},
+	};
+}

@@ -1,0 +1,80 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { WTS_CHAT_CREDENTIAL } from './credentialTypes';
+import { RetryLaterError, THROTTLE_RETRY, retryAfterSeconds, retryWhenThrottled, type RetryPolicy } from './retry';
+
+export const WTS_CHAT_DEFAULT_BASE_URL = 'https://api.wts.chat';
+
+export interface WtsChatRequest {
+	method: IHttpRequestMethods;
+	/** e.g. `/chat/v1/chatbot/send` */
+	path: string;
+	body?: IDataObject;
+	query?: IDataObject;
+}
+
+export interface WtsChatClient {
+	request<T = JsonObject>(request: WtsChatRequest): Promise<T>;
+}
+
+function wtsError(functions: IExecuteFunctions, itemIndex: number, response: IN8nHttpFullResponse): NodeApiError {
+	const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as JsonObject;
+	const text = typeof body.message === 'string' ? body.message : typeof body.text === 'string' ? body.text : '';
+	const hint =
+		response.statusCode === 401
+			? 'Check the API token of the WTS Chat API credential'
+			: response.statusCode === 429
+				? 'WTS Chat allows about 1000 requests per 5 minutes; retries did not get through'
+				: undefined;
+	return new NodeApiError(functions.getNode(), body, {
+		itemIndex,
+		httpCode: String(response.statusCode),
+		message: text ? `WTS Chat answered ${response.statusCode}: ${text}` : `WTS Chat answered ${response.statusCode}`,
+		description: hint,
+	});
+}
+
+/**
+ * A WTS Chat client for one item of a running node, authenticated by n8n
+ * from the `WTS Chat API` credential and aimed at its Base URL. 429 is sent
+ * again with backoff; other failures become n8n API errors.
+ */
+export async function createWtsChatClient(
+	functions: IExecuteFunctions,
+	itemIndex: number,
+	retryPolicy: RetryPolicy = THROTTLE_RETRY,
+): Promise<WtsChatClient> {
+	const credentials = await functions.getCredentials<{ baseUrl?: string }>(WTS_CHAT_CREDENTIAL, itemIndex);
+	const baseUrl = (credentials.baseUrl ?? '').trim().replace(/\/+$/, '') || WTS_CHAT_DEFAULT_BASE_URL;
+
+	const sendOnce = async (request: WtsChatRequest): Promise<IN8nHttpFullResponse> => {
+		const response = (await functions.helpers.httpRequestWithAuthentication.call(functions, WTS_CHAT_CREDENTIAL, {
+			method: request.method,
+			url: `${baseUrl}${request.path}`,
+			qs: request.query,
+			body: request.body,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as IN8nHttpFullResponse;
+		if (response.statusCode === 429) throw new RetryLaterError(429, retryAfterSeconds(response.headers), response.body);
+		return response;
+	};
+
+	return {
+		async request<T>(request: WtsChatRequest): Promise<T> {
+			let response: IN8nHttpFullResponse;
+			try {
+				response = await retryWhenThrottled(async () => await sendOnce(request), retryPolicy);
+			} catch (error) {
+				if (error instanceof RetryLaterError) {
+					throw wtsError(functions, itemIndex, { statusCode: 429, headers: {}, body: error.response as JsonObject });
+				}
+				throw new NodeApiError(functions.getNode(), error as JsonObject, { itemIndex });
+			}
+			if (response.statusCode >= 400) throw wtsError(functions, itemIndex, response);
+			return response.body as T;
+		},
+	};
+}

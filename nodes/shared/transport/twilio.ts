@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullR
 import { NodeApiError } from 'n8n-workflow';
 
 import { TWILIO_CREDENTIAL } from './credentialTypes';
-import { RetryLaterError, THROTTLE_RETRY, retryAfterSeconds, retryWhenThrottled, type RetryPolicy } from './retry';
+import { authenticatedRequest } from './authenticatedRequest';
+import { THROTTLE_RETRY, type RetryPolicy } from './retry';
 
 export const TWILIO_DEFAULT_BASE_URL = 'https://api.twilio.com';
 
@@ -68,8 +69,7 @@ function twilioError(functions: IExecuteFunctions, itemIndex: number, response: 
  * A Twilio client for one item of a running node: authenticated by n8n from
  * the `Agent Connectors Twilio API` credential (the secrets never pass
  * through this package's code), aimed at the credential's Base URL.
- * Throttled requests (429) are sent again with backoff; any other failure
- * becomes an n8n API error carrying Twilio's code, message and link.
+ * Failures become n8n API errors carrying Twilio's code, message and link.
  */
 export async function createTwilioClient(
 	functions: IExecuteFunctions,
@@ -79,37 +79,24 @@ export async function createTwilioClient(
 	const credentials = await functions.getCredentials<{ accountSid: string; baseUrl?: string }>(TWILIO_CREDENTIAL, itemIndex);
 	const accountSid = credentials.accountSid;
 
-	const sendOnce = async (request: TwilioRequest): Promise<IN8nHttpFullResponse> => {
-		const response = (await functions.helpers.httpRequestWithAuthentication.call(functions, TWILIO_CREDENTIAL, {
-			method: request.method,
-			url: `${twilioServiceUrl(credentials.baseUrl, request.service ?? 'api')}${request.path.replace('{AccountSid}', encodeURIComponent(accountSid))}`,
-			qs: request.query,
-			headers: request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-			body: request.form ? toTwilioForm(request.form) : undefined,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as IN8nHttpFullResponse;
-		if (response.statusCode === 429) {
-			throw new RetryLaterError(429, retryAfterSeconds(response.headers), response.body);
-		}
-		return response;
-	};
-
 	return {
 		accountSid,
 		async request<T>(request: TwilioRequest): Promise<T> {
-			let response: IN8nHttpFullResponse;
-			try {
-				response = await retryWhenThrottled(async () => await sendOnce(request), retryPolicy);
-			} catch (error) {
-				if (error instanceof RetryLaterError) {
-					throw twilioError(functions, itemIndex, { statusCode: 429, headers: {}, body: error.response as JsonObject });
-				}
-				throw new NodeApiError(functions.getNode(), error as JsonObject, { itemIndex });
-			}
-			if (response.statusCode >= 400) throw twilioError(functions, itemIndex, response);
-			return response.body as T;
+			const path = request.path.replace('{AccountSid}', encodeURIComponent(accountSid));
+			return await authenticatedRequest<T>(
+				functions,
+				itemIndex,
+				TWILIO_CREDENTIAL,
+				{
+					method: request.method,
+					url: `${twilioServiceUrl(credentials.baseUrl, request.service ?? 'api')}${path}`,
+					qs: request.query,
+					headers: request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+					body: request.form ? toTwilioForm(request.form) : undefined,
+				},
+				(response) => twilioError(functions, itemIndex, response),
+				retryPolicy,
+			);
 		},
 	};
 }

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullR
 import { NodeApiError } from 'n8n-workflow';
 
 import { WTS_CHAT_CREDENTIAL } from './credentialTypes';
-import { RetryLaterError, THROTTLE_RETRY, retryAfterSeconds, retryWhenThrottled, type RetryPolicy } from './retry';
+import { authenticatedRequest } from './authenticatedRequest';
+import { THROTTLE_RETRY, type RetryPolicy } from './retry';
 
 export const WTS_CHAT_DEFAULT_BASE_URL = 'https://api.wts.chat';
 
@@ -37,8 +38,7 @@ function wtsError(functions: IExecuteFunctions, itemIndex: number, response: IN8
 
 /**
  * A WTS Chat client for one item of a running node, authenticated by n8n
- * from the `WTS Chat API` credential and aimed at its Base URL. 429 is sent
- * again with backoff; other failures become n8n API errors.
+ * from the `WTS Chat API` credential and aimed at its Base URL.
  */
 export async function createWtsChatClient(
 	functions: IExecuteFunctions,
@@ -48,33 +48,16 @@ export async function createWtsChatClient(
 	const credentials = await functions.getCredentials<{ baseUrl?: string }>(WTS_CHAT_CREDENTIAL, itemIndex);
 	const baseUrl = (credentials.baseUrl ?? '').trim().replace(/\/+$/, '') || WTS_CHAT_DEFAULT_BASE_URL;
 
-	const sendOnce = async (request: WtsChatRequest): Promise<IN8nHttpFullResponse> => {
-		const response = (await functions.helpers.httpRequestWithAuthentication.call(functions, WTS_CHAT_CREDENTIAL, {
-			method: request.method,
-			url: `${baseUrl}${request.path}`,
-			qs: request.query,
-			body: request.body,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as IN8nHttpFullResponse;
-		if (response.statusCode === 429) throw new RetryLaterError(429, retryAfterSeconds(response.headers), response.body);
-		return response;
-	};
-
 	return {
 		async request<T>(request: WtsChatRequest): Promise<T> {
-			let response: IN8nHttpFullResponse;
-			try {
-				response = await retryWhenThrottled(async () => await sendOnce(request), retryPolicy);
-			} catch (error) {
-				if (error instanceof RetryLaterError) {
-					throw wtsError(functions, itemIndex, { statusCode: 429, headers: {}, body: error.response as JsonObject });
-				}
-				throw new NodeApiError(functions.getNode(), error as JsonObject, { itemIndex });
-			}
-			if (response.statusCode >= 400) throw wtsError(functions, itemIndex, response);
-			return response.body as T;
+			return await authenticatedRequest<T>(
+				functions,
+				itemIndex,
+				WTS_CHAT_CREDENTIAL,
+				{ method: request.method, url: `${baseUrl}${request.path}`, qs: request.query, body: request.body },
+				(response) => wtsError(functions, itemIndex, response),
+				retryPolicy,
+			);
 		},
 	};
 }

@@ -1,0 +1,45 @@
+import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { RetryLaterError, retryAfterSeconds, retryWhenThrottled, type RetryPolicy } from './retry';
+
+/** Builds the API error for a failed answer in the service's own terms. */
+export type ServiceErrorMapper = (response: IN8nHttpFullResponse) => NodeApiError;
+
+/**
+ * One request through n8n's authenticated HTTP helper (n8n adds the
+ * credential's auth; the secrets never pass through this package's code).
+ * 429 is sent again with backoff; any other status of 400 or more, and a 429
+ * that outlasts the retries, becomes the service's API error.
+ */
+export async function authenticatedRequest<T>(
+	functions: IExecuteFunctions,
+	itemIndex: number,
+	credentialType: string,
+	options: IHttpRequestOptions,
+	toServiceError: ServiceErrorMapper,
+	retryPolicy: RetryPolicy,
+): Promise<T> {
+	const sendOnce = async (): Promise<IN8nHttpFullResponse> => {
+		const response = (await functions.helpers.httpRequestWithAuthentication.call(functions, credentialType, {
+			...options,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as IN8nHttpFullResponse;
+		if (response.statusCode === 429) throw new RetryLaterError(429, retryAfterSeconds(response.headers), response.body);
+		return response;
+	};
+
+	let response: IN8nHttpFullResponse;
+	try {
+		response = await retryWhenThrottled(sendOnce, retryPolicy);
+	} catch (error) {
+		if (error instanceof RetryLaterError) {
+			throw toServiceError({ statusCode: 429, headers: {}, body: error.response as JsonObject });
+		}
+		throw new NodeApiError(functions.getNode(), error as JsonObject, { itemIndex });
+	}
+	if (response.statusCode >= 400) throw toServiceError(response);
+	return response.body as T;
+}

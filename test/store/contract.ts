@@ -29,6 +29,12 @@ const eventInput = {
 	connectorIdn: 'sms',
 	payload: { text: 'hi' },
 };
+const timerEvent = {
+	type: 'timer_fired',
+	integrationIdn: 'system',
+	connectorIdn: 'timer',
+	payload: { timerName: 'reminder', fireCount: 1 },
+};
 
 function timerInput(overrides: Partial<PutTimerInput> = {}): PutTimerInput {
 	return {
@@ -858,6 +864,102 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 				});
 			});
 
+			it('fireTimer records the fire and appends exactly one event, together', async () => {
+				setNow(T0);
+				await store.putTimer(timerInput({ nextFireAt: T0, repeatable: true, intervalSeconds: 60 }));
+				const [claim] = await store.claimDueTimers(T0, 1, 1000);
+				await store.registerConsumer('trigger', 0);
+				setNow(T0 + 20);
+				const fired = await store.fireTimer(
+					claim.timer.id,
+					claim.leaseToken,
+					{ firedAt: T0 + 10, nextFireAt: T0 + 60_000 },
+					timerEvent,
+				);
+				expect(fired).toEqual({
+					timer: {
+						...claim.timer,
+						fireCount: 1,
+						lastFiredAt: T0 + 10,
+						nextFireAt: T0 + 60_000,
+						state: 'scheduled',
+						leaseUntil: null,
+						updatedAt: T0 + 20,
+					},
+					event: {
+						seq: expect.any(Number),
+						id: expect.stringMatching(UUID),
+						...timerEvent,
+						createdAt: T0 + 20,
+					},
+				});
+				await expect(store.getTimer('persona-1', 'reminder')).resolves.toEqual(fired?.timer);
+				await expect(store.readEvents('trigger')).resolves.toEqual([fired?.event]);
+			});
+
+			it('fireTimer without a next fire makes a one-shot timer done and still publishes its event', async () => {
+				await store.putTimer(timerInput({ nextFireAt: T0 }));
+				const [claim] = await store.claimDueTimers(T0, 1, 1000);
+				const fired = await store.fireTimer(
+					claim.timer.id,
+					claim.leaseToken,
+					{ firedAt: T0, nextFireAt: null },
+					timerEvent,
+				);
+				expect(fired?.timer).toMatchObject({ state: 'done', nextFireAt: null, fireCount: 1 });
+				await expect(store.readEvents('trigger')).resolves.toEqual([fired?.event]);
+			});
+
+			it('fireTimer with a stale token changes no timer and publishes nothing', async () => {
+				await store.putTimer(timerInput({ nextFireAt: T0 }));
+				const [claim] = await store.claimDueTimers(T0, 1, 1000);
+				const outcome = { firedAt: T0, nextFireAt: null };
+				await expect(
+					store.fireTimer(claim.timer.id, 'not-the-token', outcome, timerEvent),
+				).resolves.toBeNull();
+				await expect(store.fireTimer('no-such-timer', claim.leaseToken, outcome, timerEvent)).resolves.toBeNull();
+				await expect(store.getTimer('persona-1', 'reminder')).resolves.toEqual(claim.timer);
+				await expect(store.readEvents('trigger')).resolves.toEqual([]);
+
+				const fired = await store.fireTimer(claim.timer.id, claim.leaseToken, outcome, timerEvent);
+				await expect(
+					store.fireTimer(claim.timer.id, claim.leaseToken, outcome, timerEvent),
+				).resolves.toBeNull();
+				await expect(store.getTimer('persona-1', 'reminder')).resolves.toMatchObject({ fireCount: 1 });
+				await expect(store.readEvents('trigger')).resolves.toEqual([fired?.event]);
+			});
+
+			it('fireTimer after the timer was replaced or cancelled publishes nothing', async () => {
+				await store.putTimer(timerInput({ timerName: 'replaced', nextFireAt: T0 }));
+				await store.putTimer(timerInput({ timerName: 'cancelled', nextFireAt: T0 }));
+				const claims = await store.claimDueTimers(T0, 10, 60_000);
+				const replacement = await store.putTimer(timerInput({ timerName: 'replaced', nextFireAt: T0 + 1000 }));
+				await store.cancelTimer('persona-1', 'cancelled');
+				for (const claim of claims) {
+					await expect(
+						store.fireTimer(claim.timer.id, claim.leaseToken, { firedAt: T0, nextFireAt: null }, timerEvent),
+					).resolves.toBeNull();
+				}
+				await expect(store.getTimer('persona-1', 'replaced')).resolves.toEqual(replacement);
+				await expect(store.getTimer('persona-1', 'cancelled')).resolves.toMatchObject({
+					state: 'cancelled',
+					fireCount: 0,
+				});
+				await expect(store.readEvents('trigger')).resolves.toEqual([]);
+			});
+
+			it('of concurrent fireTimer calls with one lease exactly one records a fire and an event', async () => {
+				await store.putTimer(timerInput({ nextFireAt: T0 }));
+				const [claim] = await store.claimDueTimers(T0, 1, 1000);
+				const results = await Promise.all(
+					Array.from({ length: 5 }, () =>
+						store.fireTimer(claim.timer.id, claim.leaseToken, { firedAt: T0, nextFireAt: null }, timerEvent),
+					),
+				);
+				expect(results.filter((result) => result !== null)).toHaveLength(1);
+				await expect(store.readEvents('trigger')).resolves.toHaveLength(1);
+			});
+
 			it('concurrent claimDueTimers calls never hand out the same timer twice', async () => {
 				for (let i = 0; i < 30; i++)
 					await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: T0 - i }));
@@ -1051,6 +1153,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 					() => store.nextDueAt(),
 					() => store.claimDueTimers(T0, 1, 1000),
 					() => store.completeTimerFire('t', 'token', { firedAt: T0, nextFireAt: null }),
+					() => store.fireTimer('t', 'token', { firedAt: T0, nextFireAt: null }, timerEvent),
 					() => store.publishEvent(eventInput),
 					() => store.readEvents('c'),
 					() => store.ackEvents('c', 1),

@@ -192,7 +192,8 @@ export class N8nInstance {
 	/** Runs one n8n CLI command to completion. */
 	async cli(args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
 		const timeoutMs = options.timeoutMs ?? 120_000;
-		const env = { ...this.env, ...options.env };
+		// Its own task-runner port, so a CLI command can run beside the server.
+		const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...options.env };
 		return await new Promise((resolve, reject) => {
 			const child = spawn(NODE_BIN, [N8N_ENTRY, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 			let stdout = '';

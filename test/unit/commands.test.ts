@@ -18,13 +18,22 @@ const node: INode = {
 const functions = { getNode: () => node } as unknown as IExecuteFunctions;
 
 describe('command registry', () => {
-	test('lists only integrations whose commands work: the sandbox for now', () => {
-		expect(listIntegrations().map((integration) => integration.integrationIdn)).toEqual(['sandbox']);
+	test('lists only integrations whose commands work', () => {
+		expect(listIntegrations().map((integration) => integration.integrationIdn)).toEqual(['sandbox', 'program_timer']);
+	});
+
+	test('an unknown command of a known integration is an error that lists its commands', () => {
+		expect(() => findCommand('program_timer', 'set_alarm')).toThrow(
+			"Unknown command 'set_alarm' for integration 'program_timer'. Valid commands: set_timer, set_repeatable_timer, cancel_timer, enable_timer, disable_timer, get_timer, list_timers",
+		);
 	});
 
 	test('an unknown integration is an error that lists the valid ones', () => {
 		expect(() => findIntegration('twilio_nope')).toThrow(
-			new UnknownCommandError("Unknown integration 'twilio_nope'. Valid integrations: sandbox", 'integrationIdn', ['sandbox']),
+			new UnknownCommandError("Unknown integration 'twilio_nope'. Valid integrations: sandbox, program_timer", 'integrationIdn', [
+				'sandbox',
+				'program_timer',
+			]),
 		);
 	});
 

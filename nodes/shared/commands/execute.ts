@@ -48,6 +48,7 @@ export async function runCommand(context: CommandContext, request: CommandReques
 	const command = findCommand(request.integrationIdn, request.commandIdn);
 	checkRequiredArguments(command, request.arguments);
 	const input = command.validate(request.arguments, request);
+	await command.check?.(context, input);
 
 	const act = await context.store.createAct({
 		integrationIdn: request.integrationIdn,

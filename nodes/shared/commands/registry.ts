@@ -1,11 +1,12 @@
 import { UnknownCommandError } from './errors';
+import { programTimerIntegration } from './program_timer';
 import { sandboxIntegration } from './sandbox';
 import type { CommandDefinition, IntegrationDefinition } from './types';
 
 const ANY_COMMAND = '*';
 
 /** Only integrations whose commands work end to end are listed here. */
-const integrations: readonly IntegrationDefinition[] = [sandboxIntegration];
+const integrations: readonly IntegrationDefinition[] = [sandboxIntegration, programTimerIntegration];
 
 export function listIntegrations(): readonly IntegrationDefinition[] {
 	return integrations;

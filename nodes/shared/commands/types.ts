@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Act, JsonObject, JsonValue, SessionStore } from '../store/types';
 
@@ -47,8 +47,17 @@ export interface CommandDefinition<Input = unknown> {
 	displayName: string;
 	description: string;
 	arguments: ArgumentSpec[];
+	/**
+	 * The fields a typed node shows for this command. Their names are the
+	 * argument names, so a typed node and Send Command feed `validate` alike.
+	 */
+	properties?: INodeProperties[];
+	/** What a typed node outputs from the act's result: the result itself unless a list is split into items. */
+	toItems?(result: JsonValue): JsonObject[];
 	/** Checks and converts the arguments; throws ArgumentError before anything is sent or stored. */
 	validate(args: CommandArguments, request: CommandRequest): Input;
+	/** Checks that need the store or the workflow's timezone; also before anything is sent or stored. */
+	check?(context: CommandContext, input: Input): Promise<void>;
 	run(context: CommandContext, input: Input, act: Act): Promise<CommandOutcome>;
 }
 

@@ -31,6 +31,7 @@ export function actToJson(act: Act): JsonObject {
 export async function runCommandPerItem(
 	functions: IExecuteFunctions,
 	buildRequest: (itemIndex: number) => CommandRequest,
+	toOutput: (act: Act) => JsonObject[] = (act) => [actToJson(act)],
 ): Promise<INodeExecutionData[][]> {
 	const items = functions.getInputData();
 	const store = await getStore();
@@ -41,7 +42,7 @@ export async function runCommandPerItem(
 		try {
 			const context: CommandContext = { store, timezone, itemIndex, functions };
 			const act = await runCommand(context, buildRequest(itemIndex));
-			output.push({ json: actToJson(act) as N8nJsonObject, pairedItem: { item: itemIndex } });
+			for (const json of toOutput(act)) output.push({ json: json as N8nJsonObject, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const itemError = toNodeError(functions, error, itemIndex);
 			if (functions.continueOnFail()) {

@@ -24,6 +24,7 @@ import type {
 	ActorKey,
 	ClaimedTimer,
 	CreateActInput,
+	FiredTimer,
 	Persona,
 	PublishEventInput,
 	ReadEventsOptions,
@@ -395,32 +396,26 @@ export class MemoryStore implements SessionStore {
 		outcome: TimerFireOutcome,
 	): Promise<Timer | null> {
 		this.assertOpen();
-		const record = this.timers.get(timerId);
-		if (!record || record.leaseToken === null || record.leaseToken !== leaseToken) return null;
-		const { timer } = record;
-		timer.fireCount += 1;
-		timer.lastFiredAt = outcome.firedAt;
-		timer.nextFireAt = outcome.nextFireAt;
-		timer.state = deriveTimerState(timer.enabled, outcome.nextFireAt);
-		timer.leaseUntil = null;
-		timer.updatedAt = Date.now();
-		record.leaseToken = null;
-		return copyTimer(timer);
+		return this.recordFire(timerId, leaseToken, outcome);
+	}
+
+	async fireTimer(
+		timerId: string,
+		leaseToken: string,
+		outcome: TimerFireOutcome,
+		event: PublishEventInput,
+	): Promise<FiredTimer | null> {
+		this.assertOpen();
+		// Built first: copying the payload is the one step that can throw, and it
+		// must not leave a fire recorded without its event.
+		const pending = newEvent(event);
+		const timer = this.recordFire(timerId, leaseToken, outcome);
+		return timer === null ? null : { timer, event: this.appendEvent(pending) };
 	}
 
 	async publishEvent(input: PublishEventInput): Promise<StoredEvent> {
 		this.assertOpen();
-		const event: StoredEvent = {
-			seq: ++this.lastSeq,
-			id: randomUUID(),
-			type: input.type,
-			integrationIdn: input.integrationIdn,
-			connectorIdn: input.connectorIdn,
-			payload: cloneJson(input.payload),
-			createdAt: Date.now(),
-		};
-		this.events.push(event);
-		return copyEvent(event);
+		return this.appendEvent(newEvent(input));
 	}
 
 	async readEvents(consumerId: string, options: ReadEventsOptions = {}): Promise<StoredEvent[]> {
@@ -480,10 +475,44 @@ export class MemoryStore implements SessionStore {
 		return session;
 	}
 
+	private recordFire(timerId: string, leaseToken: string, outcome: TimerFireOutcome): Timer | null {
+		const record = this.timers.get(timerId);
+		if (!record || record.leaseToken === null || record.leaseToken !== leaseToken) return null;
+		const { timer } = record;
+		timer.fireCount += 1;
+		timer.lastFiredAt = outcome.firedAt;
+		timer.nextFireAt = outcome.nextFireAt;
+		timer.state = deriveTimerState(timer.enabled, outcome.nextFireAt);
+		timer.leaseUntil = null;
+		timer.updatedAt = Date.now();
+		record.leaseToken = null;
+		return copyTimer(timer);
+	}
+
+	private appendEvent(pending: PendingEvent): StoredEvent {
+		const event: StoredEvent = { seq: ++this.lastSeq, ...pending };
+		this.events.push(event);
+		return copyEvent(event);
+	}
+
 	private findTimer(personaId: string, timerName: string): TimerRecord | undefined {
 		const id = this.timerIdsByName.get(keyOf(personaId, timerName));
 		return id === undefined ? undefined : this.timers.get(id);
 	}
+}
+
+/** An event before it gets its seq, i.e. before it is stored. */
+type PendingEvent = Omit<StoredEvent, 'seq'>;
+
+function newEvent(input: PublishEventInput): PendingEvent {
+	return {
+		id: randomUUID(),
+		type: input.type,
+		integrationIdn: input.integrationIdn,
+		connectorIdn: input.connectorIdn,
+		payload: cloneJson(input.payload),
+		createdAt: Date.now(),
+	};
 }
 
 /** Scheduled, enabled, and not under a lease that still holds at `now`. */

@@ -26,6 +26,7 @@ import type {
 	ActorKey,
 	ClaimedTimer,
 	CreateActInput,
+	FiredTimer,
 	JsonObject,
 	JsonValue,
 	Persona,
@@ -625,43 +626,25 @@ export class SqliteStore implements SessionStore {
 		outcome: TimerFireOutcome,
 	): Promise<Timer | null> {
 		const db = this.open();
+		return immediateTransaction(db, () => this.recordFire(timerId, leaseToken, outcome));
+	}
+
+	async fireTimer(
+		timerId: string,
+		leaseToken: string,
+		outcome: TimerFireOutcome,
+		event: PublishEventInput,
+	): Promise<FiredTimer | null> {
+		const db = this.open();
 		return immediateTransaction(db, () => {
-			const row = this.get(
-				'SELECT * FROM timers WHERE id = ? AND lease_token = ?',
-				timerId,
-				leaseToken,
-			);
-			if (!row) return null;
-			return toTimer(
-				this.returning(
-					`UPDATE timers SET fire_count = fire_count + 1, last_fired_at = ?, next_fire_at = ?, state = ?,
-						lease_token = NULL, lease_until = NULL, updated_at = ?
-					WHERE id = ? RETURNING *`,
-					outcome.firedAt,
-					outcome.nextFireAt,
-					// A timer disabled while it was firing stays disabled.
-					deriveTimerState(toTimer(row).enabled, outcome.nextFireAt),
-					Date.now(),
-					timerId,
-				),
-			);
+			const timer = this.recordFire(timerId, leaseToken, outcome);
+			return timer === null ? null : { timer, event: this.appendEvent(event) };
 		});
 	}
 
 	async publishEvent(input: PublishEventInput): Promise<StoredEvent> {
 		this.open();
-		return toEvent(
-			this.returning(
-				`INSERT INTO events (id, type, integration_idn, connector_idn, payload, created_at)
-				VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
-				randomUUID(),
-				input.type,
-				input.integrationIdn,
-				input.connectorIdn,
-				JSON.stringify(input.payload),
-				Date.now(),
-			),
-		);
+		return this.appendEvent(input);
 	}
 
 	async readEvents(consumerId: string, options: ReadEventsOptions = {}): Promise<StoredEvent[]> {
@@ -796,6 +779,41 @@ export class SqliteStore implements SessionStore {
 				JSON.stringify(session.flags),
 				Date.now(),
 				session.id,
+			),
+		);
+	}
+
+	/** The write of completeTimerFire; the caller holds the transaction. */
+	private recordFire(timerId: string, leaseToken: string, outcome: TimerFireOutcome): Timer | null {
+		const row = this.get('SELECT * FROM timers WHERE id = ? AND lease_token = ?', timerId, leaseToken);
+		if (!row) return null;
+		return toTimer(
+			this.returning(
+				`UPDATE timers SET fire_count = fire_count + 1, last_fired_at = ?, next_fire_at = ?, state = ?,
+					lease_token = NULL, lease_until = NULL, updated_at = ?
+				WHERE id = ? RETURNING *`,
+				outcome.firedAt,
+				outcome.nextFireAt,
+				// A timer disabled while it was firing stays disabled.
+				deriveTimerState(toTimer(row).enabled, outcome.nextFireAt),
+				Date.now(),
+				timerId,
+			),
+		);
+	}
+
+	/** One INSERT, atomic on its own or as part of the caller's transaction. */
+	private appendEvent(input: PublishEventInput): StoredEvent {
+		return toEvent(
+			this.returning(
+				`INSERT INTO events (id, type, integration_idn, connector_idn, payload, created_at)
+				VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+				randomUUID(),
+				input.type,
+				input.integrationIdn,
+				input.connectorIdn,
+				JSON.stringify(input.payload),
+				Date.now(),
 			),
 		);
 	}

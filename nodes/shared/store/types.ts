@@ -201,7 +201,7 @@ export interface TimerFilter {
 /** A timer handed to one scheduler; nobody else gets it until the lease ends. */
 export interface ClaimedTimer {
 	timer: Timer;
-	/** Pass back to completeTimerFire so a stale claim cannot overwrite a newer one. */
+	/** Pass back to fireTimer / completeTimerFire so a stale claim cannot overwrite a newer one. */
 	leaseToken: string;
 }
 
@@ -229,6 +229,12 @@ export interface PublishEventInput {
 	integrationIdn: string;
 	connectorIdn: string;
 	payload: JsonObject;
+}
+
+/** A fire recorded by fireTimer: the timer after it, and the event it appended. */
+export interface FiredTimer {
+	timer: Timer;
+	event: StoredEvent;
 }
 
 export interface ReadEventsOptions {
@@ -289,6 +295,17 @@ export interface SessionStore {
 	 * meanwhile. A timer disabled while it fired stays disabled.
 	 */
 	completeTimerFire(timerId: string, leaseToken: string, outcome: TimerFireOutcome): Promise<Timer | null>;
+	/**
+	 * Records a fire of a claimed timer AND appends its event to the outbox in one
+	 * atomic step (same rules as completeTimerFire). Returns null and changes
+	 * nothing when the lease token is stale.
+	 */
+	fireTimer(
+		timerId: string,
+		leaseToken: string,
+		outcome: TimerFireOutcome,
+		event: PublishEventInput,
+	): Promise<FiredTimer | null>;
 
 	publishEvent(input: PublishEventInput): Promise<StoredEvent>;
 	/**

@@ -1,0 +1,223 @@
+/**
+ * Timer figures for `npm run bench` (also runnable alone:
+ * node -r ./test/support/ts-register.js bench/timers.ts). Each figure has a
+ * baseline measured in the same run and the goal from the issue beside it;
+ * nothing passes or fails, the machine is shared and noisy.
+ *
+ * 1. Scheduling 100,000 timers with putTimer: SQLite against the memory store.
+ * 2. Lateness of 10,000 timers due within one second, fired by one engine over
+ *    SQLite, from each event's scheduledAt to the moment the engine's
+ *    notification reached a listener; baseline: plain setTimeouts aimed at the
+ *    same instants.
+ * 3. Reload after a restart: reopening the file of (1), the first nextDueAt()
+ *    and claiming the first batch, which is all an engine does before firing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { MemoryStore, SqliteStore } from '../nodes/shared/store';
+import type { PutTimerInput, SessionStore } from '../nodes/shared/store/types';
+import { TimerEngine } from '../nodes/shared/timers/engine';
+import type { TimerFiredPayload } from '../nodes/shared/timers/schedule';
+
+const SCHEDULED = 100_000;
+const BURST = 10_000;
+/** Of the SCHEDULED timers, this many are already overdue when the store reopens. */
+const OVERDUE_AT_RELOAD = 1_000;
+const CLAIM_BATCH = 100;
+const MIB = 1024 * 1024;
+
+const GOALS = {
+	scheduleMs: 2000,
+	p99Ms: 50,
+	reloadMs: 1000,
+	rssMiB: 100,
+};
+
+function timerInput(index: number, nextFireAt: number): PutTimerInput {
+	return {
+		personaId: `persona-${index % 5000}`,
+		timerName: `followup-${index}`,
+		integrationIdn: 'program_timer',
+		connectorIdn: 'timers',
+		eventIdn: 'followup_due',
+		nextFireAt,
+		intervalSeconds: index % 10 === 0 ? 3600 : null,
+		repeatable: index % 10 === 0,
+		enabled: true,
+		data: { text: `follow up ${index}` },
+	};
+}
+
+function elapsedMs(started: bigint): number {
+	return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const goal = (ok: boolean, text: string): string => `goal ${text}: ${ok ? 'met' : 'MISSED'}`;
+
+interface ScheduleRun {
+	ms: number;
+	rssMiB: number;
+}
+
+/** Puts SCHEDULED timers, the first OVERDUE_AT_RELOAD already due, the rest over the next hour. */
+async function scheduleAll(store: SessionStore): Promise<ScheduleRun> {
+	const now = Date.now();
+	const rssBefore = process.memoryUsage().rss;
+	const started = process.hrtime.bigint();
+	for (let index = 0; index < SCHEDULED; index++)
+		await store.putTimer(timerInput(index, now + (index - OVERDUE_AT_RELOAD) * 36));
+	return { ms: elapsedMs(started), rssMiB: (process.memoryUsage().rss - rssBefore) / MIB };
+}
+
+interface Lateness {
+	p50: number;
+	p99: number;
+	max: number;
+}
+
+function summarize(lateness: number[]): Lateness {
+	return { p50: percentile(lateness, 50), p99: percentile(lateness, 99), max: Math.max(...lateness) };
+}
+
+/** Due instants of the burst: BURST timers spread evenly over one second from `from`, or all at `from`. */
+function burstInstants(from: number, spread: boolean): number[] {
+	return Array.from({ length: BURST }, (_, i) => from + (spread ? Math.floor((i * 1000) / BURST) : 0));
+}
+
+/** Baseline: one plain setTimeout per instant, the lateness of each callback. */
+async function plainTimeouts(instants: number[]): Promise<Lateness> {
+	const lateness = await Promise.all(
+		instants.map(
+			(at) =>
+				new Promise<number>((resolve) => setTimeout(() => resolve(Date.now() - at), at - Date.now())),
+		),
+	);
+	return summarize(lateness);
+}
+
+/** Baseline: a single plain setTimeout aimed at `at`. */
+function singleTimeout(at: number): Promise<number> {
+	return new Promise((resolve) => setTimeout(() => resolve(Date.now() - at), at - Date.now()));
+}
+
+interface EngineRun {
+	engine: Lateness;
+	single: number;
+	seedMs: number;
+}
+
+/**
+ * Seeds BURST timers into a fresh SQLite file, due from a moment far enough
+ * ahead for seeding to finish, then lets one engine fire them; a single plain
+ * setTimeout aims at the first instant meanwhile.
+ */
+async function engineBurst(folder: string, name: string, spread: boolean): Promise<EngineRun> {
+	const store = new SqliteStore(join(folder, `${name}.sqlite`));
+	const engine = new TimerEngine(store);
+	try {
+		const from = Date.now() + 3000;
+		const seeding = process.hrtime.bigint();
+		const instants = burstInstants(from, spread);
+		for (let index = 0; index < BURST; index++)
+			await store.putTimer({ ...timerInput(index, instants[index]), repeatable: false, intervalSeconds: null });
+		const seedMs = elapsedMs(seeding);
+		if (Date.now() >= from) throw new Error(`Seeding ${BURST} timers outlasted the 3 s head start`);
+
+		const lateness: number[] = [];
+		const allFired = new Promise<void>((resolve) => {
+			engine.onFired((fired) => {
+				const heardAt = Date.now();
+				for (const { event } of fired) {
+					const { scheduledAt } = event.payload as TimerFiredPayload;
+					lateness.push(heardAt - Date.parse(scheduledAt));
+				}
+				if (lateness.length >= BURST) resolve();
+			});
+		});
+		// The engine's own timer is not kept alive; this one holds the process until the burst is done.
+		const keepAlive = setInterval(() => undefined, 1000);
+		engine.start();
+		const single = singleTimeout(from);
+		await allFired;
+		clearInterval(keepAlive);
+		return { engine: summarize(lateness), single: await single, seedMs };
+	} finally {
+		await engine.stop();
+		await store.close();
+	}
+}
+
+interface Reload {
+	openMs: number;
+	nextDueMs: number;
+	claimMs: number;
+	claimed: number;
+}
+
+async function reload(path: string): Promise<Reload> {
+	let started = process.hrtime.bigint();
+	const store = new SqliteStore(path);
+	const openMs = elapsedMs(started);
+	try {
+		started = process.hrtime.bigint();
+		await store.nextDueAt();
+		const nextDueMs = elapsedMs(started);
+		started = process.hrtime.bigint();
+		const claims = await store.claimDueTimers(Date.now(), CLAIM_BATCH, 30_000);
+		return { openMs, nextDueMs, claimMs: elapsedMs(started), claimed: claims.length };
+	} finally {
+		await store.close();
+	}
+}
+
+const pad = (label: string): string => label.padEnd(54);
+const ms = (value: number, digits = 0): string => `${value.toFixed(digits)} ms`;
+
+export async function benchTimers(): Promise<void> {
+	const folder = mkdtempSync(join(tmpdir(), 'agent-connectors-bench-timers-'));
+	try {
+		const path = join(folder, 'scheduled.sqlite');
+		const sqlite = new SqliteStore(path);
+		const sqliteRun = await scheduleAll(sqlite);
+		await sqlite.close();
+		const memory = new MemoryStore();
+		const memoryRun = await scheduleAll(memory);
+		await memory.close();
+
+		const reloaded = await reload(path);
+		const reloadMs = reloaded.openMs + reloaded.nextDueMs + reloaded.claimMs;
+
+		const spreadTimeouts = await plainTimeouts(burstInstants(Date.now() + 500, true));
+		const spread = await engineBurst(folder, 'spread', true);
+		const sameInstant = await engineBurst(folder, 'instant', false);
+
+		const lines = [
+			`Timers: scheduling ${SCHEDULED.toLocaleString('en')} with putTimer (one call each)`,
+			`${pad('  baseline: memory store')}${ms(memoryRun.ms)}   RSS +${memoryRun.rssMiB.toFixed(1)} MiB`,
+			`${pad('  SQLite store (WAL, one file)')}${ms(sqliteRun.ms)}   RSS +${sqliteRun.rssMiB.toFixed(1)} MiB   ratio ${(sqliteRun.ms / memoryRun.ms).toFixed(1)}`,
+			`  ${goal(sqliteRun.ms < GOALS.scheduleMs, `< ${GOALS.scheduleMs} ms`)}; ${goal(sqliteRun.rssMiB < GOALS.rssMiB, `< ${GOALS.rssMiB} MiB`)}`,
+			`Timers: lateness of ${BURST.toLocaleString('en')} due within one second (one engine, SQLite; scheduledAt → listener)`,
+			`${pad('  baseline: a single plain setTimeout, same instant')}${ms(spread.single)}`,
+			`${pad('  baseline: 10,000 plain setTimeouts, spread')}p50 ${ms(spreadTimeouts.p50)}   p99 ${ms(spreadTimeouts.p99)}   max ${ms(spreadTimeouts.max)}`,
+			`${pad('  engine, spread evenly over the second')}p50 ${ms(spread.engine.p50)}   p99 ${ms(spread.engine.p99)}   max ${ms(spread.engine.max)}`,
+			`${pad('  engine, all due at the same instant')}p50 ${ms(sameInstant.engine.p50)}   p99 ${ms(sameInstant.engine.p99)}   max ${ms(sameInstant.engine.max)}   (single setTimeout ${ms(sameInstant.single)})`,
+			`  ${goal(spread.engine.p99 < GOALS.p99Ms, `p99 < ${GOALS.p99Ms} ms (spread)`)}; ${goal(sameInstant.engine.p99 < GOALS.p99Ms, `p99 < ${GOALS.p99Ms} ms (same instant)`)}`,
+			`Timers: reload of ${SCHEDULED.toLocaleString('en')} after a restart (reopen, first nextDueAt, claim a batch of ${CLAIM_BATCH})`,
+			`${pad('  baseline: reopening the file alone')}${ms(reloaded.openMs, 1)}`,
+			`${pad('  reopen + nextDueAt + claim')}${ms(reloadMs, 1)}   (nextDueAt ${ms(reloaded.nextDueMs, 1)}, claim ${ms(reloaded.claimMs, 1)}, ${reloaded.claimed} claimed)   ratio ${(reloadMs / reloaded.openMs).toFixed(1)}`,
+			`  ${goal(reloadMs < GOALS.reloadMs, `< ${GOALS.reloadMs} ms`)}`,
+		];
+		process.stdout.write(`${lines.join('\n')}\n`);
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
+}
+
+if (require.main === module) void benchTimers();

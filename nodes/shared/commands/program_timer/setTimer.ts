@@ -1,0 +1,198 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { PutTimerInput } from '../../store/types';
+import { TimerEngine } from '../../timers/engine';
+import { optionalBoolean, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
+import { ArgumentError } from '../errors';
+import type { CommandArguments, CommandDefinition } from '../types';
+import { FIRE_AT_FORMAT, parseFireAt } from './fireAt';
+import { timerToJson } from './timerOutput';
+
+export const DEFAULT_EVENT_IDN = 'timer_fired';
+
+/** What set_timer was asked to do, decided before anything is stored. */
+export interface SetTimerInput {
+	personaId: string;
+	timerName: string;
+	eventIdn: string;
+	/** Text as given; parsed in run, where the workflow's timezone is known. */
+	fireAt: string | undefined;
+	intervalSeconds: number | undefined;
+	repeatable: boolean;
+	/** undefined: not given (a new timer is enabled; an existing one keeps its flag). */
+	enabled: boolean | undefined;
+}
+
+export const timerIdentityProperties: INodeProperties[] = [
+	{
+		displayName: 'Persona ID',
+		name: 'personaId',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'The persona the timer belongs to; timer names are unique per persona',
+	},
+	{
+		displayName: 'Timer Name',
+		name: 'timerName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. followup_timer',
+		description: 'Setting a name that exists replaces that timer',
+	},
+];
+
+function setTimerProperties(repeatable: boolean): INodeProperties[] {
+	return [
+		...timerIdentityProperties,
+		{
+			displayName: 'Fire At',
+			name: 'fireAt',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 2024-02-20T22:17',
+			description: `When the timer fires first, as ${FIRE_AT_FORMAT}`,
+			hint: "Without Z or an offset, the time is read in the workflow's timezone (workflow settings, else GENERIC_TIMEZONE)",
+		},
+		repeatable
+			? {
+					displayName: 'Interval (Seconds)',
+					name: 'interval',
+					type: 'number',
+					typeOptions: { minValue: 1 },
+					default: 60,
+					description: 'Seconds between fires; the first fire is at Fire At, or one interval from now',
+				}
+			: {
+					displayName: 'Interval (Seconds)',
+					name: 'interval',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: 0,
+					description:
+						'Fire once after this many seconds (0: not used), or every interval when repeatable. Ignored when Fire At is set and the timer does not repeat.',
+				},
+		...(repeatable
+			? []
+			: [
+					{
+						displayName: 'Repeatable',
+						name: 'repeatable',
+						type: 'boolean',
+						default: false,
+						description: 'Whether the timer fires again every interval; needs an interval',
+					} satisfies INodeProperties,
+				]),
+		{
+			displayName: 'Enabled',
+			name: 'enabled',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the timer may fire. A disabled timer is kept with its schedule; enabling it arms it again.',
+		},
+		{
+			displayName: 'Event Name',
+			name: 'eventIdn',
+			type: 'string',
+			default: DEFAULT_EVENT_IDN,
+			description: 'The event delivered to Timer Trigger nodes when the timer fires (eventIdn)',
+		},
+	];
+}
+
+function validateSetTimer(args: CommandArguments, repeatableForced: boolean): SetTimerInput {
+	const personaId = requiredString(args, 'personaId', 'The persona the timer belongs to');
+	const timerName = requiredString(args, 'timerName', 'Timer names are unique per persona');
+	const fireAt = optionalString(args, 'fireAt');
+	// A typed node's number field sends 0 for "not used".
+	const interval = args.interval === 0 ? undefined : optionalPositiveNumber(args, 'interval');
+	const repeatable = repeatableForced || (optionalBoolean(args, 'repeatable') ?? false);
+	const enabled = optionalBoolean(args, 'enabled');
+	if (repeatable && interval === undefined) {
+		throw new ArgumentError('interval', 'is required when the timer is repeatable', 'Give the seconds between fires');
+	}
+	if (fireAt !== undefined) parseFireAt(fireAt, 'UTC');
+	return {
+		personaId,
+		timerName,
+		eventIdn: optionalString(args, 'eventIdn') ?? DEFAULT_EVENT_IDN,
+		fireAt,
+		intervalSeconds: interval,
+		repeatable,
+		enabled,
+	};
+}
+
+function setTimerCommand(commandIdn: 'set_timer' | 'set_repeatable_timer'): CommandDefinition<SetTimerInput> {
+	const repeatableForced = commandIdn === 'set_repeatable_timer';
+	return {
+		integrationIdn: 'program_timer',
+		commandIdn,
+		displayName: repeatableForced ? 'Set Repeatable Timer' : 'Set Timer',
+		description: repeatableForced
+			? 'Create or replace a timer that fires every interval'
+			: 'Create or replace a timer that fires once (or repeatedly)',
+		arguments: [
+			{ name: 'personaId', type: 'string', required: true, description: 'The persona the timer belongs to' },
+			{ name: 'timerName', type: 'string', required: true, description: 'Unique per persona; an existing timer of that name is replaced' },
+			{ name: 'fireAt', type: 'datetime', required: false, description: FIRE_AT_FORMAT },
+			{ name: 'interval', type: 'number', required: repeatableForced, description: 'Seconds' },
+			{ name: 'repeatable', type: 'boolean', required: false, description: '"true" or "false" (default)' },
+			{ name: 'enabled', type: 'boolean', required: false, description: '"true" (default) or "false"' },
+			{ name: 'eventIdn', type: 'string', required: false, description: `Event name on fire (default ${DEFAULT_EVENT_IDN})` },
+		],
+		properties: setTimerProperties(repeatableForced),
+		validate: (args: CommandArguments) => validateSetTimer(args, repeatableForced),
+		async check(context, input) {
+			if (input.fireAt !== undefined) parseFireAt(input.fireAt, context.timezone);
+			if (input.fireAt !== undefined || input.intervalSeconds !== undefined || input.enabled === false) return;
+			if (!(await context.store.getTimer(input.personaId, input.timerName))) {
+				throw new ArgumentError(
+					'fireAt',
+					'or interval is required to create a timer',
+					'Give Fire At or Interval; only a disabled timer can be created without a schedule',
+				);
+			}
+		},
+		async run(context, input, act) {
+			const { store, timezone } = context;
+			const existing = await store.getTimer(input.personaId, input.timerName);
+			const now = Date.now();
+			let nextFireAt: number | null;
+			if (input.fireAt !== undefined) {
+				nextFireAt = parseFireAt(input.fireAt, timezone);
+			} else if (input.intervalSeconds !== undefined) {
+				nextFireAt = now + input.intervalSeconds * 1000;
+			} else if (existing) {
+				// Only `enabled` given: keep the schedule, arm or disarm it (seed examples 4 and 5).
+				const timer = await store.setTimerEnabled(input.personaId, input.timerName, input.enabled ?? true);
+				TimerEngine.forProcess(store).wake();
+				return { status: 'completed', result: timer ? timerToJson(timer, timezone) : null };
+			} else {
+				// check() let this through only for a disabled timer.
+				nextFireAt = null;
+			}
+			const timer: PutTimerInput = {
+				personaId: input.personaId,
+				timerName: input.timerName,
+				integrationIdn: 'program_timer',
+				connectorIdn: act.connectorIdn,
+				eventIdn: input.eventIdn,
+				nextFireAt,
+				// A one-shot timer with Fire At ignores the interval (seed semantics).
+				intervalSeconds: input.repeatable || input.fireAt === undefined ? (input.intervalSeconds ?? null) : null,
+				repeatable: input.repeatable,
+				enabled: input.enabled ?? true,
+				data: { actId: act.id },
+			};
+			const stored = await store.putTimer(timer);
+			// The engine of this process (if a trigger runs one) re-aims at once.
+			TimerEngine.forProcess(store).wake();
+			return { status: 'completed', result: timerToJson(stored, timezone), externalId: stored.id };
+		},
+	};
+}
+
+export const setTimer = setTimerCommand('set_timer');
+export const setRepeatableTimer = setTimerCommand('set_repeatable_timer');

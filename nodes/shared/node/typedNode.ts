@@ -1,0 +1,71 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { findCommand } from '../commands/registry';
+import type { CommandArguments, CommandRequest, IntegrationDefinition } from '../commands/types';
+import type { JsonObject, JsonValue } from '../store/types';
+import { runCommandPerItem } from './runPerItem';
+
+/**
+ * A typed node is a display name, a credential and its integration's
+ * commands as operations. Each command's own fields are shown for its
+ * operation; their names are the argument names, so a typed node and Send
+ * Command run the same validation and produce the same act.
+ */
+/** The integration's commands as the options of a node's Operation field. */
+export function operationOptions(integration: IntegrationDefinition): INodePropertyOptions[] {
+	return integration.commands.map((command) => ({
+		name: command.displayName,
+		value: command.commandIdn,
+		description: command.description,
+		action: command.description,
+	}));
+}
+
+/** The Connector field and every command's own fields, each shown for its operation. */
+export function commandProperties(integration: IntegrationDefinition, connectorDefault: string): INodeProperties[] {
+	const connector: INodeProperties = {
+		displayName: 'Connector',
+		name: 'connectorIdn',
+		type: 'string',
+		default: connectorDefault,
+		required: true,
+		description: 'The connector identifier (connectorIdn) recorded with the act; triggers can filter by it',
+	};
+	const commandFields = integration.commands.flatMap((command) =>
+		(command.properties ?? []).map((property) => ({
+			...property,
+			displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, operation: [command.commandIdn] } },
+		})),
+	);
+	return [connector, ...commandFields];
+}
+
+function readRequest(functions: IExecuteFunctions, integration: IntegrationDefinition, itemIndex: number): CommandRequest {
+	const commandIdn = functions.getNodeParameter('operation', itemIndex) as string;
+	const command = findCommand(integration.integrationIdn, commandIdn);
+	const args: CommandArguments = {};
+	for (const property of command.properties ?? []) {
+		args[property.name] = functions.getNodeParameter(property.name, itemIndex, null) as JsonValue;
+	}
+	return {
+		integrationIdn: integration.integrationIdn,
+		commandIdn,
+		connectorIdn: String(functions.getNodeParameter('connectorIdn', itemIndex, '')).trim(),
+		arguments: args,
+	};
+}
+
+/** Runs the chosen operation per item and outputs what the command says (the result, or its list split into items). */
+export async function runTypedNode(functions: IExecuteFunctions, integration: IntegrationDefinition): Promise<INodeExecutionData[][]> {
+	return await runCommandPerItem(
+		functions,
+		(itemIndex) => readRequest(functions, integration, itemIndex),
+		(act) => {
+			const command = findCommand(act.integrationIdn, act.commandIdn);
+			if (command.toItems) return command.toItems(act.result);
+			return act.result !== null && typeof act.result === 'object' && !Array.isArray(act.result)
+				? [act.result as JsonObject]
+				: [{ result: act.result }];
+		},
+	);
+}

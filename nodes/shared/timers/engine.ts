@@ -1,0 +1,254 @@
+/**
+ * Fires the programmable timers kept in a session store.
+ *
+ * One engine per store per process (TimerEngine.forProcess), with a single
+ * Node timer aimed at the store's earliest due fire rather than one per
+ * timer: the timers live only in the store, so 100,000 of them cost the
+ * process nothing and survive a restart. The sleep is capped so that timers
+ * set by other processes sharing the store file are noticed; wake() re-aims
+ * at once for timers set in this process.
+ *
+ * Several processes may run an engine over one store. The store's leases
+ * hand each due timer to one of them, and fireTimer records the fire together
+ * with its event only while that lease holds, so no timer fires twice.
+ */
+
+import type { ClaimedTimer, FiredTimer, SessionStore } from '../store/types';
+import { DEFAULT_LATE_THRESHOLD_MS, nextFireAfter, timerFiredEvent } from './schedule';
+
+export type { FiredTimer } from '../store/types';
+
+export interface TimerEngineOptions {
+	/** Longest sleep between looks at the store, which bounds how late a timer set by another process fires; default 5000. */
+	maxSleepMs?: number;
+	/** Timers claimed per store call; default 100. */
+	batchSize?: number;
+	/**
+	 * How long a claim holds before another engine may take the timer over;
+	 * default 30,000. It only matters when an engine dies between claiming and
+	 * firing, and must outlast firing one batch.
+	 */
+	leaseMs?: number;
+	/** Later than this, a fire is marked late; default 1000. */
+	lateThresholdMs?: number;
+	/** Told about failures of a wake-up (the engine tries again at the next one) and of listeners. */
+	onError?: (error: Error) => void;
+}
+
+/** Called with the fires of one batch, after they are in the store's outbox. */
+export type FiredListener = (fired: readonly FiredTimer[]) => void;
+
+const DEFAULTS = {
+	maxSleepMs: 5000,
+	batchSize: 100,
+	leaseMs: 30_000,
+	lateThresholdMs: DEFAULT_LATE_THRESHOLD_MS,
+};
+
+const engines = new WeakMap<SessionStore, TimerEngine>();
+
+function positive(name: string, value: number, integer: boolean): number {
+	if (!(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
+		throw new RangeError(
+			`The timer engine's ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`,
+		);
+	}
+	return value;
+}
+
+function asError(error: unknown): Error {
+	return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Lets other work of the process (webhooks, executions) run between batches. */
+function yieldToEventLoop(): Promise<void> {
+	return new Promise((resolve) => setImmediate(resolve));
+}
+
+export class TimerEngine {
+	private readonly maxSleepMs: number;
+	private readonly batchSize: number;
+	private readonly leaseMs: number;
+	private readonly lateThresholdMs: number;
+	private readonly onError: ((error: Error) => void) | undefined;
+	private readonly listeners = new Set<FiredListener>();
+
+	private running = false;
+	private handle: NodeJS.Timeout | undefined;
+	/** The wake-up in progress; only one runs at a time. */
+	private pass: Promise<void> | undefined;
+	/** Look again as soon as the wake-up in progress ends. */
+	private wakeRequested = false;
+	private references = 0;
+
+	constructor(
+		readonly store: SessionStore,
+		options: TimerEngineOptions = {},
+	) {
+		this.maxSleepMs = positive('maxSleepMs', options.maxSleepMs ?? DEFAULTS.maxSleepMs, false);
+		this.batchSize = positive('batchSize', options.batchSize ?? DEFAULTS.batchSize, true);
+		this.leaseMs = positive('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs, false);
+		this.lateThresholdMs = positive(
+			'lateThresholdMs',
+			options.lateThresholdMs ?? DEFAULTS.lateThresholdMs,
+			false,
+		);
+		this.onError = options.onError;
+	}
+
+	/**
+	 * The engine every node of this process shares for `store`, created on
+	 * first use; `options` only apply to that first call.
+	 */
+	static forProcess(store: SessionStore, options?: TimerEngineOptions): TimerEngine {
+		let engine = engines.get(store);
+		if (engine === undefined) {
+			engine = new TimerEngine(store, options);
+			engines.set(store, engine);
+		}
+		return engine;
+	}
+
+	get isRunning(): boolean {
+		return this.running;
+	}
+
+	/** Starts firing timers; the first look at the store is at once. Starting again does nothing. */
+	start(): void {
+		if (this.running) return;
+		this.running = true;
+		this.wake();
+	}
+
+	/**
+	 * Stops firing. Resolves once a wake-up in progress has finished its
+	 * batch, so the store may be closed afterwards. Stopping again does nothing.
+	 */
+	async stop(): Promise<void> {
+		this.running = false;
+		this.wakeRequested = false;
+		this.clearHandle();
+		await this.pass;
+	}
+
+	/** Looks at the store at once, e.g. after this process set a timer sooner than the one aimed at. */
+	wake(): void {
+		if (!this.running) return;
+		// A wake-up in progress may have looked before the change; it looks again when it ends.
+		if (this.pass !== undefined) this.wakeRequested = true;
+		else this.aim(0);
+	}
+
+	/** One more user (e.g. a Timer Trigger); starts the engine for the first. */
+	acquire(): void {
+		this.references += 1;
+		this.start();
+	}
+
+	/** Ends one acquire(); the engine stops when the last user goes. Extra calls do nothing. */
+	async release(): Promise<void> {
+		if (this.references === 0) return;
+		this.references -= 1;
+		if (this.references === 0) await this.stop();
+	}
+
+	/** Calls `listener` after each batch of fires; returns the function that unsubscribes it. */
+	onFired(listener: FiredListener): () => void {
+		// Wrapped so that one function subscribed twice is also called (and unsubscribed) twice.
+		const subscription: FiredListener = (fired) => listener(fired);
+		this.listeners.add(subscription);
+		return () => {
+			this.listeners.delete(subscription);
+		};
+	}
+
+	private aim(delayMs: number): void {
+		this.clearHandle();
+		this.handle = setTimeout(() => {
+			this.handle = undefined;
+			this.pass = this.wakeUp().then((nextDelayMs) => {
+				this.pass = undefined;
+				if (!this.running) return;
+				const requested = this.wakeRequested;
+				this.wakeRequested = false;
+				this.aim(requested ? 0 : nextDelayMs);
+			});
+		}, delayMs);
+		// Timers must never be the reason n8n (or a test) does not exit.
+		this.handle.unref();
+	}
+
+	private clearHandle(): void {
+		if (this.handle === undefined) return;
+		clearTimeout(this.handle);
+		this.handle = undefined;
+	}
+
+	/** Fires everything due; resolves to how long to sleep. Never rejects: errors go to onError. */
+	private async wakeUp(): Promise<number> {
+		try {
+			await this.fireDue();
+			const due = await this.store.nextDueAt();
+			if (due === null) return this.maxSleepMs;
+			return Math.min(this.maxSleepMs, Math.max(0, due - Date.now()));
+		} catch (error) {
+			this.report(error);
+			return this.maxSleepMs;
+		}
+	}
+
+	private async fireDue(): Promise<void> {
+		for (;;) {
+			const claims = await this.store.claimDueTimers(Date.now(), this.batchSize, this.leaseMs);
+			if (claims.length === 0) return;
+			await this.fireBatch(claims);
+			// A short batch took everything due when it was claimed; what fell due
+			// since is found by nextDueAt.
+			if (claims.length < this.batchSize || !this.running) return;
+			await yieldToEventLoop();
+		}
+	}
+
+	/**
+	 * Fires every claimed timer, even if the engine was stopped meanwhile:
+	 * left alone they would wait for their leases to run out.
+	 */
+	private async fireBatch(claims: ClaimedTimer[]): Promise<void> {
+		const fired: FiredTimer[] = [];
+		try {
+			for (const { timer, leaseToken } of claims) {
+				const firedAt = Date.now();
+				const result = await this.store.fireTimer(
+					timer.id,
+					leaseToken,
+					{ firedAt, nextFireAt: nextFireAfter(timer, firedAt) },
+					timerFiredEvent(timer, firedAt, this.lateThresholdMs),
+				);
+				// null: replaced, cancelled or taken over since the claim; not ours to fire.
+				if (result !== null) fired.push(result);
+			}
+		} finally {
+			// Also after a failure: what did fire is in the outbox and must be announced.
+			this.notify(fired);
+		}
+	}
+
+	private notify(fired: FiredTimer[]): void {
+		if (fired.length === 0) return;
+		for (const listener of [...this.listeners]) {
+			try {
+				listener(fired);
+			} catch (error) {
+				this.report(error);
+			}
+		}
+	}
+
+	private report(error: unknown): void {
+		try {
+			this.onError?.(asError(error));
+		} catch {
+			// A failing error handler has nowhere left to report to; the engine must keep running.
+		}
+	}
+}

@@ -25,6 +25,7 @@ import type {
 	ClaimedTimer,
 	CreateActInput,
 	FiredTimer,
+	JsonObject,
 	Persona,
 	PublishEventInput,
 	ReadEventsOptions,
@@ -35,6 +36,7 @@ import type {
 	StoredEvent,
 	Timer,
 	TimerFilter,
+	TimerFire,
 	TimerFireOutcome,
 	PutTimerInput,
 	UpsertActorInput,
@@ -281,33 +283,14 @@ export class MemoryStore implements SessionStore {
 	}
 
 	async putTimer(input: PutTimerInput): Promise<Timer> {
+		const [timer] = await this.putTimers([input]);
+		return timer;
+	}
+
+	async putTimers(inputs: PutTimerInput[]): Promise<Timer[]> {
 		this.assertOpen();
-		const nameKey = keyOf(input.personaId, input.timerName);
-		const replacedId = this.timerIdsByName.get(nameKey);
-		if (replacedId !== undefined) this.timers.delete(replacedId);
-		const now = Date.now();
-		const timer: Timer = {
-			id: randomUUID(),
-			personaId: input.personaId,
-			timerName: input.timerName,
-			integrationIdn: input.integrationIdn,
-			connectorIdn: input.connectorIdn,
-			eventIdn: input.eventIdn,
-			nextFireAt: input.nextFireAt,
-			intervalSeconds: input.intervalSeconds,
-			repeatable: input.repeatable,
-			enabled: input.enabled,
-			state: deriveTimerState(input.enabled, input.nextFireAt),
-			fireCount: 0,
-			lastFiredAt: null,
-			data: cloneJson(input.data ?? {}),
-			leaseUntil: null,
-			createdAt: now,
-			updatedAt: now,
-		};
-		this.timers.set(timer.id, { timer, leaseToken: null });
-		this.timerIdsByName.set(nameKey, timer.id);
-		return copyTimer(timer);
+		const data = inputs.map((input) => cloneJson(input.data ?? {}));
+		return inputs.map((input, index) => this.storeTimer(input, data[index]));
 	}
 
 	async getTimer(personaId: string, timerName: string): Promise<Timer | null> {
@@ -405,12 +388,19 @@ export class MemoryStore implements SessionStore {
 		outcome: TimerFireOutcome,
 		event: PublishEventInput,
 	): Promise<FiredTimer | null> {
+		const [fired] = await this.fireTimers([{ timerId, leaseToken, outcome, event }]);
+		return fired;
+	}
+
+	async fireTimers(fires: TimerFire[]): Promise<Array<FiredTimer | null>> {
 		this.assertOpen();
-		// Built first: copying the payload is the one step that can throw, and it
+		// Built first: copying a payload is the one step that can throw, and it
 		// must not leave a fire recorded without its event.
-		const pending = newEvent(event);
-		const timer = this.recordFire(timerId, leaseToken, outcome);
-		return timer === null ? null : { timer, event: this.appendEvent(pending) };
+		const pending = fires.map((fire) => newEvent(fire.event));
+		return fires.map(({ timerId, leaseToken, outcome }, index) => {
+			const timer = this.recordFire(timerId, leaseToken, outcome);
+			return timer === null ? null : { timer, event: this.appendEvent(pending[index]) };
+		});
 	}
 
 	async publishEvent(input: PublishEventInput): Promise<StoredEvent> {
@@ -473,6 +463,36 @@ export class MemoryStore implements SessionStore {
 		const session = this.sessions.get(id);
 		if (!session) throw missing('Session', id);
 		return session;
+	}
+
+	/** `data` is the caller's copy of input.data, made before anything changes because copying can throw. */
+	private storeTimer(input: PutTimerInput, data: JsonObject): Timer {
+		const nameKey = keyOf(input.personaId, input.timerName);
+		const replacedId = this.timerIdsByName.get(nameKey);
+		if (replacedId !== undefined) this.timers.delete(replacedId);
+		const now = Date.now();
+		const timer: Timer = {
+			id: randomUUID(),
+			personaId: input.personaId,
+			timerName: input.timerName,
+			integrationIdn: input.integrationIdn,
+			connectorIdn: input.connectorIdn,
+			eventIdn: input.eventIdn,
+			nextFireAt: input.nextFireAt,
+			intervalSeconds: input.intervalSeconds,
+			repeatable: input.repeatable,
+			enabled: input.enabled,
+			state: deriveTimerState(input.enabled, input.nextFireAt),
+			fireCount: 0,
+			lastFiredAt: null,
+			data,
+			leaseUntil: null,
+			createdAt: now,
+			updatedAt: now,
+		};
+		this.timers.set(timer.id, { timer, leaseToken: null });
+		this.timerIdsByName.set(nameKey, timer.id);
+		return copyTimer(timer);
 	}
 
 	private recordFire(timerId: string, leaseToken: string, outcome: TimerFireOutcome): Timer | null {

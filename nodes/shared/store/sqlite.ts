@@ -41,6 +41,7 @@ import type {
 	StoredEvent,
 	Timer,
 	TimerFilter,
+	TimerFire,
 	TimerFireOutcome,
 	TimerState,
 	UpsertActorInput,
@@ -481,40 +482,14 @@ export class SqliteStore implements SessionStore {
 	}
 
 	async putTimer(input: PutTimerInput): Promise<Timer> {
+		const [timer] = await this.putTimers([input]);
+		return timer;
+	}
+
+	async putTimers(inputs: PutTimerInput[]): Promise<Timer[]> {
 		const db = this.open();
-		return immediateTransaction(db, () => {
-			// Deleting and inserting (rather than updating) gives the replacement a
-			// new id and no lease, so a scheduler still holding the old timer's
-			// lease token can no longer complete it.
-			this.run(
-				'DELETE FROM timers WHERE persona_id = ? AND timer_name = ?',
-				input.personaId,
-				input.timerName,
-			);
-			const now = Date.now();
-			return toTimer(
-				this.returning(
-					`INSERT INTO timers (id, persona_id, timer_name, integration_idn, connector_idn, event_idn, next_fire_at,
-						interval_seconds, repeatable, enabled, state, fire_count, last_fired_at, data, lease_token, lease_until,
-						created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, NULL, NULL, ?, ?) RETURNING *`,
-					randomUUID(),
-					input.personaId,
-					input.timerName,
-					input.integrationIdn,
-					input.connectorIdn,
-					input.eventIdn,
-					input.nextFireAt,
-					input.intervalSeconds,
-					bit(input.repeatable),
-					bit(input.enabled),
-					deriveTimerState(input.enabled, input.nextFireAt),
-					JSON.stringify(input.data ?? {}),
-					now,
-					now,
-				),
-			);
-		});
+		if (inputs.length === 0) return [];
+		return immediateTransaction(db, () => inputs.map((input) => this.replaceTimer(input)));
 	}
 
 	async getTimer(personaId: string, timerName: string): Promise<Timer | null> {
@@ -635,11 +610,19 @@ export class SqliteStore implements SessionStore {
 		outcome: TimerFireOutcome,
 		event: PublishEventInput,
 	): Promise<FiredTimer | null> {
+		const [fired] = await this.fireTimers([{ timerId, leaseToken, outcome, event }]);
+		return fired;
+	}
+
+	async fireTimers(fires: TimerFire[]): Promise<Array<FiredTimer | null>> {
 		const db = this.open();
-		return immediateTransaction(db, () => {
-			const timer = this.recordFire(timerId, leaseToken, outcome);
-			return timer === null ? null : { timer, event: this.appendEvent(event) };
-		});
+		if (fires.length === 0) return [];
+		return immediateTransaction(db, () =>
+			fires.map(({ timerId, leaseToken, outcome, event }) => {
+				const timer = this.recordFire(timerId, leaseToken, outcome);
+				return timer === null ? null : { timer, event: this.appendEvent(event) };
+			}),
+		);
 	}
 
 	async publishEvent(input: PublishEventInput): Promise<StoredEvent> {
@@ -783,7 +766,42 @@ export class SqliteStore implements SessionStore {
 		);
 	}
 
-	/** The write of completeTimerFire; the caller holds the transaction. */
+	/** The write of putTimer; the caller holds the transaction. */
+	private replaceTimer(input: PutTimerInput): Timer {
+		// Deleting and inserting (rather than updating) gives the replacement a
+		// new id and no lease, so a scheduler still holding the old timer's
+		// lease token can no longer complete it.
+		this.run(
+			'DELETE FROM timers WHERE persona_id = ? AND timer_name = ?',
+			input.personaId,
+			input.timerName,
+		);
+		const now = Date.now();
+		return toTimer(
+			this.returning(
+				`INSERT INTO timers (id, persona_id, timer_name, integration_idn, connector_idn, event_idn, next_fire_at,
+					interval_seconds, repeatable, enabled, state, fire_count, last_fired_at, data, lease_token, lease_until,
+					created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, NULL, NULL, ?, ?) RETURNING *`,
+				randomUUID(),
+				input.personaId,
+				input.timerName,
+				input.integrationIdn,
+				input.connectorIdn,
+				input.eventIdn,
+				input.nextFireAt,
+				input.intervalSeconds,
+				bit(input.repeatable),
+				bit(input.enabled),
+				deriveTimerState(input.enabled, input.nextFireAt),
+				JSON.stringify(input.data ?? {}),
+				now,
+				now,
+			),
+		);
+	}
+
+	/** The write of fireTimers and completeTimerFire; the caller holds the transaction. */
 	private recordFire(timerId: string, leaseToken: string, outcome: TimerFireOutcome): Timer | null {
 		const row = this.get('SELECT * FROM timers WHERE id = ? AND lease_token = ?', timerId, leaseToken);
 		if (!row) return null;

@@ -231,6 +231,14 @@ export interface PublishEventInput {
 	payload: JsonObject;
 }
 
+/** One fire for fireTimers: the claim it completes, its outcome and the event it publishes. */
+export interface TimerFire {
+	timerId: string;
+	leaseToken: string;
+	outcome: TimerFireOutcome;
+	event: PublishEventInput;
+}
+
 /** A fire recorded by fireTimer: the timer after it, and the event it appended. */
 export interface FiredTimer {
 	timer: Timer;
@@ -267,6 +275,12 @@ export interface SessionStore {
 
 	/** Creates the timer, or atomically replaces the persona's timer of the same name. */
 	putTimer(input: PutTimerInput): Promise<Timer>;
+	/**
+	 * putTimer for each input, in order, as one atomic step: far faster than
+	 * one call each for many timers, since a SQLite commit costs more than the
+	 * writes in it. A later input replaces an earlier one of the same name.
+	 */
+	putTimers(inputs: PutTimerInput[]): Promise<Timer[]>;
 	getTimer(personaId: string, timerName: string): Promise<Timer | null>;
 	listTimers(filter?: TimerFilter): Promise<Timer[]>;
 	/**
@@ -306,6 +320,11 @@ export interface SessionStore {
 		outcome: TimerFireOutcome,
 		event: PublishEventInput,
 	): Promise<FiredTimer | null>;
+	/**
+	 * fireTimer for each fire, in order, as one atomic step (one commit for a
+	 * whole claimed batch); each result is null where that lease token is stale.
+	 */
+	fireTimers(fires: TimerFire[]): Promise<Array<FiredTimer | null>>;
 
 	publishEvent(input: PublishEventInput): Promise<StoredEvent>;
 	/**

@@ -9,8 +9,8 @@
  * at once for timers set in this process.
  *
  * Several processes may run an engine over one store. The store's leases
- * hand each due timer to one of them, and fireTimer records the fire together
- * with its event only while that lease holds, so no timer fires twice.
+ * hand each due timer to one of them, and fireTimers records each fire
+ * together with its event only while that lease holds, so no timer fires twice.
  */
 
 import type { ClaimedTimer, FiredTimer, SessionStore } from '../store/types';
@@ -210,27 +210,21 @@ export class TimerEngine {
 	}
 
 	/**
-	 * Fires every claimed timer, even if the engine was stopped meanwhile:
-	 * left alone they would wait for their leases to run out.
+	 * Fires every claimed timer in one store step, even if the engine was
+	 * stopped meanwhile: left alone they would wait for their leases to run out.
 	 */
 	private async fireBatch(claims: ClaimedTimer[]): Promise<void> {
-		const fired: FiredTimer[] = [];
-		try {
-			for (const { timer, leaseToken } of claims) {
-				const firedAt = Date.now();
-				const result = await this.store.fireTimer(
-					timer.id,
-					leaseToken,
-					{ firedAt, nextFireAt: nextFireAfter(timer, firedAt) },
-					timerFiredEvent(timer, firedAt, this.lateThresholdMs),
-				);
-				// null: replaced, cancelled or taken over since the claim; not ours to fire.
-				if (result !== null) fired.push(result);
-			}
-		} finally {
-			// Also after a failure: what did fire is in the outbox and must be announced.
-			this.notify(fired);
-		}
+		const firedAt = Date.now();
+		const results = await this.store.fireTimers(
+			claims.map(({ timer, leaseToken }) => ({
+				timerId: timer.id,
+				leaseToken,
+				outcome: { firedAt, nextFireAt: nextFireAfter(timer, firedAt) },
+				event: timerFiredEvent(timer, firedAt, this.lateThresholdMs),
+			})),
+		);
+		// null: replaced, cancelled or taken over since the claim; not ours to fire.
+		this.notify(results.filter((result): result is FiredTimer => result !== null));
 	}
 
 	private notify(fired: FiredTimer[]): void {

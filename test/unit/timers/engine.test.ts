@@ -186,12 +186,12 @@ describe('TimerEngine', () => {
 	it('stop() waits for the batch being fired, so the store can be closed right after', async () => {
 		for (let i = 0; i < 20; i++) await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: Date.now() - 10 }));
 		const timers = engine();
-		const fireTimer = store.fireTimer.bind(store);
+		const fireTimers = store.fireTimers.bind(store);
 		let stopping: Promise<void> | undefined;
-		jest.spyOn(store, 'fireTimer').mockImplementation(async (...args) => {
+		jest.spyOn(store, 'fireTimers').mockImplementation(async (fires) => {
 			stopping ??= timers.stop();
-			await sleep(1);
-			return fireTimer(...args);
+			await sleep(20);
+			return fireTimers(fires);
 		});
 		timers.start();
 		await waitFor('the engine to start firing', () => stopping !== undefined);

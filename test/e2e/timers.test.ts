@@ -15,8 +15,12 @@ interface TimerSpec {
 	connectorIdn?: string;
 }
 
-/** Workflow A: Manual Trigger → one item per timer → Set Timer, all from expressions. */
-function setTimersWorkflow(id: string, timers: TimerSpec[]): WorkflowJson {
+/**
+ * Workflow A: Manual Trigger → one item per timer → Set Timer, all from
+ * expressions; optionally also Send Command setting a timer with the seed's
+ * string arguments.
+ */
+function setTimersWorkflow(id: string, timers: TimerSpec[], viaSendCommand?: string): WorkflowJson {
 	const node = (suffix: number, rest: Record<string, unknown>) => ({ id: `1c2d3e4f-0005-4000-8000-${String(suffix).padStart(12, '0')}`, ...rest });
 	return {
 		id,
@@ -46,9 +50,35 @@ function setTimersWorkflow(id: string, timers: TimerSpec[]): WorkflowJson {
 					enabled: '={{ $json.enabled !== false }}',
 				},
 			}),
+			...(viaSendCommand
+				? [
+						node(5, {
+							name: 'Send Command',
+							type: 'n8n-nodes-agent-connectors.sendCommand',
+							typeVersion: 1,
+							position: [220, 200],
+							parameters: {
+								integrationIdn: 'program_timer',
+								commandIdn: 'set_timer',
+								connectorIdn: 'e2e_timers',
+								argumentsMode: 'keyValue',
+								arguments: {
+									argument: [
+										{ name: 'personaId', value: 'persona-e2e' },
+										{ name: 'timerName', value: viaSendCommand },
+										{ name: 'interval', value: '2' },
+										{ name: 'repeatable', value: 'false' },
+									],
+								},
+							},
+						}),
+					]
+				: []),
 		],
 		connections: {
-			'Manual Trigger': { main: [[{ node: 'Timers', type: 'main', index: 0 }]] },
+			'Manual Trigger': {
+				main: [[{ node: 'Timers', type: 'main', index: 0 }, ...(viaSendCommand ? [{ node: 'Send Command', type: 'main', index: 0 }] : [])]],
+			},
 			Timers: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
 			Split: { main: [[{ node: 'Set Timer', type: 'main', index: 0 }]] },
 		},
@@ -71,9 +101,11 @@ describe('Set Timer and Timer Trigger in a real n8n', () => {
 			.sort((a, b) => a.fireCount - b.fireCount);
 	};
 
-	const setTimers = async (timers: TimerSpec[]) => {
+	const setTimers = async (timers: TimerSpec[], viaSendCommand?: string) => {
 		workflowCount += 1;
-		const id = await n8n.importWorkflow(setTimersWorkflow(`e2eSetTimers${String(workflowCount).padStart(4, '0')}`, timers));
+		const id = await n8n.importWorkflow(
+			setTimersWorkflow(`e2eSetTimers${String(workflowCount).padStart(4, '0')}`, timers, viaSendCommand),
+		);
 		const execution = await n8n.execute(id);
 		expect(execution.ok).toBe(true);
 		return execution;
@@ -101,10 +133,13 @@ describe('Set Timer and Timer Trigger in a real n8n', () => {
 	});
 
 	test('a 2 s timer runs the trigger workflow once, within half a second of its due time; a disabled one never', async () => {
-		const execution = await setTimers([
-			{ timerName: 'e2e_once', interval: 2 },
-			{ timerName: 'e2e_disabled', interval: 2, enabled: false },
-		]);
+		const execution = await setTimers(
+			[
+				{ timerName: 'e2e_once', interval: 2 },
+				{ timerName: 'e2e_disabled', interval: 2, enabled: false },
+			],
+			'e2e_via_command',
+		);
 		const output = execution.runData['Set Timer'][0].data?.main[0] ?? [];
 		expect(output.map((item) => item.json)).toEqual([
 			expect.objectContaining({ timerName: 'e2e_once', state: 'scheduled', fireCount: 0, nextFireAt: expect.stringMatching(/\+01:00$/) }),
@@ -120,6 +155,14 @@ describe('Set Timer and Timer Trigger in a real n8n', () => {
 		expect(Date.parse(runs[0].firedAt) - Date.parse(runs[0].scheduledAt)).toBeLessThan(500);
 		expect(runs[0].lateMs).toBeLessThan(500);
 		expect(await runsOf('e2e_disabled')).toHaveLength(0);
+
+		// Send Command with the seed's strings runs the same command: same timer, same single run.
+		const viaCommand = execution.runData['Send Command'][0].data?.main[0]?.[0]?.json;
+		expect(viaCommand).toMatchObject({ integrationIdn: 'program_timer', commandIdn: 'set_timer', status: 'completed' });
+		expect(viaCommand?.result).toMatchObject({ timerName: 'e2e_via_command', state: 'scheduled', repeatable: false, interval: 2 });
+		const commandRuns = await runsOf('e2e_via_command');
+		expect(commandRuns).toHaveLength(1);
+		expect(commandRuns[0]).toMatchObject({ fireCount: 1, repeatable: false, interval: 2 });
 	});
 
 	test('a repeatable timer runs the trigger workflow three times at its cadence', async () => {

@@ -579,6 +579,25 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 				await expect(store.getTimer('persona-1', 'reminder')).resolves.toEqual(replacement);
 			});
 
+			it('putTimers puts each timer in order, a later input replacing an earlier one of the same name', async () => {
+				setNow(T0);
+				const existing = await store.putTimer(timerInput({ timerName: 'b' }));
+				const timers = await store.putTimers([
+					timerInput({ timerName: 'a', nextFireAt: T0 + 1 }),
+					timerInput({ timerName: 'b', nextFireAt: T0 + 2, data: { replaced: true } }),
+					timerInput({ timerName: 'a', nextFireAt: T0 + 3, enabled: false }),
+				]);
+				expect(timers.map((t) => [t.timerName, t.nextFireAt, t.state])).toEqual([
+					['a', T0 + 1, 'scheduled'],
+					['b', T0 + 2, 'scheduled'],
+					['a', T0 + 3, 'disabled'],
+				]);
+				expect(timers[1].id).not.toBe(existing.id);
+				expect(timers[1]).toMatchObject({ data: { replaced: true }, fireCount: 0, createdAt: T0 });
+				await expect(store.listTimers()).resolves.toEqual([timers[1], timers[2]]);
+				await expect(store.putTimers([])).resolves.toEqual([]);
+			});
+
 			it('timer names are per persona', async () => {
 				const a = await store.putTimer(timerInput({ personaId: 'p1' }));
 				const b = await store.putTimer(timerInput({ personaId: 'p2' }));
@@ -960,6 +979,24 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 				await expect(store.readEvents('trigger')).resolves.toHaveLength(1);
 			});
 
+			it('fireTimers fires a batch in order, leaving out stale tokens, one event per fire', async () => {
+				for (const [index, name] of ['a', 'b', 'c'].entries())
+					await store.putTimer(timerInput({ timerName: name, nextFireAt: T0 - 10 + index }));
+				const claims = await store.claimDueTimers(T0, 10, 1000);
+				const fires = claims.map((claim, index) => ({
+					timerId: claim.timer.id,
+					leaseToken: index === 1 ? 'stale' : claim.leaseToken,
+					outcome: { firedAt: T0, nextFireAt: null },
+					event: { ...timerEvent, payload: { timerName: claim.timer.timerName } },
+				}));
+				const results = await store.fireTimers(fires);
+				expect(results.map((result) => result?.timer.timerName ?? null)).toEqual(['a', null, 'c']);
+				expect(results[0]?.event.seq).toBeLessThan(results[2]?.event.seq ?? 0);
+				await expect(store.readEvents('trigger')).resolves.toEqual([results[0]?.event, results[2]?.event]);
+				await expect(store.getTimer('persona-1', 'b')).resolves.toEqual(claims[1].timer);
+				await expect(store.fireTimers([])).resolves.toEqual([]);
+			});
+
 			it('concurrent claimDueTimers calls never hand out the same timer twice', async () => {
 				for (let i = 0; i < 30; i++)
 					await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: T0 - i }));
@@ -1146,6 +1183,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 					() => store.getAct('a'),
 					() => store.listActs(),
 					() => store.putTimer(timerInput()),
+					() => store.putTimers([timerInput()]),
 					() => store.getTimer('p', 't'),
 					() => store.listTimers(),
 					() => store.setTimerEnabled('p', 't', true),
@@ -1154,6 +1192,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 					() => store.claimDueTimers(T0, 1, 1000),
 					() => store.completeTimerFire('t', 'token', { firedAt: T0, nextFireAt: null }),
 					() => store.fireTimer('t', 'token', { firedAt: T0, nextFireAt: null }, timerEvent),
+					() => store.fireTimers([]),
 					() => store.publishEvent(eventInput),
 					() => store.readEvents('c'),
 					() => store.ackEvents('c', 1),

@@ -183,9 +183,9 @@ describe('TimerEngine', () => {
 		await recorder.waitForFires(1);
 	});
 
-	it('stop() waits for the batch being fired, so the store can be closed right after', async () => {
+	it('stop() lets the batch being fired finish, claims no more, and resolves after it', async () => {
 		for (let i = 0; i < 20; i++) await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: Date.now() - 10 }));
-		const timers = engine();
+		const timers = engine({ batchSize: 5 });
 		const fireTimers = store.fireTimers.bind(store);
 		let stopping: Promise<void> | undefined;
 		jest.spyOn(store, 'fireTimers').mockImplementation(async (fires) => {
@@ -196,8 +196,11 @@ describe('TimerEngine', () => {
 		timers.start();
 		await waitFor('the engine to start firing', () => stopping !== undefined);
 		await stopping;
-		// Claimed timers are fired rather than left to wait for their leases.
-		await expect(firedEvents(store)).resolves.toHaveLength(20);
+		// Claimed timers are fired rather than left to wait for their leases; the rest stay free.
+		await expect(firedEvents(store)).resolves.toHaveLength(5);
+		const waiting = await store.listTimers({ state: 'scheduled' });
+		expect(waiting).toHaveLength(15);
+		expect(waiting.every((timer) => timer.leaseUntil === null)).toBe(true);
 	});
 
 	it('reports an error of one wake-up and keeps running', async () => {

@@ -9,6 +9,7 @@
  *    n8n-workflow itself.
  * 2. Act recording: createAct + updateAct per command into the SQLite store
  *    (the default) against the memory store as baseline.
+ * 3. Timers (bench/timers.ts): scheduling, firing lateness and reload.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 
 import { MemoryStore, SqliteStore } from '../nodes/shared/store';
 import type { SessionStore } from '../nodes/shared/store/types';
+import { benchTimers } from './timers';
 
 const ROOT = join(__dirname, '..');
 const LOAD_RUNS = 15;
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
 		await sqlite.close();
 		rmSync(folder, { recursive: true, force: true });
 	}
+	await benchTimers();
 }
 
 void main();

@@ -241,6 +241,11 @@ function whereEquals(filters: Record<string, string | undefined>): {
 
 const TIMER_CLAIMABLE = `state = 'scheduled' AND enabled = 1 AND (lease_until IS NULL OR lease_until <= ?)`;
 
+/** The order of the due-timer index: by next fire, then id (ASCII, so code-unit order is BINARY order). */
+function compareDue(a: Timer, b: Timer): number {
+	return (a.nextFireAt ?? 0) - (b.nextFireAt ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 export class SqliteStore implements SessionStore {
 	readonly backend = 'sqlite' as const;
 
@@ -569,30 +574,27 @@ export class SqliteStore implements SessionStore {
 	}
 
 	async claimDueTimers(now: number, limit: number, leaseMs: number): Promise<ClaimedTimer[]> {
-		const db = this.open();
+		this.open();
 		const max = resolveLimit(limit);
-		return immediateTransaction(db, () => {
-			const due = this.all(
-				`SELECT id FROM timers WHERE ${TIMER_CLAIMABLE} AND next_fire_at <= ? ORDER BY next_fire_at, id LIMIT ?`,
-				now,
-				now,
-				max,
-			);
-			const updatedAt = Date.now();
-			return due.map((row) => {
-				const leaseToken = randomUUID();
-				const timer = toTimer(
-					this.returning(
-						'UPDATE timers SET lease_token = ?, lease_until = ?, updated_at = ? WHERE id = ? RETURNING *',
-						leaseToken,
-						now + leaseMs,
-						updatedAt,
-						text(row, 'id'),
-					),
-				);
-				return { timer, leaseToken };
-			});
-		});
+		// One statement for the whole batch (an UPDATE takes the write lock before
+		// it reads), which costs a fraction of one per timer. randomblob is drawn
+		// per row, so every claimed timer still gets its own lease token.
+		const rows = this.all(
+			`UPDATE timers SET lease_token = lower(hex(randomblob(16))), lease_until = ?, updated_at = ?
+			WHERE id IN (
+				SELECT id FROM timers WHERE ${TIMER_CLAIMABLE} AND next_fire_at <= ? ORDER BY next_fire_at, id LIMIT ?
+			)
+			RETURNING *`,
+			now + leaseMs,
+			Date.now(),
+			now,
+			now,
+			max,
+		);
+		// RETURNING has no order; claims come in the order they fall due.
+		return rows
+			.map((row) => ({ timer: toTimer(row), leaseToken: text(row, 'lease_token') }))
+			.sort((a, b) => compareDue(a.timer, b.timer));
 	}
 
 	async completeTimerFire(
@@ -766,7 +768,11 @@ export class SqliteStore implements SessionStore {
 		);
 	}
 
-	/** The write of putTimer; the caller holds the transaction. */
+	/**
+	 * The write of putTimers; the caller holds the transaction. As in
+	 * appendEvent, the timer is assembled here rather than read back with
+	 * RETURNING, which would double the cost of scheduling many timers.
+	 */
 	private replaceTimer(input: PutTimerInput): Timer {
 		// Deleting and inserting (rather than updating) gives the replacement a
 		// new id and no lease, so a scheduler still holding the old timer's
@@ -776,64 +782,103 @@ export class SqliteStore implements SessionStore {
 			input.personaId,
 			input.timerName,
 		);
+		const id = randomUUID();
+		const state = deriveTimerState(input.enabled, input.nextFireAt);
+		const data = JSON.stringify(input.data ?? {});
 		const now = Date.now();
-		return toTimer(
-			this.returning(
-				`INSERT INTO timers (id, persona_id, timer_name, integration_idn, connector_idn, event_idn, next_fire_at,
-					interval_seconds, repeatable, enabled, state, fire_count, last_fired_at, data, lease_token, lease_until,
-					created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, NULL, NULL, ?, ?) RETURNING *`,
-				randomUUID(),
-				input.personaId,
-				input.timerName,
-				input.integrationIdn,
-				input.connectorIdn,
-				input.eventIdn,
-				input.nextFireAt,
-				input.intervalSeconds,
-				bit(input.repeatable),
-				bit(input.enabled),
-				deriveTimerState(input.enabled, input.nextFireAt),
-				JSON.stringify(input.data ?? {}),
-				now,
-				now,
-			),
+		this.run(
+			`INSERT INTO timers (id, persona_id, timer_name, integration_idn, connector_idn, event_idn, next_fire_at,
+				interval_seconds, repeatable, enabled, state, fire_count, last_fired_at, data, lease_token, lease_until,
+				created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, NULL, NULL, ?, ?)`,
+			id,
+			input.personaId,
+			input.timerName,
+			input.integrationIdn,
+			input.connectorIdn,
+			input.eventIdn,
+			input.nextFireAt,
+			input.intervalSeconds,
+			bit(input.repeatable),
+			bit(input.enabled),
+			state,
+			data,
+			now,
+			now,
 		);
+		return {
+			id,
+			personaId: input.personaId,
+			timerName: input.timerName,
+			integrationIdn: input.integrationIdn,
+			connectorIdn: input.connectorIdn,
+			eventIdn: input.eventIdn,
+			nextFireAt: input.nextFireAt,
+			intervalSeconds: input.intervalSeconds,
+			repeatable: input.repeatable,
+			enabled: input.enabled,
+			state,
+			fireCount: 0,
+			lastFiredAt: null,
+			// Parsed from what was stored, so the caller gets what a reader would.
+			data: JSON.parse(data) as JsonObject,
+			leaseUntil: null,
+			createdAt: now,
+			updatedAt: now,
+		};
 	}
 
-	/** The write of fireTimers and completeTimerFire; the caller holds the transaction. */
+	/**
+	 * The write of fireTimers and completeTimerFire: one statement that does
+	 * nothing unless the lease token still holds.
+	 */
 	private recordFire(timerId: string, leaseToken: string, outcome: TimerFireOutcome): Timer | null {
-		const row = this.get('SELECT * FROM timers WHERE id = ? AND lease_token = ?', timerId, leaseToken);
-		if (!row) return null;
-		return toTimer(
-			this.returning(
-				`UPDATE timers SET fire_count = fire_count + 1, last_fired_at = ?, next_fire_at = ?, state = ?,
-					lease_token = NULL, lease_until = NULL, updated_at = ?
-				WHERE id = ? RETURNING *`,
-				outcome.firedAt,
-				outcome.nextFireAt,
-				// A timer disabled while it was firing stays disabled.
-				deriveTimerState(toTimer(row).enabled, outcome.nextFireAt),
-				Date.now(),
-				timerId,
-			),
+		const row = this.get(
+			`UPDATE timers SET fire_count = fire_count + 1, last_fired_at = ?, next_fire_at = ?,
+				state = CASE WHEN enabled = 1 THEN ? ELSE ? END, lease_token = NULL, lease_until = NULL, updated_at = ?
+			WHERE id = ? AND lease_token = ? RETURNING *`,
+			outcome.firedAt,
+			outcome.nextFireAt,
+			// Both states come from the shared rule; the stored flag picks one, so a
+			// timer disabled while it was firing stays disabled.
+			deriveTimerState(true, outcome.nextFireAt),
+			deriveTimerState(false, outcome.nextFireAt),
+			Date.now(),
+			timerId,
+			leaseToken,
 		);
+		return row ? toTimer(row) : null;
 	}
 
-	/** One INSERT, atomic on its own or as part of the caller's transaction. */
+	/**
+	 * One INSERT, atomic on its own or as part of the caller's transaction. The
+	 * event is assembled here rather than read back with RETURNING, which costs
+	 * as much again in node:sqlite; its seq is the rowid SQLite assigned.
+	 */
 	private appendEvent(input: PublishEventInput): StoredEvent {
-		return toEvent(
-			this.returning(
-				`INSERT INTO events (id, type, integration_idn, connector_idn, payload, created_at)
-				VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
-				randomUUID(),
-				input.type,
-				input.integrationIdn,
-				input.connectorIdn,
-				JSON.stringify(input.payload),
-				Date.now(),
-			),
+		const id = randomUUID();
+		const payload = JSON.stringify(input.payload);
+		const createdAt = Date.now();
+		const { lastInsertRowid } = this.run(
+			`INSERT INTO events (id, type, integration_idn, connector_idn, payload, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			id,
+			input.type,
+			input.integrationIdn,
+			input.connectorIdn,
+			payload,
+			createdAt,
 		);
+		return {
+			seq: Number(lastInsertRowid),
+			id,
+			type: input.type,
+			integrationIdn: input.integrationIdn,
+			connectorIdn: input.connectorIdn,
+			// Parsed from what was stored, so the caller gets what a reader would.
+			payload: JSON.parse(payload) as JsonObject,
+			createdAt,
+		};
 	}
 
 	private consumerPosition(consumerId: string): number | null {

@@ -7,7 +7,8 @@ import type { PutTimerInput, SessionStore, UpsertSessionInput } from '../../node
 
 export type StoreFactory = () => SessionStore | Promise<SessionStore>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Ids are UUID version 7: time-ordered, so they index cheaply. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const T0 = 1_700_000_000_000;
 
 const actorKey = { integrationIdn: 'twilio', connectorIdn: 'sms', externalId: '+15550001' };

@@ -6,8 +6,6 @@
  * change the store by mutating what they passed or got back.
  */
 
-import { randomUUID } from 'node:crypto';
-
 import {
 	cloneJson,
 	closedStoreError,
@@ -16,6 +14,7 @@ import {
 	missing,
 	resolveLimit,
 } from './common';
+import { timeOrderedId } from './ids';
 import type {
 	Act,
 	ActFilter,
@@ -110,7 +109,7 @@ export class MemoryStore implements SessionStore {
 		const personaCreated = persona === undefined;
 		if (persona === undefined) {
 			persona = {
-				id: input.personaId ?? randomUUID(),
+				id: input.personaId ?? timeOrderedId(),
 				name: input.personaName ?? null,
 				metadata: {},
 				createdAt: now,
@@ -119,7 +118,7 @@ export class MemoryStore implements SessionStore {
 			this.personas.set(persona.id, persona);
 		}
 		const actor: Actor = {
-			id: randomUUID(),
+			id: timeOrderedId(),
 			personaId: persona.id,
 			integrationIdn: input.integrationIdn,
 			connectorIdn: input.connectorIdn,
@@ -155,7 +154,7 @@ export class MemoryStore implements SessionStore {
 		const now = Date.now();
 		if (id === undefined) {
 			const session: Session = {
-				id: randomUUID(),
+				id: timeOrderedId(),
 				channel: input.channel,
 				integrationIdn: input.integrationIdn,
 				connectorIdn: input.connectorIdn,
@@ -231,7 +230,7 @@ export class MemoryStore implements SessionStore {
 		this.assertOpen();
 		const now = Date.now();
 		const act: Act = {
-			id: randomUUID(),
+			id: timeOrderedId(),
 			integrationIdn: input.integrationIdn,
 			connectorIdn: input.connectorIdn,
 			commandIdn: input.commandIdn,
@@ -366,7 +365,7 @@ export class MemoryStore implements SessionStore {
 			.sort((a, b) => compareDue(a.timer, b.timer))
 			.slice(0, max);
 		return due.map((record) => {
-			record.leaseToken = randomUUID();
+			record.leaseToken = timeOrderedId();
 			record.timer.leaseUntil = now + leaseMs;
 			record.timer.updatedAt = Date.now();
 			return { timer: copyTimer(record.timer), leaseToken: record.leaseToken };
@@ -472,7 +471,7 @@ export class MemoryStore implements SessionStore {
 		if (replacedId !== undefined) this.timers.delete(replacedId);
 		const now = Date.now();
 		const timer: Timer = {
-			id: randomUUID(),
+			id: timeOrderedId(),
 			personaId: input.personaId,
 			timerName: input.timerName,
 			integrationIdn: input.integrationIdn,
@@ -526,7 +525,7 @@ type PendingEvent = Omit<StoredEvent, 'seq'>;
 
 function newEvent(input: PublishEventInput): PendingEvent {
 	return {
-		id: randomUUID(),
+		id: timeOrderedId(),
 		type: input.type,
 		integrationIdn: input.integrationIdn,
 		connectorIdn: input.connectorIdn,

@@ -8,13 +8,13 @@
  * a method also runs to completion before any other call starts.
  */
 
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type * as NodeSqlite from 'node:sqlite';
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 
 import { closedStoreError, deriveTimerState, mergeJson, missing, resolveLimit } from './common';
+import { timeOrderedId } from './ids';
 import { migrate } from './migrations';
 import { immediateTransaction } from './transaction';
 import type {
@@ -298,7 +298,7 @@ export class SqliteStore implements SessionStore {
 			if (personaRow === undefined) {
 				personaRow = this.returning(
 					`INSERT INTO personas (id, name, metadata, created_at, updated_at) VALUES (?, ?, '{}', ?, ?) RETURNING *`,
-					input.personaId ?? randomUUID(),
+					input.personaId ?? timeOrderedId(),
 					input.personaName ?? null,
 					now,
 					now,
@@ -309,7 +309,7 @@ export class SqliteStore implements SessionStore {
 				this.returning(
 					`INSERT INTO actors (id, persona_id, integration_idn, connector_idn, external_id, created_at, updated_at)
 					VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-					randomUUID(),
+					timeOrderedId(),
 					persona.id,
 					input.integrationIdn,
 					input.connectorIdn,
@@ -350,7 +350,7 @@ export class SqliteStore implements SessionStore {
 						`INSERT INTO sessions (id, channel, integration_idn, connector_idn, external_key, persona_id, status,
 							timeout_seconds, metadata, state, flags, version, created_at, updated_at)
 						VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, '{}', 1, ?, ?) RETURNING *`,
-						randomUUID(),
+						timeOrderedId(),
 						input.channel,
 						input.integrationIdn,
 						input.connectorIdn,
@@ -428,7 +428,7 @@ export class SqliteStore implements SessionStore {
 				`INSERT INTO acts (id, integration_idn, connector_idn, command_idn, arguments, persona_id, status, result,
 					external_id, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-				randomUUID(),
+				timeOrderedId(),
 				input.integrationIdn,
 				input.connectorIdn,
 				input.commandIdn,
@@ -782,7 +782,7 @@ export class SqliteStore implements SessionStore {
 			input.personaId,
 			input.timerName,
 		);
-		const id = randomUUID();
+		const id = timeOrderedId();
 		const state = deriveTimerState(input.enabled, input.nextFireAt);
 		const data = JSON.stringify(input.data ?? {});
 		const now = Date.now();
@@ -856,7 +856,7 @@ export class SqliteStore implements SessionStore {
 	 * as much again in node:sqlite; its seq is the rowid SQLite assigned.
 	 */
 	private appendEvent(input: PublishEventInput): StoredEvent {
-		const id = randomUUID();
+		const id = timeOrderedId();
 		const payload = JSON.stringify(input.payload);
 		const createdAt = Date.now();
 		const { lastInsertRowid } = this.run(

@@ -176,6 +176,32 @@ describe('Set Timer and Timer Trigger in a real n8n', () => {
 		for (const run of runs) expect(Date.parse(run.firedAt) - Date.parse(run.scheduledAt)).toBeLessThan(500);
 	});
 
+	test("in the editor's listen-for-test-event mode the trigger runs its workflow on the next fire", async () => {
+		await n8n.setupOwner();
+		const workflowId = await n8n.importWorkflow(join(__dirname, 'workflows', 'timer-trigger-manual.json'));
+		const started = await n8n.request(`/rest/workflows/${workflowId}/run`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ triggerToStartFrom: { name: 'Timer Trigger' } }),
+		});
+		expect(started.status).toBe(200);
+		const { data } = (await started.json()) as { data: { executionId: string } };
+
+		await setTimers([{ timerName: 'e2e_manual_1', interval: 1, connectorIdn: 'e2e_manual' }]);
+		const recorded = async () => (await store.listActs({ connectorIdn: 'manual_runs' })).length > 0;
+		await waitFor(recorded, 30_000);
+		const [act] = await store.listActs({ connectorIdn: 'manual_runs' });
+		expect(act.arguments).toMatchObject({ timerName: 'e2e_manual_1', connectorIdn: 'e2e_manual', fireCount: 1 });
+
+		let status = '';
+		await waitFor(async () => {
+			const response = await n8n.request(`/rest/executions/${data.executionId}`);
+			status = ((await response.json()) as { data: { status: string } }).data.status;
+			return status === 'success';
+		}, 30_000);
+		expect(status).toBe('success');
+	});
+
 	test('a timer set while n8n is stopped and due before it restarts runs the workflow exactly once, late', async () => {
 		await n8n.stop();
 		await setTimers([{ timerName: 'e2e_while_down', interval: 1 }]);

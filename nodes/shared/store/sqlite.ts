@@ -774,20 +774,15 @@ export class SqliteStore implements SessionStore {
 	 * RETURNING, which would double the cost of scheduling many timers.
 	 */
 	private replaceTimer(input: PutTimerInput): Timer {
-		// Deleting and inserting (rather than updating) gives the replacement a
-		// new id and no lease, so a scheduler still holding the old timer's
-		// lease token can no longer complete it.
-		this.run(
-			'DELETE FROM timers WHERE persona_id = ? AND timer_name = ?',
-			input.personaId,
-			input.timerName,
-		);
+		// INSERT OR REPLACE deletes the persona's timer of that name and inserts
+		// the replacement in one statement: a new id and no lease, so a scheduler
+		// still holding the old timer's lease token can no longer complete it.
 		const id = timeOrderedId();
 		const state = deriveTimerState(input.enabled, input.nextFireAt);
 		const data = JSON.stringify(input.data ?? {});
 		const now = Date.now();
 		this.run(
-			`INSERT INTO timers (id, persona_id, timer_name, integration_idn, connector_idn, event_idn, next_fire_at,
+			`INSERT OR REPLACE INTO timers (id, persona_id, timer_name, integration_idn, connector_idn, event_idn, next_fire_at,
 				interval_seconds, repeatable, enabled, state, fire_count, last_fired_at, data, lease_token, lease_until,
 				created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, NULL, NULL, ?, ?)`,

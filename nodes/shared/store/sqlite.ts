@@ -264,6 +264,13 @@ export class SqliteStore implements SessionStore {
 			switchToWal(db);
 			// With WAL, NORMAL still never corrupts the file; it only skips an fsync per commit.
 			db.exec('PRAGMA synchronous = NORMAL');
+			// Checkpoints (copying the WAL back into the file, with an fsync) stall
+			// the commit that triggers them. Every 10,000 pages instead of 1,000
+			// they stall ten times less often: bulk timer scheduling 3.1 s -> 2.6 s
+			// and p99 fire lateness 61 -> 15 ms (npm run bench). The WAL file is
+			// trimmed back to 64 MiB after each checkpoint.
+			db.exec('PRAGMA wal_autocheckpoint = 10000');
+			db.exec('PRAGMA journal_size_limit = 67108864');
 			db.exec('PRAGMA foreign_keys = ON');
 			migrate(db, path);
 			ready = true;

@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import type * as NodeSqlite from 'node:sqlite';
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 
-import { closedStoreError, deriveTimerState, mergeJson, missing, resolveLimit } from './common';
+import { cloneJson, closedStoreError, deriveTimerState, mergeJson, missing, resolveLimit } from './common';
 import { timeOrderedId } from './ids';
 import { migrate } from './migrations';
 import { immediateTransaction } from './transaction';
@@ -245,6 +245,10 @@ const TIMER_CLAIMABLE = `state = 'scheduled' AND enabled = 1 AND (lease_until IS
 function compareDue(a: Timer, b: Timer): number {
 	return (a.nextFireAt ?? 0) - (b.nextFireAt ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
+
+/** Rows per INSERT when timers are put in bulk (14 parameters each, well under SQLite's limit). */
+const TIMER_INSERT_CHUNK = 50;
+const TIMER_ROW_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, NULL, NULL, ?, ?)';
 
 export class SqliteStore implements SessionStore {
 	readonly backend = 'sqlite' as const;
@@ -501,7 +505,7 @@ export class SqliteStore implements SessionStore {
 	async putTimers(inputs: PutTimerInput[]): Promise<Timer[]> {
 		const db = this.open();
 		if (inputs.length === 0) return [];
-		return immediateTransaction(db, () => inputs.map((input) => this.replaceTimer(input)));
+		return immediateTransaction(db, () => this.replaceTimers(inputs));
 	}
 
 	async getTimer(personaId: string, timerName: string): Promise<Timer | null> {
@@ -780,36 +784,17 @@ export class SqliteStore implements SessionStore {
 	 * appendEvent, the timer is assembled here rather than read back with
 	 * RETURNING, which would double the cost of scheduling many timers.
 	 */
-	private replaceTimer(input: PutTimerInput): Timer {
-		// INSERT OR REPLACE deletes the persona's timer of that name and inserts
-		// the replacement in one statement: a new id and no lease, so a scheduler
-		// still holding the old timer's lease token can no longer complete it.
-		const id = timeOrderedId();
-		const state = deriveTimerState(input.enabled, input.nextFireAt);
-		const data = JSON.stringify(input.data ?? {});
+	/**
+	 * Inserts timers, replacing each persona's timer of the same name, with
+	 * one multi-row INSERT OR REPLACE per chunk: the row delete and insert
+	 * happen in the same statement, so a replacement gets a new id and no
+	 * lease, and a scheduler still holding the old lease token can no longer
+	 * complete it. Chunks spare bulk scheduling one statement run per timer.
+	 */
+	private replaceTimers(inputs: PutTimerInput[]): Timer[] {
 		const now = Date.now();
-		this.run(
-			`INSERT OR REPLACE INTO timers (id, persona_id, timer_name, integration_idn, connector_idn, event_idn, next_fire_at,
-				interval_seconds, repeatable, enabled, state, fire_count, last_fired_at, data, lease_token, lease_until,
-				created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, NULL, NULL, ?, ?)`,
-			id,
-			input.personaId,
-			input.timerName,
-			input.integrationIdn,
-			input.connectorIdn,
-			input.eventIdn,
-			input.nextFireAt,
-			input.intervalSeconds,
-			bit(input.repeatable),
-			bit(input.enabled),
-			state,
-			data,
-			now,
-			now,
-		);
-		return {
-			id,
+		const timers = inputs.map((input): Timer => ({
+			id: timeOrderedId(now),
 			personaId: input.personaId,
 			timerName: input.timerName,
 			integrationIdn: input.integrationIdn,
@@ -819,16 +804,47 @@ export class SqliteStore implements SessionStore {
 			intervalSeconds: input.intervalSeconds,
 			repeatable: input.repeatable,
 			enabled: input.enabled,
-			state,
+			state: deriveTimerState(input.enabled, input.nextFireAt),
 			fireCount: 0,
 			lastFiredAt: null,
-			// Parsed from what was stored, so the caller gets what a reader would.
-			data: JSON.parse(data) as JsonObject,
+			// Through JSON, so the caller gets what a reader of the row would.
+			data: cloneJson(input.data ?? {}),
 			leaseUntil: null,
 			createdAt: now,
 			updatedAt: now,
-		};
+		}));
+		for (let start = 0; start < timers.length; start += TIMER_INSERT_CHUNK) {
+			const chunk = timers.slice(start, start + TIMER_INSERT_CHUNK);
+			const params: SQLInputValue[] = [];
+			for (const timer of chunk) {
+				params.push(
+					timer.id,
+					timer.personaId,
+					timer.timerName,
+					timer.integrationIdn,
+					timer.connectorIdn,
+					timer.eventIdn,
+					timer.nextFireAt,
+					timer.intervalSeconds,
+					bit(timer.repeatable),
+					bit(timer.enabled),
+					timer.state,
+					JSON.stringify(timer.data),
+					now,
+					now,
+				);
+			}
+			this.run(
+				`INSERT OR REPLACE INTO timers (id, persona_id, timer_name, integration_idn, connector_idn, event_idn,
+					next_fire_at, interval_seconds, repeatable, enabled, state, fire_count, last_fired_at, data, lease_token,
+					lease_until, created_at, updated_at)
+				VALUES ${chunk.map(() => TIMER_ROW_VALUES).join(', ')}`,
+				...params,
+			);
+		}
+		return timers;
 	}
+
 
 	/**
 	 * The write of fireTimers and completeTimerFire: one statement that does

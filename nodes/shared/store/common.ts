@@ -3,7 +3,8 @@
  * by unit tests cannot drift from the SQLite store used in production.
  */
 
-import type { JsonObject, JsonValue, TimerState } from './types';
+import { timeOrderedId } from './ids';
+import type { JsonObject, JsonValue, PutTimerInput, Timer, TimerState } from './types';
 
 const DEFAULT_LIST_LIMIT = 100;
 
@@ -46,4 +47,27 @@ export function closedStoreError(backend: string): Error {
 	return new Error(
 		`The ${backend} session store has been closed; open a new one (getStore()) to keep using it`,
 	);
+}
+
+/** A timer as put: a new id, never fired, no lease; both backends store exactly this. */
+export function newTimer(input: PutTimerInput, data: JsonObject, now: number): Timer {
+	return {
+		id: timeOrderedId(now),
+		personaId: input.personaId,
+		timerName: input.timerName,
+		integrationIdn: input.integrationIdn,
+		connectorIdn: input.connectorIdn,
+		eventIdn: input.eventIdn,
+		nextFireAt: input.nextFireAt,
+		intervalSeconds: input.intervalSeconds,
+		repeatable: input.repeatable,
+		enabled: input.enabled,
+		state: deriveTimerState(input.enabled, input.nextFireAt),
+		fireCount: 0,
+		lastFiredAt: null,
+		data,
+		leaseUntil: null,
+		createdAt: now,
+		updatedAt: now,
+	};
 }

@@ -12,6 +12,7 @@ import {
 	deriveTimerState,
 	mergeJson,
 	missing,
+	newTimer,
 	resolveLimit,
 } from './common';
 import { timeOrderedId } from './ids';
@@ -469,26 +470,7 @@ export class MemoryStore implements SessionStore {
 		const nameKey = keyOf(input.personaId, input.timerName);
 		const replacedId = this.timerIdsByName.get(nameKey);
 		if (replacedId !== undefined) this.timers.delete(replacedId);
-		const now = Date.now();
-		const timer: Timer = {
-			id: timeOrderedId(),
-			personaId: input.personaId,
-			timerName: input.timerName,
-			integrationIdn: input.integrationIdn,
-			connectorIdn: input.connectorIdn,
-			eventIdn: input.eventIdn,
-			nextFireAt: input.nextFireAt,
-			intervalSeconds: input.intervalSeconds,
-			repeatable: input.repeatable,
-			enabled: input.enabled,
-			state: deriveTimerState(input.enabled, input.nextFireAt),
-			fireCount: 0,
-			lastFiredAt: null,
-			data,
-			leaseUntil: null,
-			createdAt: now,
-			updatedAt: now,
-		};
+		const timer = newTimer(input, data, Date.now());
 		this.timers.set(timer.id, { timer, leaseToken: null });
 		this.timerIdsByName.set(nameKey, timer.id);
 		return copyTimer(timer);

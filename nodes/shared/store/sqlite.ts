@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import type * as NodeSqlite from 'node:sqlite';
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 
-import { cloneJson, closedStoreError, deriveTimerState, mergeJson, missing, resolveLimit } from './common';
+import { cloneJson, closedStoreError, deriveTimerState, mergeJson, missing, newTimer, resolveLimit } from './common';
 import { timeOrderedId } from './ids';
 import { migrate } from './migrations';
 import { immediateTransaction } from './transaction';
@@ -793,26 +793,8 @@ export class SqliteStore implements SessionStore {
 	 */
 	private replaceTimers(inputs: PutTimerInput[]): Timer[] {
 		const now = Date.now();
-		const timers = inputs.map((input): Timer => ({
-			id: timeOrderedId(now),
-			personaId: input.personaId,
-			timerName: input.timerName,
-			integrationIdn: input.integrationIdn,
-			connectorIdn: input.connectorIdn,
-			eventIdn: input.eventIdn,
-			nextFireAt: input.nextFireAt,
-			intervalSeconds: input.intervalSeconds,
-			repeatable: input.repeatable,
-			enabled: input.enabled,
-			state: deriveTimerState(input.enabled, input.nextFireAt),
-			fireCount: 0,
-			lastFiredAt: null,
-			// Through JSON, so the caller gets what a reader of the row would.
-			data: cloneJson(input.data ?? {}),
-			leaseUntil: null,
-			createdAt: now,
-			updatedAt: now,
-		}));
+		// Through JSON, so the caller gets what a reader of the row would.
+		const timers = inputs.map((input) => newTimer(input, cloneJson(input.data ?? {}), now));
 		for (let start = 0; start < timers.length; start += TIMER_INSERT_CHUNK) {
 			const chunk = timers.slice(start, start + TIMER_INSERT_CHUNK);
 			const params: SQLInputValue[] = [];

@@ -112,7 +112,6 @@ function validateSetTimer(args: CommandArguments, repeatableForced: boolean): Se
 	if (repeatable && interval === undefined) {
 		throw new ArgumentError('interval', 'is required when the timer is repeatable', 'Give the seconds between fires');
 	}
-	if (fireAt !== undefined) parseFireAt(fireAt, 'UTC');
 	return {
 		personaId,
 		timerName,

@@ -439,6 +439,35 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 				);
 			});
 
+			it('settleAct applies the patch and appends the event together, once: a second settle of the same status finds nothing', async () => {
+				const act = await store.createAct({ ...actInput, status: 'sent', result: { deadlineAt: 1 } });
+				const resultEvent = { type: 'result_success', integrationIdn: 'http', connectorIdn: 'api', payload: { commandActId: act.id } };
+				const settled = await store.settleAct(act.id, 'sent', { status: 'completed', result: { statusCode: 200 } }, resultEvent);
+				expect(settled?.act).toMatchObject({ id: act.id, status: 'completed', result: { statusCode: 200 } });
+				expect(settled?.event).toMatchObject({ type: 'result_success', payload: { commandActId: act.id } });
+				await expect(store.getAct(act.id)).resolves.toEqual(settled?.act);
+
+				const again = await store.settleAct(act.id, 'sent', { status: 'failed', result: 'interrupted' }, { ...resultEvent, type: 'result_error' });
+				expect(again).toBeNull();
+				await expect(store.getAct(act.id)).resolves.toEqual(settled?.act);
+				const events = await store.readEvents('settle-reader');
+				expect(events.map((event) => event.type)).toEqual(['result_success']);
+			});
+
+			it('settleAct rejects for a missing act and appends nothing', async () => {
+				await expect(store.settleAct('no-such-act', 'sent', { status: 'failed' }, eventInput)).rejects.toThrow('no-such-act');
+				await expect(store.readEvents('settle-missing')).resolves.toEqual([]);
+			});
+
+			it('of racing settleAct calls for one act exactly one wins', async () => {
+				const act = await store.createAct({ ...actInput, status: 'sent' });
+				const outcomes = await Promise.all(
+					[1, 2, 3, 4].map((n) => store.settleAct(act.id, 'sent', { status: 'completed', result: n }, eventInput)),
+				);
+				expect(outcomes.filter((outcome) => outcome !== null)).toHaveLength(1);
+				await expect(store.readEvents('settle-race')).resolves.toHaveLength(1);
+			});
+
 			it('getAct returns null for an unknown id', async () => {
 				await expect(store.getAct('missing')).resolves.toBeNull();
 			});
@@ -1181,6 +1210,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 					() => store.compareAndSetSessionFlag('s', 'f', false, true),
 					() => store.createAct(actInput),
 					() => store.updateAct('a', {}),
+					() => store.settleAct('a', 'sent', {}, eventInput),
 					() => store.getAct('a'),
 					() => store.listActs(),
 					() => store.putTimer(timerInput()),

@@ -20,6 +20,7 @@ import type {
 	Act,
 	ActFilter,
 	ActPatch,
+	ActStatus,
 	Actor,
 	ActorKey,
 	ClaimedTimer,
@@ -33,6 +34,7 @@ import type {
 	SessionKey,
 	SessionPatch,
 	SessionStore,
+	SettledAct,
 	StoredEvent,
 	Timer,
 	TimerFilter,
@@ -249,14 +251,17 @@ export class MemoryStore implements SessionStore {
 
 	async updateAct(id: string, patch: ActPatch): Promise<Act> {
 		this.assertOpen();
-		const record = this.acts.get(id);
-		if (!record) throw missing('Act', id);
-		const { act } = record;
-		if (patch.status !== undefined) act.status = patch.status;
-		if (patch.result !== undefined) act.result = cloneJson(patch.result);
-		if (patch.externalId !== undefined) act.externalId = patch.externalId;
-		act.updatedAt = Date.now();
-		return copyAct(act);
+		return this.writeAct(this.requireAct(id), patch);
+	}
+
+	async settleAct(id: string, expected: ActStatus, patch: ActPatch, event: PublishEventInput): Promise<SettledAct | null> {
+		this.assertOpen();
+		const act = this.requireAct(id);
+		if (act.status !== expected) return null;
+		// Built first: copying a payload is the one step that can throw, and it
+		// must not leave the act settled without its event.
+		const pending = newEvent(event);
+		return { act: this.writeAct(act, patch), event: this.appendEvent(pending) };
 	}
 
 	async getAct(id: string): Promise<Act | null> {
@@ -488,6 +493,22 @@ export class MemoryStore implements SessionStore {
 		timer.updatedAt = Date.now();
 		record.leaseToken = null;
 		return copyTimer(timer);
+	}
+
+	private requireAct(id: string): Act {
+		const record = this.acts.get(id);
+		if (!record) throw missing('Act', id);
+		return record.act;
+	}
+
+	private writeAct(act: Act, patch: ActPatch): Act {
+		// Copied before anything changes: a payload that cannot be copied leaves the act as it was.
+		const result = patch.result === undefined ? act.result : cloneJson(patch.result);
+		if (patch.status !== undefined) act.status = patch.status;
+		act.result = result;
+		if (patch.externalId !== undefined) act.externalId = patch.externalId;
+		act.updatedAt = Date.now();
+		return copyAct(act);
 	}
 
 	private appendEvent(pending: PendingEvent): StoredEvent {

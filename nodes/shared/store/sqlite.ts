@@ -38,6 +38,7 @@ import type {
 	SessionPatch,
 	SessionStatus,
 	SessionStore,
+	SettledAct,
 	StoredEvent,
 	Timer,
 	TimerFilter,
@@ -457,19 +458,16 @@ export class SqliteStore implements SessionStore {
 	async updateAct(id: string, patch: ActPatch): Promise<Act> {
 		const db = this.open();
 		return immediateTransaction(db, () => {
-			const row = this.get('SELECT * FROM acts WHERE id = ?', id);
-			if (!row) throw missing('Act', id);
-			const act = toAct(row);
-			return toAct(
-				this.returning(
-					'UPDATE acts SET status = ?, result = ?, external_id = ?, updated_at = ? WHERE id = ? RETURNING *',
-					patch.status ?? act.status,
-					JSON.stringify(patch.result === undefined ? act.result : patch.result),
-					patch.externalId === undefined ? act.externalId : patch.externalId,
-					Date.now(),
-					id,
-				),
-			);
+			return this.writeAct(this.requireAct(id), patch);
+		});
+	}
+
+	async settleAct(id: string, expected: ActStatus, patch: ActPatch, event: PublishEventInput): Promise<SettledAct | null> {
+		const db = this.open();
+		return immediateTransaction(db, () => {
+			const act = this.requireAct(id);
+			if (act.status !== expected) return null;
+			return { act: this.writeAct(act, patch), event: this.appendEvent(event) };
 		});
 	}
 
@@ -751,6 +749,25 @@ export class SqliteStore implements SessionStore {
 			key.integrationIdn,
 			key.connectorIdn,
 			key.externalKey,
+		);
+	}
+
+	private requireAct(id: string): Act {
+		const row = this.get('SELECT * FROM acts WHERE id = ?', id);
+		if (!row) throw missing('Act', id);
+		return toAct(row);
+	}
+
+	private writeAct(act: Act, patch: ActPatch): Act {
+		return toAct(
+			this.returning(
+				'UPDATE acts SET status = ?, result = ?, external_id = ?, updated_at = ? WHERE id = ? RETURNING *',
+				patch.status ?? act.status,
+				JSON.stringify(patch.result === undefined ? act.result : patch.result),
+				patch.externalId === undefined ? act.externalId : patch.externalId,
+				Date.now(),
+				act.id,
+			),
 		);
 	}
 

@@ -239,6 +239,12 @@ export interface TimerFire {
 	event: PublishEventInput;
 }
 
+/** An act settled by settleAct, and the event that announces it. */
+export interface SettledAct {
+	act: Act;
+	event: StoredEvent;
+}
+
 /** A fire recorded by fireTimer: the timer after it, and the event it appended. */
 export interface FiredTimer {
 	timer: Timer;
@@ -272,6 +278,14 @@ export interface SessionStore {
 	updateAct(id: string, patch: ActPatch): Promise<Act>;
 	getAct(id: string): Promise<Act | null>;
 	listActs(filter?: ActFilter): Promise<Act[]>;
+	/**
+	 * Applies `patch` AND appends `event` in one atomic step, only if the act's
+	 * status is still `expected`; otherwise changes nothing and returns null.
+	 * How an act that finishes in the background (an async HTTP request) is
+	 * settled exactly once, even when a sweeper in another process races the
+	 * process that ran it.
+	 */
+	settleAct(id: string, expected: ActStatus, patch: ActPatch, event: PublishEventInput): Promise<SettledAct | null>;
 
 	/** Creates the timer, or atomically replaces the persona's timer of the same name. */
 	putTimer(input: PutTimerInput): Promise<Timer>;

@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
-
 import type { IDataObject, INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { getStore } from '../shared/store';
 import type { StoredEvent } from '../shared/store/types';
 import { TimerEngine } from '../shared/timers/engine';
 import { matchesFilter } from '../shared/triggers/match';
-import { outboxMaxAgeMs, subscribeToOutbox } from '../shared/triggers/outbox';
+import { outboxNotice, subscribeTrigger } from '../shared/triggers/outboxTrigger';
 
 const TIMER_FIRED = 'timer_fired';
 
@@ -25,13 +22,7 @@ export class TimerTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		properties: [
-			{
-				displayName:
-					'Fires of timers set while no matching trigger is active wait in the outbox for an hour (AGENT_CONNECTORS_OUTBOX_MAX_AGE_SECONDS) and are delivered when this trigger becomes active',
-				name: 'outboxNotice',
-				type: 'notice',
-				default: '',
-			},
+			outboxNotice('Fires of timers set'),
 			{
 				displayName: 'Connector',
 				name: 'connectorIdn',
@@ -75,17 +66,6 @@ export class TimerTrigger implements INodeType {
 		const timerNameMatch = this.getNodeParameter('timerNameMatch', 'exact') as 'exact' | 'pattern';
 		const eventIdn = this.getNodeParameter('eventIdn', '') as string;
 
-		const store = await getStore();
-		const manual = this.getMode() === 'manual';
-		// An active trigger keeps its position across restarts and saves; a test
-		// listener only wants fires from now on.
-		const consumerId = manual
-			? `timer-trigger:test:${randomUUID()}`
-			: `timer-trigger:${this.getWorkflow().id ?? 'unsaved'}:${this.getNode().id}`;
-		await store.pruneEvents(Date.now() - outboxMaxAgeMs());
-		// A new active trigger also takes the fires still waiting in the outbox.
-		await store.registerConsumer(consumerId, manual ? undefined : 0);
-
 		const deliver = (event: StoredEvent) => {
 			const fire = event.payload;
 			if (!matchesFilter(connectorIdn, event.connectorIdn)) return;
@@ -93,9 +73,7 @@ export class TimerTrigger implements INodeType {
 			if (!matchesFilter(eventIdn, String(fire.eventIdn ?? ''))) return;
 			this.emit([[{ json: fire as IDataObject }]]);
 		};
-		const logError = (what: string) => (error: unknown) =>
-			this.logger.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-		const subscription = subscribeToOutbox(store, consumerId, [TIMER_FIRED], deliver, logError('Timer Trigger could not read the outbox'));
+		const { store, subscription, logError } = await subscribeTrigger(this, 'timer-trigger', [TIMER_FIRED], deliver);
 		// Timers set by other processes (workers, the CLI) are noticed within a
 		// quarter second; the query behind each look is one indexed read.
 		const engine = TimerEngine.forProcess(store, { maxSleepMs: 250, onError: logError('The timer engine failed a wake-up') });

@@ -338,6 +338,17 @@ export class N8nInstance {
 		}
 	}
 
+	/** Ends the server at once, as a crash or an out-of-memory kill would: no shutdown of any kind. */
+	async kill(): Promise<void> {
+		const child = this.server;
+		this.server = undefined;
+		if (child && child.exitCode === null) {
+			const exited = new Promise((resolve) => child.once('exit', resolve));
+			child.kill('SIGKILL');
+			await exited;
+		}
+	}
+
 	/** Resolves when the server exits by itself (not through stop()). */
 	async exited(): Promise<number> {
 		const child = this.server;

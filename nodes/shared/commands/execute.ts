@@ -1,7 +1,7 @@
 import type { Act, JsonObject, JsonValue } from '../store/types';
 import { ArgumentError, CommandInputError, toNodeError } from './errors';
 import { findCommand } from './registry';
-import type { CommandArguments, CommandContext, CommandDefinition, CommandRequest } from './types';
+import type { CommandArguments, CommandContext, CommandDefinition, CommandOutcome, CommandRequest } from './types';
 
 /** Argument names whose values are never stored in an act. */
 const SECRET_ARGUMENT = /secret|password|passwd|token|api[-_]?key|authorization|credential/i;
@@ -35,13 +35,19 @@ function personaOf(request: CommandRequest): string | null {
 	return null;
 }
 
+/** A request that passed validation and its checks: nothing is stored or sent yet. */
+export interface PreparedCommand {
+	context: CommandContext;
+	request: CommandRequest;
+	command: CommandDefinition;
+	input: unknown;
+}
+
 /**
- * Validates a request against its command, then records the act and runs the
- * command. Nothing is stored or sent when validation fails; when the run
- * fails, the act is kept with status `failed` and the error is thrown as
- * the n8n error for the item.
+ * Validates a request against its command and runs the command's checks.
+ * Throws the input error (naming the field) before anything is stored or sent.
  */
-export async function runCommand(context: CommandContext, request: CommandRequest): Promise<Act> {
+export async function prepareCommand(context: CommandContext, request: CommandRequest): Promise<PreparedCommand> {
 	if (request.connectorIdn.trim() === '') {
 		throw new CommandInputError('Connector IDN is required', 'connectorIdn', 'Name the connector the command goes to');
 	}
@@ -49,18 +55,30 @@ export async function runCommand(context: CommandContext, request: CommandReques
 	checkRequiredArguments(command, request.arguments);
 	const input = command.validate(request.arguments, request);
 	await command.check?.(context, input);
+	return { context, request, command, input };
+}
 
+/**
+ * Records the act of a prepared command and runs it. When the run fails, the
+ * act is kept with status `failed` and the error is thrown as the n8n error
+ * for the item. Work the command continues in the background starts only once
+ * the act is recorded as sent, so it can never be overwritten by that record.
+ */
+export async function executePrepared({ context, request, command, input }: PreparedCommand): Promise<Act> {
 	const act = await context.store.createAct({
 		integrationIdn: request.integrationIdn,
 		connectorIdn: request.connectorIdn,
 		commandIdn: request.commandIdn,
-		arguments: redactSecrets(request.arguments),
+		arguments: command.recordArguments ? command.recordArguments(input, request.arguments) : redactSecrets(request.arguments),
 		personaId: personaOf(request),
 		status: 'pending',
 	});
+	let recorded: Act;
+	let continueInBackground: CommandOutcome['continueInBackground'];
 	try {
 		const outcome = await command.run(context, input, act);
-		return await context.store.updateAct(act.id, {
+		continueInBackground = outcome.continueInBackground;
+		recorded = await context.store.updateAct(act.id, {
 			status: outcome.status,
 			result: outcome.result,
 			externalId: outcome.externalId ?? null,
@@ -70,4 +88,11 @@ export async function runCommand(context: CommandContext, request: CommandReques
 		await context.store.updateAct(act.id, { status: 'failed', result: { error: nodeError.message } });
 		throw nodeError;
 	}
+	continueInBackground?.(recorded);
+	return recorded;
+}
+
+/** prepareCommand then executePrepared: one request, start to end. */
+export async function runCommand(context: CommandContext, request: CommandRequest): Promise<Act> {
+	return await executePrepared(await prepareCommand(context, request));
 }

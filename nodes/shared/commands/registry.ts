@@ -1,4 +1,5 @@
 import { UnknownCommandError } from './errors';
+import { httpIntegration } from './http';
 import { programTimerIntegration } from './program_timer';
 import { sandboxIntegration } from './sandbox';
 import type { CommandDefinition, IntegrationDefinition } from './types';
@@ -6,7 +7,7 @@ import type { CommandDefinition, IntegrationDefinition } from './types';
 const ANY_COMMAND = '*';
 
 /** Only integrations whose commands work end to end are listed here. */
-const integrations: readonly IntegrationDefinition[] = [sandboxIntegration, programTimerIntegration];
+const integrations: readonly IntegrationDefinition[] = [sandboxIntegration, programTimerIntegration, httpIntegration];
 
 export function listIntegrations(): readonly IntegrationDefinition[] {
 	return integrations;

@@ -34,10 +34,17 @@ export interface CommandRequest {
 
 /** What a command's run reports; the registry turns it into the act's final state. */
 export interface CommandOutcome {
-	status: 'sent' | 'completed';
+	/** `failed`: the command ran and its result is a failure the workflow handles (e.g. a network error of send_request). */
+	status: 'sent' | 'completed' | 'failed';
 	result: JsonValue;
 	/** The remote side's id for what was sent (call SID, message SID …). */
 	externalId?: string;
+	/**
+	 * Work that goes on after the node has answered (an async request); it
+	 * settles the act itself and must never throw. Started once the act is
+	 * recorded with this outcome.
+	 */
+	continueInBackground?: (act: Act) => void;
 }
 
 export interface CommandDefinition<Input = unknown> {
@@ -54,6 +61,8 @@ export interface CommandDefinition<Input = unknown> {
 	properties?: INodeProperties[];
 	/** What a typed node outputs from the act's result: the result itself unless a list is split into items. */
 	toItems?(result: JsonValue): JsonObject[];
+	/** The arguments as the act records them; by default every argument, with secret-looking names redacted. */
+	recordArguments?(input: Input, args: CommandArguments): JsonObject;
 	/** Checks and converts the arguments; throws ArgumentError before anything is sent or stored. */
 	validate(args: CommandArguments, request: CommandRequest): Input;
 	/** Checks that need the store or the workflow's timezone; also before anything is sent or stored. */

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject as N8nJsonObject } from 'n8n-workflow';
 
-import { runCommand } from '../commands/execute';
+import { executePrepared, prepareCommand, type PreparedCommand } from '../commands/execute';
 import { toNodeError } from '../commands/errors';
 import type { CommandContext, CommandRequest } from '../commands/types';
 import { getStore } from '../store';
@@ -23,34 +23,90 @@ export function actToJson(act: Act): JsonObject {
 	};
 }
 
+export interface PerItemOptions {
+	/** The items an act becomes; by default the act itself. */
+	toOutput?: (act: Act) => JsonObject[];
+	/** Which output an act's items go to (nodes with several outputs); default the first. */
+	outputOf?: (act: Act) => number;
+	outputCount?: number;
+	/** How many items run at once; 1 runs them one after another. */
+	concurrency?: number;
+}
+
 /**
  * Runs one command per input item, the way n8n's own nodes treat items: every
  * output keeps its pairedItem, and with Continue On Fail a failed item becomes
- * `{error}` while the others go on.
+ * `{error}` on the first output while the others go on.
+ *
+ * Every item is validated before any is run, so bad input in one item stops
+ * the node before anything is sent for the others (unless Continue On Fail).
+ * Then up to `concurrency` items run at once; outputs keep the items' order.
  */
 export async function runCommandPerItem(
 	functions: IExecuteFunctions,
 	buildRequest: (itemIndex: number) => CommandRequest,
-	toOutput: (act: Act) => JsonObject[] = (act) => [actToJson(act)],
+	options: PerItemOptions = {},
 ): Promise<INodeExecutionData[][]> {
+	const { toOutput = (act: Act) => [actToJson(act)], outputOf = () => 0, outputCount = 1 } = options;
 	const items = functions.getInputData();
 	const store = await getStore();
 	const timezone = functions.getTimezone();
-	const output: INodeExecutionData[] = [];
+	const results: Array<{ output: number; items: INodeExecutionData[] }> = new Array(items.length);
 
+	const fail = (itemIndex: number, error: unknown) => {
+		const itemError = toNodeError(functions, error, itemIndex);
+		if (!functions.continueOnFail()) throw itemError;
+		results[itemIndex] = { output: 0, items: [{ json: { error: itemError.message }, pairedItem: { item: itemIndex } }] };
+	};
+
+	const prepared: Array<PreparedCommand | undefined> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const context: CommandContext = { store, timezone, itemIndex, functions };
-			const act = await runCommand(context, buildRequest(itemIndex));
-			for (const json of toOutput(act)) output.push({ json: json as N8nJsonObject, pairedItem: { item: itemIndex } });
+			prepared[itemIndex] = await prepareCommand(context, buildRequest(itemIndex));
 		} catch (error) {
-			const itemError = toNodeError(functions, error, itemIndex);
-			if (functions.continueOnFail()) {
-				output.push({ json: { error: itemError.message }, pairedItem: { item: itemIndex } });
-				continue;
-			}
-			throw itemError;
+			fail(itemIndex, error);
 		}
 	}
-	return [output];
+
+	const runOne = async (itemIndex: number) => {
+		const command = prepared[itemIndex];
+		if (!command) return;
+		try {
+			const act = await executePrepared(command);
+			results[itemIndex] = {
+				output: outputOf(act),
+				items: toOutput(act).map((json) => ({ json: json as N8nJsonObject, pairedItem: { item: itemIndex } })),
+			};
+		} catch (error) {
+			fail(itemIndex, error);
+		}
+	};
+	await forEachConcurrently(items.length, Math.max(1, options.concurrency ?? 1), runOne);
+
+	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
+	for (const result of results) if (result) outputs[result.output].push(...result.items);
+	return outputs;
+}
+
+/**
+ * Calls `task` for 0…count-1 with at most `limit` running at once. The first
+ * failure stops new tasks from starting and is rethrown once the running
+ * ones have ended, so no work is left behind unawaited.
+ */
+async function forEachConcurrently(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
+	let next = 0;
+	let failure: { error: unknown } | undefined;
+	const worker = async () => {
+		while (next < count && !failure) {
+			const index = next++;
+			try {
+				await task(index);
+			} catch (error) {
+				failure ??= { error };
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+	if (failure) throw failure.error;
 }

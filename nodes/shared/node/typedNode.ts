@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePrope
 import { findCommand } from '../commands/registry';
 import type { CommandArguments, CommandRequest, IntegrationDefinition } from '../commands/types';
 import type { JsonObject, JsonValue } from '../store/types';
-import { runCommandPerItem } from './runPerItem';
+import { runCommandPerItem, type PerItemOptions } from './runPerItem';
 
 /**
  * A typed node is a display name, a credential and its integration's
@@ -31,21 +31,31 @@ export function commandProperties(integration: IntegrationDefinition, connectorD
 		required: true,
 		description: 'The connector identifier (connectorIdn) recorded with the act; triggers can filter by it',
 	};
+	// A node with one command has no Operation field to show its fields by.
+	const single = integration.commands.length === 1;
 	const commandFields = integration.commands.flatMap((command) =>
-		(command.properties ?? []).map((property) => ({
-			...property,
-			displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, operation: [command.commandIdn] } },
-		})),
+		(command.properties ?? []).map((property) =>
+			single
+				? property
+				: {
+						...property,
+						displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, operation: [command.commandIdn] } },
+					},
+		),
 	);
 	return [connector, ...commandFields];
 }
 
 function readRequest(functions: IExecuteFunctions, integration: IntegrationDefinition, itemIndex: number): CommandRequest {
-	const commandIdn = functions.getNodeParameter('operation', itemIndex) as string;
+	const only = integration.commands.length === 1 ? integration.commands[0].commandIdn : undefined;
+	const commandIdn = functions.getNodeParameter('operation', itemIndex, only) as string;
 	const command = findCommand(integration.integrationIdn, commandIdn);
 	const args: CommandArguments = {};
 	for (const property of command.properties ?? []) {
-		args[property.name] = functions.getNodeParameter(property.name, itemIndex, null) as JsonValue;
+		const value = functions.getNodeParameter(property.name, itemIndex, null) as JsonValue;
+		// A collection only groups optional arguments in the editor; each of its fields is an argument of its own.
+		if (property.type === 'collection') Object.assign(args, value);
+		else args[property.name] = value;
 	}
 	return {
 		integrationIdn: integration.integrationIdn,
@@ -56,16 +66,23 @@ function readRequest(functions: IExecuteFunctions, integration: IntegrationDefin
 }
 
 /** Runs the chosen operation per item and outputs what the command says (the result, or its list split into items). */
-export async function runTypedNode(functions: IExecuteFunctions, integration: IntegrationDefinition): Promise<INodeExecutionData[][]> {
+export async function runTypedNode(
+	functions: IExecuteFunctions,
+	integration: IntegrationDefinition,
+	options: PerItemOptions = {},
+): Promise<INodeExecutionData[][]> {
 	return await runCommandPerItem(
 		functions,
 		(itemIndex) => readRequest(functions, integration, itemIndex),
-		(act) => {
-			const command = findCommand(act.integrationIdn, act.commandIdn);
-			if (command.toItems) return command.toItems(act.result);
-			return act.result !== null && typeof act.result === 'object' && !Array.isArray(act.result)
-				? [act.result as JsonObject]
-				: [{ result: act.result }];
+		{
+			toOutput: (act) => {
+				const command = findCommand(act.integrationIdn, act.commandIdn);
+				if (command.toItems) return command.toItems(act.result);
+				return act.result !== null && typeof act.result === 'object' && !Array.isArray(act.result)
+					? [act.result as JsonObject]
+					: [{ result: act.result }];
+			},
+			...options,
 		},
 	);
 }

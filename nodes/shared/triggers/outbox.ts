@@ -13,6 +13,18 @@ export function outboxMaxAgeMs(env: NodeJS.ProcessEnv = process.env): number {
 /** How often a trigger looks for events written by other n8n processes. */
 export const OUTBOX_POLL_MS = 1000;
 
+/** The subscriptions of this process, woken at once by what this process publishes. */
+const localSubscriptions = new Set<OutboxSubscription>();
+
+/**
+ * Tells this process's triggers that an event was published here, so they
+ * deliver it now rather than at their next poll (other processes' events
+ * still arrive by polling).
+ */
+export function notifyOutbox(): void {
+	for (const subscription of localSubscriptions) void subscription.drain();
+}
+
 export interface OutboxSubscription {
 	/** Reads what has arrived now (also runs on its own every OUTBOX_POLL_MS). */
 	drain(): Promise<void>;
@@ -65,11 +77,14 @@ export function subscribeToOutbox(
 
 	const poll = setInterval(() => void drain(), OUTBOX_POLL_MS);
 	poll.unref();
-	return {
+	const subscription: OutboxSubscription = {
 		drain,
 		close() {
 			closed = true;
 			clearInterval(poll);
+			localSubscriptions.delete(subscription);
 		},
 	};
+	localSubscriptions.add(subscription);
+	return subscription;
 }

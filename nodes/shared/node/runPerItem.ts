@@ -23,6 +23,8 @@ export function actToJson(act: Act): JsonObject {
 	};
 }
 
+const YIELD_EVERY_ITEMS = 100;
+
 export interface PerItemOptions {
 	/** The items an act becomes; by default the act itself. */
 	toOutput?: (act: Act) => JsonObject[];
@@ -61,6 +63,8 @@ export async function runCommandPerItem(
 
 	const prepared: Array<PreparedCommand | undefined> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		// Reading parameters is CPU work only: let n8n's timers (health checks, other executions) run between batches.
+		if (itemIndex > 0 && itemIndex % YIELD_EVERY_ITEMS === 0) await new Promise((resolve) => setImmediate(resolve));
 		try {
 			const context: CommandContext = { store, timezone, itemIndex, functions };
 			prepared[itemIndex] = await prepareCommand(context, buildRequest(itemIndex));

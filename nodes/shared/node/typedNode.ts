@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePrope
 import { findCommand } from '../commands/registry';
 import type { CommandArguments, CommandRequest, IntegrationDefinition } from '../commands/types';
 import type { JsonObject, JsonValue } from '../store/types';
+import { itemParameterReader, type ItemParameterReader } from './parameterReader';
 import { runCommandPerItem, type PerItemOptions } from './runPerItem';
 
 /**
@@ -46,13 +47,13 @@ export function commandProperties(integration: IntegrationDefinition, connectorD
 	return [connector, ...commandFields];
 }
 
-function readRequest(functions: IExecuteFunctions, integration: IntegrationDefinition, itemIndex: number): CommandRequest {
-	const only = integration.commands.length === 1 ? integration.commands[0].commandIdn : undefined;
-	const commandIdn = functions.getNodeParameter('operation', itemIndex, only) as string;
+function readRequest(read: ItemParameterReader, integration: IntegrationDefinition, itemIndex: number): CommandRequest {
+	const only = integration.commands.length === 1 ? integration.commands[0].commandIdn : null;
+	const commandIdn = read('operation', itemIndex, only) as string;
 	const command = findCommand(integration.integrationIdn, commandIdn);
 	const args: CommandArguments = {};
 	for (const property of command.properties ?? []) {
-		const value = functions.getNodeParameter(property.name, itemIndex, null) as JsonValue;
+		const value = read(property.name, itemIndex, null) as JsonValue;
 		// A collection only groups optional arguments in the editor; each of its fields is an argument of its own.
 		if (property.type === 'collection') Object.assign(args, value);
 		else args[property.name] = value;
@@ -60,7 +61,7 @@ function readRequest(functions: IExecuteFunctions, integration: IntegrationDefin
 	return {
 		integrationIdn: integration.integrationIdn,
 		commandIdn,
-		connectorIdn: String(functions.getNodeParameter('connectorIdn', itemIndex, '')).trim(),
+		connectorIdn: String(read('connectorIdn', itemIndex, '')).trim(),
 		arguments: args,
 	};
 }
@@ -71,9 +72,10 @@ export async function runTypedNode(
 	integration: IntegrationDefinition,
 	options: PerItemOptions = {},
 ): Promise<INodeExecutionData[][]> {
+	const read = itemParameterReader(functions);
 	return await runCommandPerItem(
 		functions,
-		(itemIndex) => readRequest(functions, integration, itemIndex),
+		(itemIndex) => readRequest(read, integration, itemIndex),
 		{
 			toOutput: (act) => {
 				const command = findCommand(act.integrationIdn, act.commandIdn);

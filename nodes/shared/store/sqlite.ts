@@ -456,10 +456,23 @@ export class SqliteStore implements SessionStore {
 	}
 
 	async updateAct(id: string, patch: ActPatch): Promise<Act> {
-		const db = this.open();
-		return immediateTransaction(db, () => {
-			return this.writeAct(this.requireAct(id), patch);
-		});
+		this.open();
+		// One statement, atomic on its own: no read first and no explicit
+		// transaction, which cost more than the write itself (every command
+		// updates its act once).
+		const row = this.get(
+			`UPDATE acts SET status = COALESCE(?, status), result = COALESCE(?, result),
+				external_id = CASE WHEN ? THEN ? ELSE external_id END, updated_at = ?
+			WHERE id = ? RETURNING *`,
+			patch.status ?? null,
+			patch.result === undefined ? null : JSON.stringify(patch.result),
+			patch.externalId === undefined ? 0 : 1,
+			patch.externalId ?? null,
+			Date.now(),
+			id,
+		);
+		if (!row) throw missing('Act', id);
+		return toAct(row);
 	}
 
 	async settleAct(id: string, expected: ActStatus, patch: ActPatch, event: PublishEventInput): Promise<SettledAct | null> {

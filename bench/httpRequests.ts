@@ -30,7 +30,7 @@ function contenders(url: string): Contender[] {
 			},
 		},
 		{
-			name: 'Send HTTP Request (10 at once, default)',
+			name: 'Send HTTP Request (10 at once)',
 			node: {
 				type: 'n8n-nodes-agent-connectors.sendHttpRequest',
 				typeVersion: 1,
@@ -38,7 +38,7 @@ function contenders(url: string): Contender[] {
 			},
 		},
 		{
-			name: 'Send HTTP Request (50 at once)',
+			name: 'Send HTTP Request (50 at once, default)',
 			node: {
 				type: 'n8n-nodes-agent-connectors.sendHttpRequest',
 				typeVersion: 1,
@@ -121,7 +121,8 @@ export async function benchHttpRequests(): Promise<void> {
 			const ms = median(times.get(contender.name) ?? []);
 			const perSecond = (ITEMS / ms) * 1000;
 			const ratio = contender === all[0] ? 'baseline' : `ratio ${(baseline / ms).toFixed(2)}x items/s`;
-			lines.push(`  ${contender.name.padEnd(42)} ${ms.toFixed(0).padStart(6)} ms   ${perSecond.toFixed(0).padStart(6)} items/s   ${ratio}`);
+			const rounds = (times.get(contender.name) ?? []).join(' ');
+			lines.push(`  ${contender.name.padEnd(42)} ${ms.toFixed(0).padStart(6)} ms   ${perSecond.toFixed(0).padStart(6)} items/s   ${ratio}   (rounds: ${rounds} ms)`);
 		}
 		process.stdout.write(`${lines.join('\n')}\n`);
 	} finally {

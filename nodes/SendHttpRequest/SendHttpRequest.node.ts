@@ -8,7 +8,7 @@ import type { Act, JsonObject } from '../shared/store/types';
 import { httpAuthCredentialTest } from '../shared/transport/httpAuthCredentialTest';
 import { requestSigningSecretTest } from '../shared/transport/signingCredentialTest';
 
-const DEFAULT_CONCURRENCY = 10;
+const DEFAULT_CONCURRENCY = 50;
 
 /** In the background the act is all there is yet: its id is what the result event will carry. */
 function outputOf(act: Act): JsonObject[] {

@@ -468,6 +468,36 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 				await expect(store.readEvents('settle-race')).resolves.toHaveLength(1);
 			});
 
+			it('createActs records every act in order and updateActs patches them in one step', async () => {
+				const acts = await store.createActs([actInput, { ...actInput, commandIdn: 'second', personaId: 'p2' }]);
+				expect(acts.map((act) => [act.commandIdn, act.status, act.personaId])).toEqual([
+					['send_message', 'pending', null],
+					['second', 'pending', 'p2'],
+				]);
+				const updated = await store.updateActs([
+					{ id: acts[1].id, patch: { status: 'failed', result: { error: 'x' } } },
+					{ id: acts[0].id, patch: { status: 'completed', externalId: 'SM1' } },
+				]);
+				expect(updated.map((act) => [act.id, act.status])).toEqual([
+					[acts[1].id, 'failed'],
+					[acts[0].id, 'completed'],
+				]);
+				await expect(store.getAct(acts[0].id)).resolves.toMatchObject({ status: 'completed', externalId: 'SM1', result: null });
+				await expect(store.createActs([])).resolves.toEqual([]);
+				await expect(store.updateActs([])).resolves.toEqual([]);
+			});
+
+			it('updateActs with one missing act rejects naming it and changes none', async () => {
+				const act = await store.createAct(actInput);
+				await expect(
+					store.updateActs([
+						{ id: act.id, patch: { status: 'completed' } },
+						{ id: 'no-such-act', patch: { status: 'failed' } },
+					]),
+				).rejects.toThrow('no-such-act');
+				await expect(store.getAct(act.id)).resolves.toMatchObject({ status: 'pending' });
+			});
+
 			it('getAct returns null for an unknown id', async () => {
 				await expect(store.getAct('missing')).resolves.toBeNull();
 			});
@@ -1210,6 +1240,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 					() => store.compareAndSetSessionFlag('s', 'f', false, true),
 					() => store.createAct(actInput),
 					() => store.updateAct('a', {}),
+					() => store.createActs([actInput]),
+					() => store.updateActs([{ id: 'a', patch: {} }]),
 					() => store.settleAct('a', 'sent', {}, eventInput),
 					() => store.getAct('a'),
 					() => store.listActs(),

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject as N8nJsonObject } from 'n8n-workflow';
 
-import { executePrepared, prepareCommand, type PreparedCommand } from '../commands/execute';
+import { executePreparedBatch, prepareCommand, type PreparedCommand } from '../commands/execute';
 import { toNodeError } from '../commands/errors';
 import type { CommandContext, CommandRequest } from '../commands/types';
 import { getStore } from '../store';
@@ -42,7 +42,8 @@ export interface PerItemOptions {
  *
  * Every item is validated before any is run, so bad input in one item stops
  * the node before anything is sent for the others (unless Continue On Fail).
- * Then up to `concurrency` items run at once; outputs keep the items' order.
+ * Then up to `concurrency` items run at once (see executePreparedBatch);
+ * outputs keep the items' order.
  */
 export async function runCommandPerItem(
 	functions: IExecuteFunctions,
@@ -73,44 +74,24 @@ export async function runCommandPerItem(
 		}
 	}
 
-	const runOne = async (itemIndex: number) => {
-		const command = prepared[itemIndex];
-		if (!command) return;
-		try {
-			const act = await executePrepared(command);
-			results[itemIndex] = {
-				output: outputOf(act),
-				items: toOutput(act).map((json) => ({ json: json as N8nJsonObject, pairedItem: { item: itemIndex } })),
-			};
-		} catch (error) {
-			fail(itemIndex, error);
+	const ready = prepared.flatMap((command, itemIndex) => (command ? [{ command, itemIndex }] : []));
+	const outcomes = await executePreparedBatch(
+		ready.map(({ command }) => command),
+		{ concurrency: Math.max(1, options.concurrency ?? 1), stopAtFirstFailure: !functions.continueOnFail() },
+	);
+	for (const [position, outcome] of outcomes.entries()) {
+		const { itemIndex } = ready[position];
+		if ('error' in outcome) {
+			fail(itemIndex, outcome.error);
+			continue;
 		}
-	};
-	await forEachConcurrently(items.length, Math.max(1, options.concurrency ?? 1), runOne);
+		results[itemIndex] = {
+			output: outputOf(outcome.act),
+			items: toOutput(outcome.act).map((json) => ({ json: json as N8nJsonObject, pairedItem: { item: itemIndex } })),
+		};
+	}
 
 	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
 	for (const result of results) if (result) outputs[result.output].push(...result.items);
 	return outputs;
-}
-
-/**
- * Calls `task` for 0…count-1 with at most `limit` running at once. The first
- * failure stops new tasks from starting and is rethrown once the running
- * ones have ended, so no work is left behind unawaited.
- */
-async function forEachConcurrently(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
-	let next = 0;
-	let failure: { error: unknown } | undefined;
-	const worker = async () => {
-		while (next < count && !failure) {
-			const index = next++;
-			try {
-				await task(index);
-			} catch (error) {
-				failure ??= { error };
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
-	if (failure) throw failure.error;
 }

@@ -21,6 +21,7 @@ import type {
 	ActFilter,
 	ActPatch,
 	ActStatus,
+	ActUpdate,
 	Actor,
 	ActorKey,
 	ClaimedTimer,
@@ -231,27 +232,25 @@ export class MemoryStore implements SessionStore {
 
 	async createAct(input: CreateActInput): Promise<Act> {
 		this.assertOpen();
-		const now = Date.now();
-		const act: Act = {
-			id: timeOrderedId(),
-			integrationIdn: input.integrationIdn,
-			connectorIdn: input.connectorIdn,
-			commandIdn: input.commandIdn,
-			arguments: cloneJson(input.arguments),
-			personaId: input.personaId ?? null,
-			status: input.status ?? 'pending',
-			result: cloneJson(input.result ?? null),
-			externalId: input.externalId ?? null,
-			createdAt: now,
-			updatedAt: now,
-		};
-		this.acts.set(act.id, { act, order: this.actOrder++ });
-		return copyAct(act);
+		return this.storeAct(newAct(input));
+	}
+
+	async createActs(inputs: CreateActInput[]): Promise<Act[]> {
+		this.assertOpen();
+		// Built first: copying arguments is the step that can throw, and then none may be stored.
+		return inputs.map(newAct).map((act) => this.storeAct(act));
 	}
 
 	async updateAct(id: string, patch: ActPatch): Promise<Act> {
 		this.assertOpen();
 		return this.writeAct(this.requireAct(id), patch);
+	}
+
+	async updateActs(updates: ActUpdate[]): Promise<Act[]> {
+		this.assertOpen();
+		// All found first: a missing act must leave every other one unchanged.
+		const acts = updates.map(({ id }) => this.requireAct(id));
+		return updates.map(({ patch }, index) => this.writeAct(acts[index], patch));
 	}
 
 	async settleAct(id: string, expected: ActStatus, patch: ActPatch, event: PublishEventInput): Promise<SettledAct | null> {
@@ -495,6 +494,11 @@ export class MemoryStore implements SessionStore {
 		return copyTimer(timer);
 	}
 
+	private storeAct(act: Act): Act {
+		this.acts.set(act.id, { act, order: this.actOrder++ });
+		return copyAct(act);
+	}
+
 	private requireAct(id: string): Act {
 		const record = this.acts.get(id);
 		if (!record) throw missing('Act', id);
@@ -521,6 +525,23 @@ export class MemoryStore implements SessionStore {
 		const id = this.timerIdsByName.get(keyOf(personaId, timerName));
 		return id === undefined ? undefined : this.timers.get(id);
 	}
+}
+
+function newAct(input: CreateActInput): Act {
+	const now = Date.now();
+	return {
+		id: timeOrderedId(),
+		integrationIdn: input.integrationIdn,
+		connectorIdn: input.connectorIdn,
+		commandIdn: input.commandIdn,
+		arguments: cloneJson(input.arguments),
+		personaId: input.personaId ?? null,
+		status: input.status ?? 'pending',
+		result: cloneJson(input.result ?? null),
+		externalId: input.externalId ?? null,
+		createdAt: now,
+		updatedAt: now,
+	};
 }
 
 /** An event before it gets its seq, i.e. before it is stored. */

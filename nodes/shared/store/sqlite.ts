@@ -22,6 +22,7 @@ import type {
 	ActFilter,
 	ActPatch,
 	ActStatus,
+	ActUpdate,
 	Actor,
 	ActorKey,
 	ClaimedTimer,
@@ -434,45 +435,26 @@ export class SqliteStore implements SessionStore {
 
 	async createAct(input: CreateActInput): Promise<Act> {
 		this.open();
-		const now = Date.now();
-		return toAct(
-			this.returning(
-				`INSERT INTO acts (id, integration_idn, connector_idn, command_idn, arguments, persona_id, status, result,
-					external_id, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-				timeOrderedId(),
-				input.integrationIdn,
-				input.connectorIdn,
-				input.commandIdn,
-				JSON.stringify(input.arguments),
-				input.personaId ?? null,
-				input.status ?? 'pending',
-				JSON.stringify(input.result ?? null),
-				input.externalId ?? null,
-				now,
-				now,
-			),
-		);
+		return this.insertAct(input);
+	}
+
+	async createActs(inputs: CreateActInput[]): Promise<Act[]> {
+		const db = this.open();
+		if (inputs.length === 0) return [];
+		return immediateTransaction(db, () => inputs.map((input) => this.insertAct(input)));
 	}
 
 	async updateAct(id: string, patch: ActPatch): Promise<Act> {
 		this.open();
 		// One statement, atomic on its own: no read first and no explicit
-		// transaction, which cost more than the write itself (every command
-		// updates its act once).
-		const row = this.get(
-			`UPDATE acts SET status = COALESCE(?, status), result = COALESCE(?, result),
-				external_id = CASE WHEN ? THEN ? ELSE external_id END, updated_at = ?
-			WHERE id = ? RETURNING *`,
-			patch.status ?? null,
-			patch.result === undefined ? null : JSON.stringify(patch.result),
-			patch.externalId === undefined ? 0 : 1,
-			patch.externalId ?? null,
-			Date.now(),
-			id,
-		);
-		if (!row) throw missing('Act', id);
-		return toAct(row);
+		// transaction, which cost more than the write itself.
+		return this.patchAct(id, patch);
+	}
+
+	async updateActs(updates: ActUpdate[]): Promise<Act[]> {
+		const db = this.open();
+		if (updates.length === 0) return [];
+		return immediateTransaction(db, () => updates.map(({ id, patch }) => this.patchAct(id, patch)));
 	}
 
 	async settleAct(id: string, expected: ActStatus, patch: ActPatch, event: PublishEventInput): Promise<SettledAct | null> {
@@ -763,6 +745,44 @@ export class SqliteStore implements SessionStore {
 			key.connectorIdn,
 			key.externalKey,
 		);
+	}
+
+	private insertAct(input: CreateActInput): Act {
+		const now = Date.now();
+		return toAct(
+			this.returning(
+				`INSERT INTO acts (id, integration_idn, connector_idn, command_idn, arguments, persona_id, status, result,
+					external_id, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+				timeOrderedId(),
+				input.integrationIdn,
+				input.connectorIdn,
+				input.commandIdn,
+				JSON.stringify(input.arguments),
+				input.personaId ?? null,
+				input.status ?? 'pending',
+				JSON.stringify(input.result ?? null),
+				input.externalId ?? null,
+				now,
+				now,
+			),
+		);
+	}
+
+	private patchAct(id: string, patch: ActPatch): Act {
+		const row = this.get(
+			`UPDATE acts SET status = COALESCE(?, status), result = COALESCE(?, result),
+				external_id = CASE WHEN ? THEN ? ELSE external_id END, updated_at = ?
+			WHERE id = ? RETURNING *`,
+			patch.status ?? null,
+			patch.result === undefined ? null : JSON.stringify(patch.result),
+			patch.externalId === undefined ? 0 : 1,
+			patch.externalId ?? null,
+			Date.now(),
+			id,
+		);
+		if (!row) throw missing('Act', id);
+		return toAct(row);
 	}
 
 	private requireAct(id: string): Act {

@@ -141,6 +141,11 @@ export interface ActPatch {
 	externalId?: string | null;
 }
 
+export interface ActUpdate {
+	id: string;
+	patch: ActPatch;
+}
+
 export interface ActFilter {
 	integrationIdn?: string;
 	connectorIdn?: string;
@@ -275,7 +280,11 @@ export interface SessionStore {
 	compareAndSetSessionFlag(id: string, flag: string, expected: boolean, next: boolean): Promise<boolean>;
 
 	createAct(input: CreateActInput): Promise<Act>;
+	/** createAct for each input, as one atomic step (one commit for a node's whole batch of items). */
+	createActs(inputs: CreateActInput[]): Promise<Act[]>;
 	updateAct(id: string, patch: ActPatch): Promise<Act>;
+	/** updateAct for each update, in order, as one atomic step; rejects (changing nothing) if any act is missing. */
+	updateActs(updates: ActUpdate[]): Promise<Act[]>;
 	getAct(id: string): Promise<Act | null>;
 	listActs(filter?: ActFilter): Promise<Act[]>;
 	/**

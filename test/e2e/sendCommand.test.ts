@@ -79,7 +79,7 @@ describe('Send Command in a real n8n', () => {
 		for (const [index, item] of unknown.entries()) {
 			expect(item.pairedItem).toEqual({ item: index });
 			expect(item.json.error).toBe(
-				`Unknown integration 'nope'. Valid integrations: sandbox, program_timer (field 'integrationIdn', item ${index})`,
+				`Unknown integration 'nope'. Valid integrations: sandbox, program_timer, http (field 'integrationIdn', item ${index})`,
 			);
 		}
 
@@ -105,7 +105,7 @@ describe('Send Command in a real n8n', () => {
 		}
 	});
 
-	test('without Continue On Fail the first bad item stops the node with an error naming field and item; earlier acts are kept', async () => {
+	test('without Continue On Fail the first bad item stops the node with an error naming field and item, before any item runs', async () => {
 		const store = new SqliteStore(n8n.storePath);
 		try {
 			const before = (await store.listActs({ connectorIdn: 'sms_connector', limit: 1000 })).length;
@@ -116,9 +116,8 @@ describe('Send Command in a real n8n', () => {
 			expect(execution.error?.message).toBe("Connector IDN is required (field 'connectorIdn', item 1)");
 			expect(execution.error?.description).toBe('Name the connector the command goes to');
 			const after = await store.listActs({ connectorIdn: 'sms_connector', limit: 1000 });
-			// Item 0 ran before item 1 failed; item 2 never ran.
-			expect(after.length - before).toBe(1);
-			expect(after[0].arguments).toEqual({ phoneNumber: '+16507000001' });
+			// Every item is checked before any runs: valid item 0 was not sent either.
+			expect(after.length - before).toBe(0);
 		} finally {
 			await store.close();
 		}

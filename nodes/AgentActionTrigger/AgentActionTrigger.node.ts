@@ -11,8 +11,9 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { REQUEST_SIGNING_CREDENTIAL } from '../shared/transport/credentialTypes';
+import { DEFAULT_SIGNATURE_HEADER } from '../shared/transport/signing';
 import { requestSigningSecretTest } from '../shared/transport/signingCredentialTest';
-import { checkAgentRequest, DEFAULT_SIGNATURE_HEADER, normaliseHeaderName, type AgentRequestRefusal } from './agentRequest';
+import { checkAgentRequest, normaliseHeaderName, type AgentRequestRefusal } from './agentRequest';
 import { configurationProblems, type ResponseMode } from './configuration';
 
 async function readSecret(context: FunctionsBase): Promise<string | undefined> {

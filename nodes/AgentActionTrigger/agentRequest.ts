@@ -2,11 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { isBase64Secret, verifySignature } from '../shared/transport/signing';
+import { DEFAULT_SIGNATURE_HEADER, isBase64Secret, verifySignature } from '../shared/transport/signing';
 import { compileInputSchema, InputSchemaError, type InputSchema } from '../shared/validation/inputSchema';
-
-/** The header Vocode signs its External Action requests in. */
-export const DEFAULT_SIGNATURE_HEADER = 'x-vocode-signature';
 
 /** What the workflow receives: the agent's arguments and the call they belong to. */
 export interface AgentAction {

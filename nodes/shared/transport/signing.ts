@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/** The header Vocode signs its requests in; both signing and verifying nodes default to it. */
+export const DEFAULT_SIGNATURE_HEADER = 'x-vocode-signature';
+
 /**
  * Vocode-style request signatures: base64 HMAC-SHA256 over the exact body
  * bytes, keyed with the base64-decoded secret. Always over the raw bytes:

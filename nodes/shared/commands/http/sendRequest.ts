@@ -3,7 +3,7 @@ import type { IHttpRequestMethods } from 'n8n-workflow';
 import type { JsonObject, JsonValue } from '../../store/types';
 import { REQUEST_SIGNING_CREDENTIAL } from '../../transport/credentialTypes';
 import { sendHttpRequest, type HttpAuthentication, type OutgoingHttpRequest } from '../../transport/http';
-import { isBase64Secret, signBody } from '../../transport/signing';
+import { DEFAULT_SIGNATURE_HEADER, isBase64Secret, signBody } from '../../transport/signing';
 import { compileInputSchema, InputSchemaError, type InputSchema } from '../../validation/inputSchema';
 import { isBlank, optionalBoolean, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
 import { ArgumentError, CommandInputError } from '../errors';
@@ -26,7 +26,6 @@ type Method = (typeof METHODS)[number];
 
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 const MAX_TIMEOUT_SECONDS = 3600;
-export const DEFAULT_SIGNATURE_HEADER = 'x-vocode-signature';
 
 /** The generic credential of this package (n8n's lint forbids using other packages' credentials). */
 export const GENERIC_AUTH_TYPE = 'httpAuthApi';

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_SIGNATURE_HEADER } from '../../transport/signing';
+
 /**
  * The Send HTTP Request node's fields. Each name is a send_request argument
  * (the Options collection's fields too), so the node and Send Command feed
@@ -200,7 +202,7 @@ export const sendRequestProperties: INodeProperties[] = [
 				displayName: 'Signature Header',
 				name: 'signatureHeader',
 				type: 'string',
-				default: 'x-vocode-signature',
+				default: DEFAULT_SIGNATURE_HEADER,
 				description: 'The header that carries the signature when Sign Request is on',
 			},
 			{

@@ -201,6 +201,31 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 		expect(other?.status).toBe('completed');
 	});
 
+	test("in the editor's listen-for-test-event mode the HTTP Result Trigger runs its workflow on the next matching result", async () => {
+		const listener = workflowFrom('http-result-observer.json', {});
+		listener.id = 'e2eHttpListener1';
+		listener.name = 'E2E: HTTP Result Trigger, listening for a test event';
+		const trigger = listener.nodes[0].parameters as { targetAction: string };
+		trigger.targetAction = 'e2e_listen';
+		const recorder = listener.nodes[1].parameters as { connectorIdn: string };
+		recorder.connectorIdn = 'listen_runs';
+		const listenerId = await n8n.importWorkflow(listener);
+		const started = await n8n.request(`/rest/workflows/${listenerId}/run`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ triggerToStartFrom: { name: 'HTTP Result Trigger' } }),
+		});
+		expect(started.status).toBe(200);
+
+		const sender = workflowFrom('send-http-request-async.json', { __BASE__: server.baseUrl, __MATCH__: 'e2e_listen' });
+		sender.id = 'e2eHttpAsyncList1';
+		await runInServer(await n8n.importWorkflow(sender));
+		const heard = async () => (await store.listActs({ connectorIdn: 'listen_runs' })).length > 0;
+		expect(await waitFor(heard, 30_000)).toBe(true);
+		const [act] = await store.listActs({ connectorIdn: 'listen_runs' });
+		expect(act.arguments).toMatchObject({ event: 'result_success', targetAction: 'e2e_listen', statusCode: 200 });
+	});
+
 	test('a request in flight when n8n is killed ends as result_error "interrupted" after the restart', async () => {
 		const workflow = workflowFrom('send-http-request-async.json', { __BASE__: server.baseUrl, __MATCH__: 'e2e_match_interrupted' });
 		workflow.id = 'e2eHttpAsyncHang1';

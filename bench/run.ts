@@ -4,9 +4,9 @@
  * ratios mean much).
  *
  * 1. Node load time: n8n requires every node file at start. Fresh Node
- *    processes require the built Send Command node once n8n-workflow is
- *    loaded (n8n has it loaded already); the baseline is loading
- *    n8n-workflow itself.
+ *    processes require all the package's built node and credential files
+ *    once n8n-workflow is loaded (n8n has it loaded already); the baseline
+ *    is loading n8n-workflow itself.
  * 2. Act recording: createAct + updateAct per command into the SQLite store
  *    (the default) against the memory store as baseline.
  * 3. Timers (bench/timers.ts): scheduling, firing lateness and reload.
@@ -14,7 +14,7 @@
  *    built-in HTTP Request node, 2,000 items each, in a real n8n.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,9 +36,10 @@ function median(values: number[]): number {
  * Milliseconds a fresh Node process spends requiring `modulePath`, measured
  * inside it, after `preload` (already paid for by n8n) is loaded.
  */
-function loadTime(modulePath: string, preload?: string): number {
+function loadTime(modulePaths: string[], preload?: string): number {
 	const before = preload ? `require(${JSON.stringify(preload)});` : '';
-	const script = `${before}const t=process.hrtime.bigint();require(${JSON.stringify(modulePath)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+	const requires = modulePaths.map((modulePath) => `require(${JSON.stringify(modulePath)});`).join('');
+	const script = `${before}const t=process.hrtime.bigint();${requires}process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
 	return Number(execFileSync(process.execPath, ['-e', script], { cwd: ROOT }).toString());
 }
 
@@ -59,12 +60,14 @@ async function recordActs(store: SessionStore): Promise<number> {
 }
 
 async function main(): Promise<void> {
-	const node = join(ROOT, 'dist', 'nodes', 'SendCommand', 'SendCommand.node.js');
+	// What n8n requires at start: every node and credential file the package lists.
+	const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+	const packageFiles = [...manifest.n8n.nodes, ...manifest.n8n.credentials].map((file) => join(ROOT, file));
 	const baselineLoads: number[] = [];
 	const nodeLoads: number[] = [];
 	for (let run = 0; run < LOAD_RUNS; run++) {
-		baselineLoads.push(loadTime('n8n-workflow'));
-		nodeLoads.push(loadTime(node, 'n8n-workflow'));
+		baselineLoads.push(loadTime(['n8n-workflow']));
+		nodeLoads.push(loadTime(packageFiles, 'n8n-workflow'));
 	}
 	const baselineLoad = median(baselineLoads);
 	const nodeLoad = median(nodeLoads);
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
 		const lines = [
 			`Node load (median of ${LOAD_RUNS} fresh processes, Node ${process.version})`,
 			`  baseline: require('n8n-workflow'), paid once by n8n   ${baselineLoad.toFixed(1)} ms`,
-			`  Send Command node on top of it                        ${nodeLoad.toFixed(1)} ms   ratio ${(nodeLoad / baselineLoad).toFixed(3)}`,
+			`  all ${String(packageFiles.length).padStart(2)} node and credential files on top of it      ${nodeLoad.toFixed(1)} ms   ratio ${(nodeLoad / baselineLoad).toFixed(3)}`,
 			`Act recording (${ACTS} commands: createAct + updateAct)`,
 			`  baseline: memory store                                ${memoryMs.toFixed(0)} ms   ${((ACTS / memoryMs) * 1000).toFixed(0)} commands/s`,
 			`  SQLite store (WAL, one file)                          ${sqliteMs.toFixed(0)} ms   ${((ACTS / sqliteMs) * 1000).toFixed(0)} commands/s   ratio ${(sqliteMs / memoryMs).toFixed(1)}`,

@@ -102,9 +102,9 @@ export class AgentActionTrigger implements INodeType {
 							'Answers the first item of the last node that runs; it must hold "result" (an object) and may hold "agent_message" (text the agent speaks)',
 					},
 					{
-						name: "Using 'Respond to Webhook' Node",
+						name: "Using 'Respond to Agent' Node",
 						value: 'responseNode',
-						description: 'Answers what a Respond to Webhook node (version 1) sends',
+						description: 'Answers what a Respond to Agent node (or a Respond to Webhook node of version 1) sends',
 					},
 				],
 				default: 'lastNode',
@@ -112,7 +112,7 @@ export class AgentActionTrigger implements INodeType {
 			},
 			{
 				displayName:
-					"Answer with JSON {\"result\": {…}, \"agent_message\": \"…\"} from a Respond to Webhook node of version 1: later versions answer only n8n's own Webhook trigger",
+					"Add a Respond to Agent node where the workflow has its answer. n8n's Respond to Webhook works too, but only its version 1: later versions answer only n8n's own Webhook trigger.",
 				name: 'respondNodeNotice',
 				type: 'notice',
 				default: '',

@@ -22,17 +22,24 @@ export interface TriggerConfiguration {
 	childNodes: NodeTypeAndVersion[];
 }
 
+/** This package's Respond to Agent node, whatever prefix n8n gives the package (CUSTOM. when loaded as an extension). */
+export function isRespondToAgent(node: NodeTypeAndVersion): boolean {
+	return node.type.endsWith('.respondToAgent');
+}
+
 function respondNodeProblems(responseMode: ResponseMode, childNodes: NodeTypeAndVersion[]): string[] {
 	if (responseMode !== 'responseNode') return [];
-	const respondNodes = childNodes.filter((node) => node.type === RESPOND_TO_WEBHOOK_NODE_TYPE && !node.disabled);
-	if (respondNodes.length === 0) {
-		return ["Respond is \"Using 'Respond to Webhook' Node\" but no Respond to Webhook node follows this trigger"];
+	const enabled = childNodes.filter((node) => !node.disabled);
+	if (enabled.some(isRespondToAgent)) return [];
+	const respondToWebhook = enabled.filter((node) => node.type === RESPOND_TO_WEBHOOK_NODE_TYPE);
+	if (respondToWebhook.length === 0) {
+		return ["Respond is \"Using 'Respond to Agent' Node\" but no Respond to Agent node follows this trigger"];
 	}
-	return respondNodes
+	return respondToWebhook
 		.filter((node) => node.typeVersion > RESPOND_TO_WEBHOOK_MAX_VERSION)
 		.map(
 			(node) =>
-				`"${node.name}" is Respond to Webhook version ${node.typeVersion}, which answers only n8n's own Webhook trigger: use version 1 of that node (see the Agent Action Trigger example) or Respond "When Last Node Finishes"`,
+				`"${node.name}" is Respond to Webhook version ${node.typeVersion}, which answers only n8n's own Webhook trigger: use a Respond to Agent node (or Respond to Webhook version 1), or Respond "When Last Node Finishes"`,
 		);
 }
 

@@ -92,7 +92,12 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 			await loadWorkflow('agent-action-trigger.json'),
 			await loadWorkflow('agent-action-respond-node.json'),
 		];
-		workflows.push(misconfigured(workflows[1]), withCredential(await loadWorkflow(join('..', '..', '..', 'examples', 'agent-action-trigger.json'))));
+		const respondToAgent = await loadWorkflow('agent-action-respond-to-agent.json');
+		workflows.push(
+			misconfigured(workflows[1]),
+			withCredential(await loadWorkflow(join('..', '..', '..', 'examples', 'agent-action-trigger.json'))),
+			respondToAgent,
+		);
 		[bookMeeting, , misconfiguredId] = workflows.map((workflow) => workflow.id ?? '');
 		// One import for all: every n8n CLI call costs seconds.
 		const workflowsFile = join(n8n.userFolder, 'workflows.json');
@@ -107,6 +112,7 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 		await n8n.waitForWebhook('e2e-book-meeting');
 		await n8n.waitForWebhook('e2e-respond-node');
 		await n8n.waitForWebhook('book-meeting');
+		await n8n.waitForWebhook('e2e-respond-agent');
 		await n8n.setupOwner();
 	});
 
@@ -176,6 +182,14 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 		expect(vocodeHeader.status).toBe(401);
 	});
 
+	test('with Respond "Using Respond to Agent Node" the answer is {result, agent_message} from that node', async () => {
+		const body = JSON.stringify({ payload: { name: 'Bea' }, call_id: 'c6' });
+		const response = await post('e2e-respond-agent', body, { 'x-vocode-signature': signBody(vectorSigningValue, body) });
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+		expect(await response.json()).toEqual({ result: { greeting: 'Hi Bea', call_id: 'c6' }, agent_message: 'Hi Bea, you are booked' });
+	});
+
 	test('the example workflow books the meeting Vocode asks for', async () => {
 		const body = JSON.stringify({ payload: { length: '1hr', time: '10:30am' }, call_id: 'c5' });
 		const response = await post('book-meeting', body, { 'x-vocode-signature': signBody(vectorSigningValue, body) });
@@ -187,7 +201,7 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 	});
 
 	test('an unusable input schema and a Respond to Webhook node that cannot answer stop activation, with both reasons', async () => {
-		const reasons = [/Input schema must describe an object at its top level/, /Respond to Webhook version 1\.5.*use version 1/];
+		const reasons = [/Input schema must describe an object at its top level/, /Respond to Webhook version 1\.5.*use a Respond to Agent node/];
 		// n8n retries a failing activation a few times before it records the failure.
 		let status = '';
 		const deadline = Date.now() + 60_000;

@@ -151,12 +151,19 @@ describe('Agent Action Trigger: configuration checked at activation', () => {
 		expect(configurationProblems({ ...good, secret: 'not base64!' })).toEqual([expect.stringMatching(/base64 secret/)]);
 		expect(configurationProblems({ ...good, inputSchema: '[]' })).toEqual([expect.stringMatching(/^Input schema/)]);
 		expect(configurationProblems({ ...good, responseMode: 'responseNode' })).toEqual([
-			expect.stringMatching(/no Respond to Webhook node follows/),
+			expect.stringMatching(/no Respond to Agent node follows/),
 		]);
 		expect(configurationProblems({ ...good, responseMode: 'responseNode', childNodes: [respondNode(1, true)] })).toHaveLength(1);
 		expect(configurationProblems({ ...good, responseMode: 'responseNode', childNodes: [respondNode(1.5)] })).toEqual([
-			expect.stringMatching(/version 1\.5.*use version 1/),
+			expect.stringMatching(/version 1\.5.*use a Respond to Agent node/),
 		]);
+	});
+
+	test('a Respond to Agent node answers, whatever prefix n8n gives the package', () => {
+		for (const type of ['n8n-nodes-agent-connectors.respondToAgent', 'CUSTOM.respondToAgent']) {
+			const respondToAgent = { name: 'Respond to Agent', type, typeVersion: 1, disabled: false };
+			expect(configurationProblems({ ...good, responseMode: 'responseNode', childNodes: [respondToAgent] })).toEqual([]);
+		}
 	});
 });
 

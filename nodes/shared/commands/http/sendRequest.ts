@@ -1,6 +1,6 @@
 import type { IHttpRequestMethods } from 'n8n-workflow';
 
-import type { JsonObject, JsonValue } from '../../store/types';
+import type { Act, JsonObject, JsonValue } from '../../store/types';
 import { REQUEST_SIGNING_CREDENTIAL } from '../../transport/credentialTypes';
 import { sendHttpRequest, type HttpAuthentication, type OutgoingHttpRequest } from '../../transport/http';
 import { DEFAULT_SIGNATURE_HEADER, isBase64Secret, signBody } from '../../transport/signing';
@@ -202,7 +202,7 @@ function missingSigningCredential(reason: string): never {
 	);
 }
 
-async function finishInBackground(context: CommandContext, input: SendRequestInput, request: OutgoingHttpRequest, act: Parameters<typeof settleRequest>[1]) {
+async function finishInBackground(context: CommandContext, input: SendRequestInput, request: OutgoingHttpRequest, act: Act): Promise<void> {
 	try {
 		const outcome = await sendHttpRequest(context.functions, request, input.authentication);
 		await settleRequest(context.store, act, resultPayload(act.id, input.routing, outcome, input.format));

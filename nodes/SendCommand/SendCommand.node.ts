@@ -30,6 +30,8 @@ export class SendCommand implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
+		// Integrations that reach a service need its credential; the others need none.
+		credentials: [{ name: 'agentTwilioApi', required: true, displayOptions: { show: { integrationIdn: ['twilio_voice'] } } }],
 		properties: [
 			{
 				displayName: 'Integration',

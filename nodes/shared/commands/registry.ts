@@ -2,12 +2,13 @@ import { UnknownCommandError } from './errors';
 import { httpIntegration } from './http';
 import { programTimerIntegration } from './program_timer';
 import { sandboxIntegration } from './sandbox';
+import { twilioVoiceIntegration } from './twilio_voice';
 import type { CommandDefinition, IntegrationDefinition } from './types';
 
 const ANY_COMMAND = '*';
 
 /** Only integrations whose commands work end to end are listed here. */
-const integrations: readonly IntegrationDefinition[] = [sandboxIntegration, programTimerIntegration, httpIntegration];
+const integrations: readonly IntegrationDefinition[] = [sandboxIntegration, programTimerIntegration, httpIntegration, twilioVoiceIntegration];
 
 export function listIntegrations(): readonly IntegrationDefinition[] {
 	return integrations;

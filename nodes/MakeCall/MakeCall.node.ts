@@ -1,0 +1,27 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { twilioVoiceIntegration } from '../shared/commands/twilio_voice';
+import { commandProperties, runTypedNode } from '../shared/node/typedNode';
+
+export class MakeCall implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Make Call',
+		name: 'makeCall',
+		icon: { light: 'file:../../icons/twilio.svg', dark: 'file:../../icons/twilio.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{"call " + $parameter["phoneNumber"]}}',
+		description: 'Place a phone call over Twilio that says a greeting when answered (seed make_call)',
+		defaults: { name: 'Make Call' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'agentTwilioApi', required: true }],
+		properties: [...commandProperties(twilioVoiceIntegration, 'twilio_voice')],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runTypedNode(this, twilioVoiceIntegration, { concurrency: 1 });
+	}
+}

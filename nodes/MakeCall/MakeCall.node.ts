@@ -8,7 +8,7 @@ export class MakeCall implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Make Call',
 		name: 'makeCall',
-		icon: { light: 'file:../../icons/twilio.svg', dark: 'file:../../icons/twilio.dark.svg' },
+		icon: { light: 'file:../../icons/makeCall.svg', dark: 'file:../../icons/makeCall.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{"call " + $parameter["phoneNumber"]}}',

@@ -36,7 +36,7 @@ describe('executePreparedBatch', () => {
 		const command = commandThat(async (item) => {
 			running += 1;
 			most = Math.max(most, running);
-			await new Promise((resolve) => setTimeout(resolve, (7 - item) % 4));
+			await new Promise((resolve) => setTimeout(resolve, (item * 7) % 4));
 			running -= 1;
 			return { status: 'completed', result: { item } };
 		});

@@ -52,3 +52,19 @@ export function optionalPositiveNumber(
 	}
 	return number;
 }
+
+/** Parses a JSON string argument; other values are taken as they are. */
+export function jsonArgument(args: CommandArguments, name: string): JsonValue | undefined {
+	const value = args[name];
+	if (isBlank(value)) return undefined;
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value) as JsonValue;
+	} catch (error) {
+		return notJson(name, error as Error);
+	}
+}
+
+function notJson(name: string, error: Error): never {
+	throw new ArgumentError(name, `is not valid JSON: ${error.message}`, 'Write a JSON value, e.g. {"key": "value"}');
+}

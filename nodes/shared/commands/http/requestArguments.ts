@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../../store/types';
-import { isBlank } from '../arguments';
+import { isBlank, jsonArgument } from '../arguments';
 import { ArgumentError } from '../errors';
 import type { CommandArguments } from '../types';
 
@@ -20,22 +20,6 @@ function pairsOf(value: JsonValue): NameValuePair[] | undefined {
 	const keys = Object.keys(value);
 	if (keys.length !== 1 || keys[0] !== 'pair' || !Array.isArray(value.pair)) return undefined;
 	return value.pair as NameValuePair[];
-}
-
-/** Parses a JSON string argument; other values are taken as they are. */
-export function jsonArgument(args: CommandArguments, name: string): JsonValue | undefined {
-	const value = args[name];
-	if (isBlank(value)) return undefined;
-	if (typeof value !== 'string') return value;
-	try {
-		return JSON.parse(value) as JsonValue;
-	} catch (error) {
-		return notJson(name, error as Error);
-	}
-}
-
-function notJson(name: string, error: Error): never {
-	throw new ArgumentError(name, `is not valid JSON: ${error.message}`, 'Write a JSON value, e.g. {"key": "value"}');
 }
 
 /** A JSON string when it parses, else the text: params and request_parameters are passed through as given. */

@@ -5,11 +5,11 @@ import { REQUEST_SIGNING_CREDENTIAL } from '../../transport/credentialTypes';
 import { sendHttpRequest, type HttpAuthentication, type OutgoingHttpRequest } from '../../transport/http';
 import { DEFAULT_SIGNATURE_HEADER, isBase64Secret, signBody } from '../../transport/signing';
 import { compileInputSchema, InputSchemaError, type InputSchema } from '../../validation/inputSchema';
-import { isBlank, optionalBoolean, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
+import { isBlank, jsonArgument, optionalBoolean, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
 import { ArgumentError, CommandInputError } from '../errors';
 import type { CommandArguments, CommandContext, CommandDefinition, CommandOutcome } from '../types';
 import { sendRequestProperties } from './sendRequestProperties';
-import { chosenArgument, jsonArgument, passThroughArgument, stringMapArgument } from './requestArguments';
+import { chosenArgument, passThroughArgument, stringMapArgument } from './requestArguments';
 import {
 	actStatusOf,
 	INTERRUPTED_AFTER_TIMEOUT_MS,

@@ -3,9 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { JsonObject } from '../../store/types';
 import { createTwilioClient, type TwilioFormValue } from '../../transport/twilio';
 import { outboundCallTwiml, type EnqueueTask } from '../../twiml/voice';
-import { isBlank, optionalBoolean, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
+import { isBlank, jsonArgument, optionalBoolean, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
-import { jsonArgument } from '../http/requestArguments';
 import type { CommandArguments, CommandDefinition } from '../types';
 
 const E164 = /^\+[1-9]\d{1,14}$/;

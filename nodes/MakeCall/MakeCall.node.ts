@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { twilioVoiceIntegration } from '../shared/commands/twilio_voice';
-import { commandProperties, runTypedNode } from '../shared/node/typedNode';
+import { commandProperties, operationOptions, runTypedNode } from '../shared/node/typedNode';
 
 export class MakeCall implements INodeType {
 	description: INodeTypeDescription = {
@@ -11,14 +11,24 @@ export class MakeCall implements INodeType {
 		icon: { light: 'file:../../icons/makeCall.svg', dark: 'file:../../icons/makeCall.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{"call " + $parameter["phoneNumber"]}}',
-		description: 'Place a phone call over Twilio that says a greeting when answered (seed make_call)',
+		subtitle: '={{$parameter["operation"] === "make_call" ? "call " + $parameter["phoneNumber"] : $parameter["operation"] + ": " + $parameter["callSid"]}}',
+		description: 'Place a phone call over Twilio that says a greeting when answered (seed make_call), hang it up or read it',
 		defaults: { name: 'Make Call' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: 'agentTwilioApi', required: true }],
-		properties: [...commandProperties(twilioVoiceIntegration, 'twilio_voice')],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: operationOptions(twilioVoiceIntegration),
+				default: 'make_call',
+			},
+			...commandProperties(twilioVoiceIntegration, 'twilio_voice'),
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

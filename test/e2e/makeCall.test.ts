@@ -19,7 +19,7 @@ function workflowFrom(file: string, replacements: Record<string, string>): Workf
 }
 
 /** One Make Call node fed by a list of argument objects, Continue On Fail on: one item per case. */
-function casesWorkflow(id: string, cases: Array<Record<string, unknown>>): WorkflowJson {
+function casesWorkflow(id: string, cases: Array<Record<string, unknown>>, commandIdn = 'make_call'): WorkflowJson {
 	return {
 		id,
 		name: `E2E: Make Call cases ${id}`,
@@ -43,7 +43,7 @@ function casesWorkflow(id: string, cases: Array<Record<string, unknown>>): Workf
 				continueOnFail: true,
 				parameters: {
 					integrationIdn: 'twilio_voice',
-					commandIdn: 'make_call',
+					commandIdn,
 					connectorIdn: 'voice_e2e',
 					argumentsMode: 'json',
 					argumentsJson: '={{ JSON.stringify($json) }}',
@@ -141,6 +141,27 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 		}
 	});
 
+	test('Hang Up completes an answered call and cancels a ringing one (also through Send Command stop_call); Get Call reads it', async () => {
+		const ringing = twilio.addCall({ status: 'ringing', direction: 'outbound-api', startedAt: undefined });
+		const workflow = workflowFrom('make-call-control.json', { __TWILIO_CREDENTIAL__: CREDENTIAL_ID, __RINGING_SID__: ringing.sid });
+		const execution = await n8n.execute(await n8n.importWorkflow(workflow));
+		expect(execution.error).toBeUndefined();
+
+		const placed = outputOf(execution, 'Make Call')[0].json;
+		const hungUp = outputOf(execution, 'Hang Up')[0].json;
+		expect(hungUp).toMatchObject({ callSid: placed.callSid, requested: 'completed', status: 'completed' });
+		expect(outputOf(execution, 'Get Call')[0].json).toMatchObject({ callSid: placed.callSid, status: 'completed', to: '+16507000021' });
+		const hangUpRequests = twilio.requestsTo('POST', `/Calls/${String(placed.callSid)}.json`);
+		expect(hangUpRequests.map((request) => request.form)).toEqual([{ Status: 'completed' }]);
+
+		expect(outputOf(execution, 'Stop Ringing Call')[0].json).toMatchObject({
+			commandIdn: 'stop_call',
+			status: 'completed',
+			result: expect.objectContaining({ requested: 'canceled', status: 'canceled' }),
+		});
+		expect(twilio.calls.get(ringing.sid)?.status).toBe('canceled');
+	});
+
 	test('Twilio answering 429 twice is retried with backoff: one call is placed', async () => {
 		const before = callsCreated().length;
 		const fault = twilio.inject({ method: 'POST', path: '/Calls.json', times: 2, status: 429 });
@@ -174,6 +195,13 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			expect.stringMatching(/^Argument 'twimlUrl' cannot be used together with twiml \(field 'twimlUrl', item 3\)$/),
 			expect.stringMatching(/^Argument 'timeout' must be at most 600, got 601 \(field 'timeout', item 4\)$/),
 			expect.stringMatching(/^Argument 'callerId' is required \(field 'callerId', item 5\)$/),
+		]);
+		expect(twilio.requests.length).toBe(before);
+
+		const hangUps = await n8n.execute(await n8n.importWorkflow(casesWorkflow('e2eMakeCallBad002', [{ callSid: '' }, { callSid: 'XX123' }], 'stop_call')));
+		expect(outputOf(hangUps, 'Send Command').map((item) => item.json.error)).toEqual([
+			"Argument 'callSid' is required (field 'callSid', item 0)",
+			expect.stringMatching(/^Argument 'callSid' must be a call SID .* \(field 'callSid', item 1\)$/),
 		]);
 		expect(twilio.requests.length).toBe(before);
 	});

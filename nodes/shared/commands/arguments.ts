@@ -68,3 +68,15 @@ export function jsonArgument(args: CommandArguments, name: string): JsonValue | 
 function notJson(name: string, error: Error): never {
 	throw new ArgumentError(name, `is not valid JSON: ${error.message}`, 'Write a JSON value, e.g. {"key": "value"}');
 }
+
+/** An http(s) URL, checked as one; undefined when not given. */
+export function optionalHttpUrl(args: CommandArguments, name: string): string | undefined {
+	const text = optionalString(args, name);
+	if (text === undefined) return undefined;
+	if (!URL.canParse(text)) {
+		throw new ArgumentError(name, `is not a valid URL: "${text}"`, 'Write the full URL with its scheme, e.g. https://api.example.com/endpoint');
+	}
+	const { protocol } = new URL(text);
+	if (protocol !== 'http:' && protocol !== 'https:') throw new ArgumentError(name, `must use http or https, got "${protocol}"`);
+	return text;
+}

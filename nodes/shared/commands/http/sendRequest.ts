@@ -5,7 +5,7 @@ import { REQUEST_SIGNING_CREDENTIAL } from '../../transport/credentialTypes';
 import { sendHttpRequest, type HttpAuthentication, type OutgoingHttpRequest } from '../../transport/http';
 import { DEFAULT_SIGNATURE_HEADER, isBase64Secret, signBody } from '../../transport/signing';
 import { compileInputSchema, InputSchemaError, type InputSchema } from '../../validation/inputSchema';
-import { isBlank, jsonArgument, optionalBoolean, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
+import { isBlank, jsonArgument, optionalBoolean, optionalHttpUrl, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
 import { ArgumentError, CommandInputError } from '../errors';
 import type { CommandArguments, CommandContext, CommandDefinition, CommandOutcome } from '../types';
 import { sendRequestProperties } from './sendRequestProperties';
@@ -59,13 +59,8 @@ function readMethod(args: CommandArguments): Method {
 }
 
 function readUrl(args: CommandArguments): string {
-	const text = requiredString(args, 'url', 'The full URL, e.g. https://api.example.com/endpoint');
-	const url = URL.canParse(text) ? new URL(text) : undefined;
-	if (!url) throw new ArgumentError('url', `is not a valid URL: "${text}"`, 'Write the full URL with its scheme, e.g. https://api.example.com/endpoint');
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new ArgumentError('url', `must use http or https, got "${url.protocol}"`);
-	}
-	return text;
+	requiredString(args, 'url', 'The full URL, e.g. https://api.example.com/endpoint');
+	return optionalHttpUrl(args, 'url') as string;
 }
 
 function readHeaders(args: CommandArguments): Record<string, string> {

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { JsonObject } from '../../store/types';
 import { createTwilioClient, type TwilioFormValue } from '../../transport/twilio';
 import { outboundCallTwiml, type EnqueueTask } from '../../twiml/voice';
-import { isBlank, jsonArgument, optionalBoolean, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
+import { isBlank, jsonArgument, optionalBoolean, optionalHttpUrl, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
 import type { CommandArguments, CommandDefinition } from '../types';
 
@@ -44,13 +44,6 @@ function readCallerId(args: CommandArguments): string {
 	return from;
 }
 
-function readUrl(args: CommandArguments, name: string): string | undefined {
-	const url = optionalString(args, name);
-	if (url === undefined) return undefined;
-	if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new ArgumentError(name, `must be an http(s) URL, got "${url}"`);
-	return url;
-}
-
 function readList(args: CommandArguments, name: string, allowed: string[]): string[] | undefined {
 	const value = args[name];
 	if (isBlank(value)) return undefined;
@@ -81,7 +74,7 @@ function readEnqueue(args: CommandArguments, to: string): EnqueueTask | undefine
 function readCallScript(args: CommandArguments, to: string): Pick<MakeCallInput, 'twiml' | 'url'> {
 	const greeting = optionalString(args, 'greetingPhrase');
 	const ownTwiml = optionalString(args, 'twiml');
-	const url = readUrl(args, 'twimlUrl');
+	const url = optionalHttpUrl(args, 'twimlUrl');
 	const given = [greeting !== undefined && 'greetingPhrase', ownTwiml !== undefined && 'twiml', url !== undefined && 'twimlUrl'].filter(Boolean);
 	if (given.length > 1) throw new ArgumentError(String(given[1]), `cannot be used together with ${String(given[0])}`, 'Give one of greetingPhrase, twiml or twimlUrl');
 	const enqueue = readEnqueue(args, to);
@@ -248,7 +241,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 				Record: optionalBoolean(args, 'record'),
 				MachineDetection: machineDetection,
 				SendDigits: sendDigits,
-				StatusCallback: readUrl(args, 'statusCallback'),
+				StatusCallback: optionalHttpUrl(args, 'statusCallback'),
 				StatusCallbackEvent: readList(args, 'statusCallbackEvent', STATUS_EVENTS),
 			},
 		};

@@ -162,6 +162,87 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 		expect(twilio.calls.get(ringing.sid)?.status).toBe('canceled');
 	});
 
+	test('Transfer, Send Digits, Hold / Unhold / Remove Participant and End Conference send the TwiML and updates Twilio documents', async () => {
+		const live = twilio.addCall({ status: 'in-progress' });
+		const ivr = twilio.addCall({ status: 'in-progress' });
+		const conference = twilio.addConference({ status: 'in-progress' });
+		const customer = twilio.addParticipant(conference.sid);
+		const supervisor = twilio.addParticipant(conference.sid, { label: 'supervisor' });
+		const workflow = workflowFrom('make-call-conference.json', {
+			__TWILIO_CREDENTIAL__: CREDENTIAL_ID,
+			__LIVE_SID__: live.sid,
+			__IVR_SID__: ivr.sid,
+			__CONFERENCE_SID__: conference.sid,
+			__CUSTOMER_SID__: customer.callSid,
+		});
+		const execution = await n8n.execute(await n8n.importWorkflow(workflow));
+		expect(execution.error).toBeUndefined();
+
+		const transferTwiml =
+			'<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna">Transferring you now</Say>' +
+			'<Dial timeout="20"><Sip>sip:desk@example.com</Sip></Dial></Response>';
+		expect(twilio.requestsTo('POST', `/Calls/${live.sid}.json`).map((request) => request.form)).toEqual([{ Twiml: transferTwiml }]);
+		expect(outputOf(execution, 'Transfer')[0].json).toMatchObject({ callSid: live.sid, transferredTo: 'sip:desk@example.com', twiml: transferTwiml });
+
+		expect(twilio.requestsTo('POST', `/Calls/${ivr.sid}.json`).map((request) => request.form)).toEqual([
+			{ Twiml: '<?xml version="1.0" encoding="UTF-8"?><Response><Play digits="ww1234#"/><Redirect>https://example.com/twiml/rejoin</Redirect></Response>' },
+		]);
+
+		const participantPath = `/Conferences/${conference.sid}/Participants/${customer.callSid}.json`;
+		expect(twilio.requestsTo('POST', participantPath).map((request) => request.form)).toEqual([
+			{ Hold: 'true', HoldUrl: 'https://example.com/hold.mp3', HoldMethod: 'POST' },
+			{ Hold: 'false' },
+		]);
+		expect(outputOf(execution, 'Hold')[0].json).toMatchObject({ callSid: customer.callSid, hold: true });
+		expect(outputOf(execution, 'Unhold')[0].json).toMatchObject({ callSid: customer.callSid, hold: false });
+
+		// Twilio takes a participant's label where it takes its call SID.
+		expect(twilio.requestsTo('DELETE', `/Conferences/${conference.sid}/Participants/supervisor.json`)).toHaveLength(1);
+		expect(twilio.calls.get(supervisor.callSid)?.status).toBe('completed');
+		expect(outputOf(execution, 'Remove Participant')[0].json).toEqual({ conferenceSid: conference.sid, participant: 'supervisor', removed: true });
+
+		expect(twilio.requestsTo('POST', `/Conferences/${conference.sid}.json`).map((request) => request.form)).toEqual([{ Status: 'completed' }]);
+		expect(outputOf(execution, 'End Conference')[0].json).toMatchObject({ conferenceSid: conference.sid, status: 'completed' });
+		expect(twilio.calls.get(customer.callSid)?.status).toBe('completed');
+	});
+
+	test('Send Command transfer_call and send_digits act on live calls; a Twilio refusal surfaces with its code and link', async () => {
+		const live = twilio.addCall({ status: 'in-progress' });
+		const ringing = twilio.addCall({ status: 'ringing', startedAt: undefined });
+		const execution = await n8n.execute(
+			await n8n.importWorkflow(
+				casesWorkflow(
+					'e2eMakeCallXfer001',
+					[
+						{ callSid: live.sid, phoneNumber: '+16507000031', waitForTransferSeconds: '45' },
+						{ callSid: ringing.sid, phoneNumber: 'client:agent_7' },
+					],
+					'transfer_call',
+				),
+			),
+		);
+		const [transferred, refused] = outputOf(execution, 'Send Command').map((item) => item.json);
+		expect(transferred).toMatchObject({ commandIdn: 'transfer_call', status: 'completed', externalId: live.sid });
+		expect(twilio.requestsTo('POST', `/Calls/${live.sid}.json`).map((request) => request.form)).toEqual([
+			{ Twiml: '<?xml version="1.0" encoding="UTF-8"?><Response><Dial timeout="45"><Number>+16507000031</Number></Dial></Response>' },
+		]);
+		// The test server answers a redirect of a call that is not in progress as Twilio does: 400, code 21220.
+		expect(refused).toEqual({
+			error: 'Call is not in-progress. Cannot redirect. (Twilio error 21220)',
+			httpCode: '400',
+			description: 'https://www.twilio.com/docs/errors/21220',
+		});
+		expect(twilio.requestsTo('POST', `/Calls/${ringing.sid}.json`).map((request) => request.form)).toEqual([
+			{ Twiml: '<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Client>agent_7</Client></Dial></Response>' },
+		]);
+
+		const digits = await n8n.execute(await n8n.importWorkflow(casesWorkflow('e2eMakeCallDtmf001', [{ callSid: live.sid, digits: '9' }], 'send_digits')));
+		expect(outputOf(digits, 'Send Command')[0].json).toMatchObject({ commandIdn: 'send_digits', status: 'completed' });
+		expect(twilio.requestsTo('POST', `/Calls/${live.sid}.json`).at(-1)?.form).toEqual({
+			Twiml: '<?xml version="1.0" encoding="UTF-8"?><Response><Play digits="9"/></Response>',
+		});
+	});
+
 	test('Twilio answering 429 twice is retried with backoff: one call is placed', async () => {
 		const before = callsCreated().length;
 		const fault = twilio.inject({ method: 'POST', path: '/Calls.json', times: 2, status: 429 });
@@ -203,6 +284,44 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			"Argument 'callSid' is required (field 'callSid', item 0)",
 			expect.stringMatching(/^Argument 'callSid' must be a call SID .* \(field 'callSid', item 1\)$/),
 		]);
+		expect(twilio.requests.length).toBe(before);
+
+		const control = await n8n.execute(
+			await n8n.importWorkflow(
+				casesWorkflow(
+					'e2eMakeCallBad003',
+					[
+						{ callSid: 'CA0123456789abcdef0123456789abcdef', phoneNumber: '555-0100' },
+						{ callSid: 'CA0123456789abcdef0123456789abcdef', phoneNumber: '+16507000031', waitForTransferSeconds: 2 },
+					],
+					'transfer_call',
+				),
+			),
+		);
+		expect(outputOf(control, 'Send Command').map((item) => item.json.error)).toEqual([
+			expect.stringMatching(/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 0\)$/),
+			"Argument 'waitForTransferSeconds' must be at least 5, got 2 (field 'waitForTransferSeconds', item 1)",
+		]);
+		const conference = await n8n.execute(
+			await n8n.importWorkflow(
+				casesWorkflow(
+					'e2eMakeCallBad004',
+					[
+						{ conferenceSid: 'CA0123456789abcdef0123456789abcdef', participant: 'x' },
+						{ conferenceSid: 'CF0123456789abcdef0123456789abcdef' },
+						{ conferenceSid: 'CF0123456789abcdef0123456789abcdef', participant: 'x', holdUrl: 'ftp://example.com/a.mp3' },
+					],
+					'hold_participant',
+				),
+			),
+		);
+		expect(outputOf(conference, 'Send Command').map((item) => item.json.error)).toEqual([
+			expect.stringMatching(/^Argument 'conferenceSid' must be a conference SID .* \(field 'conferenceSid', item 0\)$/),
+			"Argument 'participant' is required (field 'participant', item 1)",
+			expect.stringMatching(/^Argument 'holdUrl' must use http or https, got "ftp:" \(field 'holdUrl', item 2\)$/),
+		]);
+		const dtmf = await n8n.execute(await n8n.importWorkflow(casesWorkflow('e2eMakeCallBad005', [{ callSid: 'CA0123456789abcdef0123456789abcdef', digits: '12x' }], 'send_digits')));
+		expect(outputOf(dtmf, 'Send Command')[0].json.error).toMatch(/^Argument 'digits' may hold only .* \(field 'digits', item 0\)$/);
 		expect(twilio.requests.length).toBe(before);
 	});
 });

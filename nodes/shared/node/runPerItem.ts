@@ -1,4 +1,5 @@
-import type { IExecuteFunctions, INodeExecutionData, JsonObject as N8nJsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, JsonObject as N8nJsonObject, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { executePreparedBatch, prepareCommand, type PreparedCommand } from '../commands/execute';
 import { toNodeError } from '../commands/errors';
@@ -24,6 +25,12 @@ export function actToJson(act: Act): JsonObject {
 }
 
 const YIELD_EVERY_ITEMS = 100;
+
+/** A failed item's output; an API error keeps what the service said (HTTP status, its error's link) next to the message. */
+function errorJson(error: NodeApiError | NodeOperationError): N8nJsonObject {
+	if (error instanceof NodeApiError) return { error: error.message, httpCode: error.httpCode ?? null, description: error.description ?? null };
+	return { error: error.message };
+}
 
 export interface PerItemOptions {
 	/** The items an act becomes; by default the act itself. */
@@ -59,7 +66,7 @@ export async function runCommandPerItem(
 	const fail = (itemIndex: number, error: unknown) => {
 		const itemError = toNodeError(functions, error, itemIndex);
 		if (!functions.continueOnFail()) throw itemError;
-		results[itemIndex] = { output: 0, items: [{ json: { error: itemError.message }, pairedItem: { item: itemIndex } }] };
+		results[itemIndex] = { output: 0, items: [{ json: errorJson(itemError), pairedItem: { item: itemIndex } }] };
 	};
 
 	const prepared: Array<PreparedCommand | undefined> = [];

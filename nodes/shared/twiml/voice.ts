@@ -26,15 +26,50 @@ export interface EnqueueTask {
 	attributes: Record<string, unknown>;
 }
 
+function say(response: VoiceResponse, text: string, speech: SpeechOptions): void {
+	const attributes: VoiceResponse.SayAttributes = {};
+	if (speech.voice) attributes.voice = speech.voice as NonNullable<VoiceResponse.SayAttributes['voice']>;
+	if (speech.language) attributes.language = speech.language as NonNullable<VoiceResponse.SayAttributes['language']>;
+	response.say(attributes, text);
+}
+
 /** TwiML for an answered outbound call: say the greeting, then optionally enqueue it as a task. */
 export function outboundCallTwiml(greeting: string | undefined, speech: SpeechOptions, enqueue?: EnqueueTask): string {
 	const response = newVoiceResponse();
-	if (greeting !== undefined) {
-		const attributes: VoiceResponse.SayAttributes = {};
-		if (speech.voice) attributes.voice = speech.voice as NonNullable<VoiceResponse.SayAttributes['voice']>;
-		if (speech.language) attributes.language = speech.language as NonNullable<VoiceResponse.SayAttributes['language']>;
-		response.say(attributes, greeting);
-	}
+	if (greeting !== undefined) say(response, greeting, speech);
 	if (enqueue) response.enqueue({ workflowSid: enqueue.workflowSid }).task({}, JSON.stringify(enqueue.attributes));
+	return response.toString();
+}
+
+/** Where a cold transfer goes: `+1…` dials a number, `sip:` a SIP address, `client:` a Voice SDK identity. */
+export interface TransferTarget {
+	destination: string;
+	/** Seconds to let the new party ring before the transfer gives up. */
+	ringSeconds?: number;
+	callerId?: string;
+	/** Said to the caller before dialing. */
+	announcement?: string;
+}
+
+/** TwiML that moves a live call to another party (a cold transfer: this side of the call ends). */
+export function transferTwiml(target: TransferTarget, speech: SpeechOptions): string {
+	const response = newVoiceResponse();
+	if (target.announcement !== undefined) say(response, target.announcement, speech);
+	const dial = response.dial({ timeout: target.ringSeconds, callerId: target.callerId });
+	if (target.destination.startsWith('client:')) dial.client(target.destination.slice('client:'.length));
+	else if (/^sips?:/.test(target.destination)) dial.sip(target.destination);
+	else dial.number(target.destination);
+	return response.toString();
+}
+
+/**
+ * TwiML that plays DTMF tones into a live call. Twilio plays them by
+ * replacing what the call is doing, so `continueUrl` (a `<Redirect>`) says
+ * what happens next; without it the call ends after the tones.
+ */
+export function digitsTwiml(digits: string, continueUrl?: string): string {
+	const response = newVoiceResponse();
+	response.play({ digits });
+	if (continueUrl !== undefined) response.redirect(continueUrl);
 	return response.toString();
 }

@@ -10,6 +10,7 @@ import type { CommandArguments, CommandDefinition } from '../types';
 const E164 = /^\+[1-9]\d{1,14}$/;
 /** Where Twilio can place a call: a phone number, a SIP address or a Voice SDK client. */
 const DESTINATION = /^(\+[1-9]\d{1,14}|sips?:\S+@\S+|client:[A-Za-z0-9_.-]+)$/;
+/** DTMF Twilio can play: digits, A-D, # and *, with w (half a second) and W (a second) as pauses. */
 const DIGITS = /^[0-9A-D#*wW]{1,32}$/;
 const MAX_TWIML_CHARACTERS = 4000;
 const MAX_RING_SECONDS = 600;
@@ -28,7 +29,7 @@ export interface MakeCallInput {
 	form: Record<string, TwilioFormValue>;
 }
 
-function readDestination(args: CommandArguments): string {
+export function readDestination(args: CommandArguments): string {
 	const to = requiredString(args, 'phoneNumber', 'The number to call in E.164, e.g. +16507000000');
 	if (!DESTINATION.test(to)) {
 		throw new ArgumentError('phoneNumber', `must be an E.164 number (+16507000000), a SIP address (sip:alice@example.com) or client:identity, got "${to}"`);
@@ -36,12 +37,23 @@ function readDestination(args: CommandArguments): string {
 	return to;
 }
 
-function readCallerId(args: CommandArguments): string {
-	const from = requiredString(args, 'callerId', 'A Twilio number or verified caller ID in E.164, e.g. +16505550100');
+export function checkCallerId(from: string): string {
 	if (!E164.test(from) && !from.startsWith('client:')) {
 		throw new ArgumentError('callerId', `must be an E.164 number such as +16505550100, got "${from}"`);
 	}
 	return from;
+}
+
+function readCallerId(args: CommandArguments): string {
+	return checkCallerId(requiredString(args, 'callerId', 'A Twilio number or verified caller ID in E.164, e.g. +16505550100'));
+}
+
+export function optionalDigits(args: CommandArguments, name: string): string | undefined {
+	const digits = optionalString(args, name);
+	if (digits !== undefined && !DIGITS.test(digits)) {
+		throw new ArgumentError(name, `may hold only 0-9, A-D, #, * and w/W (at most 32), got "${digits}"`);
+	}
+	return digits;
 }
 
 function readList(args: CommandArguments, name: string, allowed: string[]): string[] | undefined {
@@ -215,10 +227,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 		const to = readDestination(args);
 		const from = readCallerId(args);
 		const script = readCallScript(args, to);
-		const sendDigits = optionalString(args, 'sendDigits');
-		if (sendDigits !== undefined && !DIGITS.test(sendDigits)) {
-			throw new ArgumentError('sendDigits', `may hold only 0-9, A-D, #, * and w/W (at most 32), got "${sendDigits}"`);
-		}
+		const sendDigits = optionalDigits(args, 'sendDigits');
 		const machineDetection = optionalString(args, 'machineDetection');
 		if (machineDetection !== undefined && !MACHINE_DETECTION.includes(machineDetection)) {
 			throw new ArgumentError('machineDetection', `must be Enable or DetectMessageEnd, got "${machineDetection}"`);

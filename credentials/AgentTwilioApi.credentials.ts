@@ -58,6 +58,16 @@ export class AgentTwilioApi implements ICredentialType {
 			displayOptions: { show: { authType: ['apiKey'] } },
 		},
 		{
+			displayName: 'Auth Token (for Webhook Signatures)',
+			name: 'webhookAuthToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Twilio signs the webhooks it sends (SMS Trigger) with the account's Auth Token, whatever key the API calls use. Needed only by triggers.",
+			displayOptions: { show: { authType: ['apiKey'] } },
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',

@@ -2,9 +2,8 @@ import type { IDataObject, INodeType, INodeTypeDescription, ITriggerFunctions, I
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { StoredEvent } from '../shared/store/types';
-import { TimerEngine } from '../shared/timers/engine';
 import { matchesFilter } from '../shared/triggers/match';
-import { outboxNotice, subscribeTrigger } from '../shared/triggers/outboxTrigger';
+import { listenWithTimerEngine, outboxNotice, subscribeTrigger } from '../shared/triggers/outboxTrigger';
 
 const TIMER_FIRED = 'timer_fired';
 
@@ -68,25 +67,13 @@ export class TimerTrigger implements INodeType {
 
 		const deliver = (event: StoredEvent) => {
 			const fire = event.payload;
+			// Other integrations keep internal timers too (SMS session timeouts): this trigger is for program timers.
+			if (event.integrationIdn !== 'program_timer') return;
 			if (!matchesFilter(connectorIdn, event.connectorIdn)) return;
 			if (!matchesFilter(timerName, String(fire.timerName ?? ''), timerNameMatch)) return;
 			if (!matchesFilter(eventIdn, String(fire.eventIdn ?? ''))) return;
 			this.emit([[{ json: fire as IDataObject }]]);
 		};
-		const { store, subscription, logError } = await subscribeTrigger(this, 'timer-trigger', [TIMER_FIRED], deliver);
-		// Timers set by other processes (workers, the CLI) are noticed within a
-		// quarter second; the query behind each look is one indexed read.
-		const engine = TimerEngine.forProcess(store, { maxSleepMs: 250, onError: logError('The timer engine failed a wake-up') });
-		engine.acquire();
-		const stopListening = engine.onFired(() => void subscription.drain());
-		await subscription.drain();
-
-		return {
-			closeFunction: async () => {
-				stopListening();
-				subscription.close();
-				await engine.release();
-			},
-		};
+		return await listenWithTimerEngine(await subscribeTrigger(this, 'timer-trigger', [TIMER_FIRED], deliver));
 	}
 }

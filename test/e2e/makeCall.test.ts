@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
 import { N8nInstance, outputOf, type WorkflowJson } from '../support/n8n';
 import { TwilioServer } from '../support/twilioServer';
+import { commandCasesWorkflow, workflowFrom } from '../support/workflows';
 
 jest.setTimeout(300_000);
 
@@ -12,52 +9,16 @@ const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const accountToken = 'dummy-auth-token-for-the-test-server';
 const CREDENTIAL_ID = 'e2eTwilioVoice01';
 
-function workflowFrom(file: string, replacements: Record<string, string>): WorkflowJson {
-	let text = readFileSync(join(__dirname, 'workflows', file), 'utf8');
-	for (const [placeholder, value] of Object.entries(replacements)) text = text.split(placeholder).join(value);
-	return JSON.parse(text) as WorkflowJson;
-}
-
-/** One Make Call node fed by a list of argument objects, Continue On Fail on: one item per case. */
+/** Send Command over twilio_voice, one item per case, Continue On Fail on. */
 function casesWorkflow(id: string, cases: Array<Record<string, unknown>>, commandIdn = 'make_call'): WorkflowJson {
-	return {
+	return commandCasesWorkflow({
 		id,
-		name: `E2E: Make Call cases ${id}`,
-		nodes: [
-			{ id: '8c1d2e3f-0002-4000-8000-000000000001', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: '8c1d2e3f-0002-4000-8000-000000000002',
-				name: 'Cases',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [220, 0],
-				parameters: { mode: 'raw', jsonOutput: JSON.stringify({ cases }), options: {} },
-			},
-			{ id: '8c1d2e3f-0002-4000-8000-000000000003', name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [440, 0], parameters: { fieldToSplitOut: 'cases', options: {} } },
-			{
-				id: '8c1d2e3f-0002-4000-8000-000000000004',
-				name: 'Send Command',
-				type: 'n8n-nodes-agent-connectors.sendCommand',
-				typeVersion: 1,
-				position: [660, 0],
-				continueOnFail: true,
-				parameters: {
-					integrationIdn: 'twilio_voice',
-					commandIdn,
-					connectorIdn: 'voice_e2e',
-					argumentsMode: 'json',
-					argumentsJson: '={{ JSON.stringify($json) }}',
-				},
-				credentials: { agentTwilioApi: { id: CREDENTIAL_ID, name: 'Twilio (e2e)' } },
-			},
-		],
-		connections: {
-			'Manual Trigger': { main: [[{ node: 'Cases', type: 'main', index: 0 }]] },
-			Cases: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
-			Split: { main: [[{ node: 'Send Command', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	};
+		integrationIdn: 'twilio_voice',
+		commandIdn,
+		connectorIdn: 'voice_e2e',
+		cases,
+		credentials: { agentTwilioApi: { id: CREDENTIAL_ID, name: 'Twilio (e2e)' } },
+	});
 }
 
 describe('Make Call in a real n8n, against the Twilio test server', () => {
@@ -69,21 +30,14 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 	beforeAll(async () => {
 		twilio = await TwilioServer.start({ accountSid: ACCOUNT_SID, authToken: accountToken });
 		n8n = await N8nInstance.create();
-		const credentialsFile = join(n8n.userFolder, 'twilio-credentials.json');
-		await writeFile(
-			credentialsFile,
-			JSON.stringify([
-				{
-					id: CREDENTIAL_ID,
-					name: 'Twilio (e2e)',
-					type: 'agentTwilioApi',
-					data: { accountSid: ACCOUNT_SID, authType: 'authToken', authToken: accountToken, baseUrl: twilio.baseUrl },
-				},
-			]),
-		);
-		const imported = await n8n.cli(['import:credentials', `--input=${credentialsFile}`]);
-		await rm(credentialsFile);
-		if (imported.code !== 0) throw new Error(`n8n import:credentials failed:\n${imported.stdout}\n${imported.stderr}`);
+		await n8n.importCredentials([
+			{
+				id: CREDENTIAL_ID,
+				name: 'Twilio (e2e)',
+				type: 'agentTwilioApi',
+				data: { accountSid: ACCOUNT_SID, authType: 'authToken', authToken: accountToken, baseUrl: twilio.baseUrl },
+			},
+		]);
 	});
 
 	afterAll(async () => {

@@ -212,6 +212,18 @@ export class N8nInstance {
 		});
 	}
 
+	/** Imports credentials with their plain data (n8n encrypts them); the file holding the secrets is removed at once. */
+	async importCredentials(credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>): Promise<void> {
+		const file = join(this.userFolder, `credentials-${randomWorkflowId()}.json`);
+		await writeFile(file, JSON.stringify(credentials));
+		try {
+			const result = await this.cli(['import:credentials', `--input=${file}`]);
+			if (result.code !== 0) throw new Error(`n8n import:credentials failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+		} finally {
+			await rm(file, { force: true });
+		}
+	}
+
 	/** Imports a workflow (object or JSON file path) and returns its id. */
 	async importWorkflow(workflow: WorkflowJson | string): Promise<string> {
 		const data: WorkflowJson =

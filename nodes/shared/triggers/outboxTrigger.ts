@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-import type { INodeProperties, ITriggerFunctions } from 'n8n-workflow';
+import type { INodeProperties, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
 import { getStore } from '../store';
 import type { SessionStore, StoredEvent } from '../store/types';
+import { TimerEngine } from '../timers/engine';
 import { outboxMaxAgeMs, subscribeToOutbox, type OutboxSubscription } from './outbox';
 
 export interface OutboxTrigger {
@@ -44,5 +45,25 @@ export function outboxNotice(what: string): INodeProperties {
 		name: 'outboxNotice',
 		type: 'notice',
 		default: '',
+	};
+}
+
+/**
+ * Keeps an outbox trigger fed by this process's timer engine while it is
+ * active: fires made here are delivered at once, and timers set by other
+ * processes (workers, the CLI) are noticed within a quarter second, each
+ * look being one indexed read. Returns the trigger's close function.
+ */
+export async function listenWithTimerEngine({ store, subscription, logError }: OutboxTrigger): Promise<ITriggerResponse> {
+	const engine = TimerEngine.forProcess(store, { maxSleepMs: 250, onError: logError('The timer engine failed a wake-up') });
+	engine.acquire();
+	const stopListening = engine.onFired(() => void subscription.drain());
+	await subscription.drain();
+	return {
+		closeFunction: async () => {
+			stopListening();
+			subscription.close();
+			await engine.release();
+		},
 	};
 }

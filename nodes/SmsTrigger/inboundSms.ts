@@ -1,0 +1,69 @@
+/**
+ * What Twilio posts to the SMS Trigger, read into seed 003's terms: an
+ * incoming message (a user's turn) or a status callback of a message sent
+ * (failed / undelivered becomes the `smsError` keyword).
+ */
+import type { JsonObject } from '../shared/store/types';
+
+export interface IncomingMessage {
+	kind: 'message';
+	messageSid: string;
+	tenantNumber: string;
+	userNumber: string;
+	text: string;
+	media: Array<{ mediaURL: string; mediaContentType: string | null }>;
+}
+
+export interface DeliveryFailure {
+	kind: 'smsError';
+	messageSid: string;
+	/** Sent from the tenant number to the user, so From is the tenant. */
+	tenantNumber: string;
+	userNumber: string;
+	error: JsonObject;
+}
+
+/** A status callback that reports progress, not failure: nothing to run. */
+export interface DeliveryProgress {
+	kind: 'status';
+	status: string;
+}
+
+export type TwilioMessagingWebhook = IncomingMessage | DeliveryFailure | DeliveryProgress;
+
+const FAILED_STATUSES = new Set(['failed', 'undelivered']);
+/** Twilio sends at most 10 media per message; the count field is still read defensively. */
+const MAX_MEDIA = 10;
+
+function field(params: Record<string, unknown>, name: string): string {
+	const value = params[name];
+	return typeof value === 'string' ? value : '';
+}
+
+export function readMessagingWebhook(params: Record<string, unknown>): TwilioMessagingWebhook {
+	const messageSid = field(params, 'MessageSid') || field(params, 'SmsSid');
+	const status = field(params, 'MessageStatus');
+	if (status !== '') {
+		if (!FAILED_STATUSES.has(status)) return { kind: 'status', status };
+		const code = field(params, 'ErrorCode');
+		return {
+			kind: 'smsError',
+			messageSid,
+			tenantNumber: field(params, 'From'),
+			userNumber: field(params, 'To'),
+			error: {
+				status,
+				messageSid,
+				code: code === '' ? null : Number(code),
+				message: field(params, 'ErrorMessage') || null,
+				moreInfo: code === '' ? null : `https://www.twilio.com/docs/errors/${code}`,
+			},
+		};
+	}
+	const count = Math.min(MAX_MEDIA, Number.parseInt(field(params, 'NumMedia') || '0', 10) || 0);
+	const media = Array.from({ length: count }, (_, index) => ({
+		mediaURL: field(params, `MediaUrl${index}`),
+		mediaContentType: field(params, `MediaContentType${index}`) || null,
+	})).filter((item) => item.mediaURL !== '');
+	return { kind: 'message', messageSid, tenantNumber: field(params, 'To'), userNumber: field(params, 'From'), text: field(params, 'Body'), media };
+}

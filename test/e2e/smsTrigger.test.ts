@@ -1,0 +1,251 @@
+import { SqliteStore } from '../../nodes/shared/store/sqlite';
+import type { Act } from '../../nodes/shared/store/types';
+import { freePort, N8nInstance, outputOf } from '../support/n8n';
+import { incomingMessageParams, messageStatusParams, postTwilioWebhook, twilioSignature } from '../support/twilioWebhooks';
+import { commandCasesWorkflow, workflowFrom } from '../support/workflows';
+
+jest.setTimeout(300_000);
+
+const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
+const accountToken = 'dummy-auth-token-for-sms-webhooks';
+const TENANT = '+16505550100';
+const USER = '+16507000001';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+type Turn = Record<string, unknown>;
+
+describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-input turns', () => {
+	let n8n: N8nInstance;
+	let store: SqliteStore;
+	let webhookBase: string;
+	let commandRuns = 0;
+
+	const turnsOf = async (connectorIdn: string): Promise<Turn[]> => {
+		const acts: Act[] = await store.listActs({ connectorIdn, limit: 1000 });
+		return acts.sort((a, b) => a.createdAt - b.createdAt).map((act) => act.arguments as Turn);
+	};
+	const waitForTurns = async (connectorIdn: string, count: number, timeoutMs = 20_000): Promise<Turn[]> => {
+		const deadline = Date.now() + timeoutMs;
+		let turns = await turnsOf(connectorIdn);
+		while (turns.length < count && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			turns = await turnsOf(connectorIdn);
+		}
+		return turns;
+	};
+	/** Runs one session command through Send Command in a separate `n8n execute`, as a workflow would. */
+	const sessionCommand = async (commandIdn: string, args: Record<string, unknown>) => {
+		commandRuns += 1;
+		const workflow = commandCasesWorkflow({
+			id: `e2eSmsCmd${String(commandRuns).padStart(7, '0')}`,
+			integrationIdn: 'twilio_messenger',
+			commandIdn,
+			connectorIdn: 'sms_e2e',
+			cases: [{ tenantPhoneNumber: TENANT, ...args }],
+			credentials: { agentTwilioApi: { id: 'e2eTwilioSms0001', name: 'Twilio (e2e)' } },
+		});
+		return outputOf(await n8n.execute(await n8n.importWorkflow(workflow)), 'Send Command')[0].json;
+	};
+	const message = (body: string, from = USER, media?: Array<{ url: string; contentType: string }>) =>
+		incomingMessageParams({ accountSid: ACCOUNT_SID, from, to: TENANT, body, media });
+
+	beforeAll(async () => {
+		const port = await freePort();
+		// n8n signs nothing itself: it checks against the public URL Twilio was given, here its own.
+		webhookBase = `http://127.0.0.1:${port}/webhook`;
+		n8n = await N8nInstance.create({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
+		await n8n.importCredentials([
+			{
+				id: 'e2eTwilioSms0001',
+				name: 'Twilio (e2e)',
+				type: 'agentTwilioApi',
+				data: { accountSid: ACCOUNT_SID, authType: 'authToken', authToken: accountToken, baseUrl: 'http://127.0.0.1:9' },
+			},
+		]);
+		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-observer.json')));
+		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-proxy.json')));
+		await n8n.start();
+		await n8n.waitForWebhook('e2e-sms');
+		store = new SqliteStore(n8n.storePath);
+	});
+
+	afterAll(async () => {
+		await store?.close();
+		await n8n?.dispose();
+	});
+
+	test('a signed incoming MMS starts a turn with every state variable; persona, actor and session are stored; Twilio gets empty TwiML', async () => {
+		const response = await postTwilioWebhook(
+			`${webhookBase}/e2e-sms`,
+			message('Hi, I need help', USER, [
+				{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1', contentType: 'image/jpeg' },
+				{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2', contentType: 'audio/amr' },
+			]),
+			{ authToken: accountToken },
+		);
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
+		expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+
+		const [turn] = await waitForTurns('sms_runs', 1);
+		expect(turn).toEqual({
+			event: 'message',
+			text: 'Hi, I need help',
+			smsTenantPhoneNumber: TENANT,
+			smsUserPhoneNumber: USER,
+			smsSessionID: expect.stringMatching(UUID),
+			smsUserData: null,
+			smsSessionTimeoutCount: null,
+			smsError: null,
+			smsMedia: [
+				{ mediaURL: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1', mediaContentType: 'image/jpeg' },
+				{ mediaURL: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2', mediaContentType: 'audio/amr' },
+			],
+			messageSid: expect.stringMatching(/^MM[0-9a-f]{32}$/),
+			personaId: expect.any(String),
+			sessionId: expect.any(String),
+			connectorIdn: 'sms_e2e',
+		});
+		const actor = await store.getActor({ integrationIdn: 'twilio_messenger', connectorIdn: 'sms_e2e', externalId: USER });
+		expect(actor?.personaId).toBe(turn.personaId);
+		const session = await store.getSession(String(turn.sessionId));
+		expect(session).toMatchObject({ channel: 'sms', externalKey: `${TENANT}|${USER}`, status: 'active', personaId: turn.personaId });
+	});
+
+	test('a forged or missing signature gets 403 and starts nothing; so does a signature over another URL', async () => {
+		const before = (await turnsOf('sms_runs')).length;
+		const params = message('forged');
+		const forged = await postTwilioWebhook(`${webhookBase}/e2e-sms`, params, { authToken: 'not-the-auth-token' });
+		const missing = await postTwilioWebhook(`${webhookBase}/e2e-sms`, params, { authToken: accountToken, signature: null });
+		const otherUrl = await postTwilioWebhook(`${webhookBase}/e2e-sms`, params, { authToken: accountToken, signedUrl: 'https://evil.example.com/webhook/e2e-sms' });
+		const tampered = await postTwilioWebhook(`${webhookBase}/e2e-sms`, { ...params, Body: 'changed' }, {
+			authToken: accountToken,
+			signature: twilioSignature(accountToken, `${webhookBase}/e2e-sms`, params),
+		});
+		expect([forged.status, missing.status, otherUrl.status, tampered.status]).toEqual([403, 403, 403, 403]);
+		await new Promise((resolve) => setTimeout(resolve, 1_500));
+		expect(await turnsOf('sms_runs')).toHaveLength(before);
+	});
+
+	test('a status callback reporting failed becomes smsError; delivered starts nothing', async () => {
+		const before = (await turnsOf('sms_runs')).length;
+		const delivered = await postTwilioWebhook(
+			`${webhookBase}/e2e-sms`,
+			messageStatusParams({ accountSid: ACCOUNT_SID, messageSid: 'SM0123456789abcdef0123456789abcdef', from: TENANT, to: USER, status: 'delivered' }),
+			{ authToken: accountToken },
+		);
+		expect(delivered.status).toBe(200);
+		const failed = await postTwilioWebhook(
+			`${webhookBase}/e2e-sms`,
+			messageStatusParams({ accountSid: ACCOUNT_SID, messageSid: 'SM00000000000000000000000000000001', from: TENANT, to: USER, status: 'failed', errorCode: 30008 }),
+			{ authToken: accountToken },
+		);
+		expect(failed.status).toBe(200);
+		const turns = await waitForTurns('sms_runs', before + 1);
+		expect(turns.slice(before)).toEqual([
+			expect.objectContaining({
+				event: 'smsError',
+				text: 'smsError',
+				smsTenantPhoneNumber: TENANT,
+				smsUserPhoneNumber: USER,
+				smsSessionID: expect.stringMatching(UUID),
+				smsError: {
+					status: 'failed',
+					messageSid: 'SM00000000000000000000000000000001',
+					code: 30008,
+					message: null,
+					moreInfo: 'https://www.twilio.com/docs/errors/30008',
+				},
+			}),
+		]);
+	});
+
+	test('session timeout: Set Session Timeout 2 s, the user stays silent, the trigger gets smsResponseTimeout once; a reply restarts the count', async () => {
+		const before = (await turnsOf('sms_runs')).length;
+		const set = await sessionCommand('set_session_timeout', { phoneNumber: USER, count: 2 });
+		expect(set).toMatchObject({ status: 'completed', result: expect.objectContaining({ smsSessionTimeoutCount: 2, smsUserPhoneNumber: USER }) });
+
+		const turns = await waitForTurns('sms_runs', before + 1);
+		expect(turns.slice(before)).toEqual([
+			expect.objectContaining({ event: 'smsResponseTimeout', text: 'smsResponseTimeout', smsSessionTimeoutCount: 2, smsUserPhoneNumber: USER, smsError: null, smsMedia: [] }),
+		]);
+		await new Promise((resolve) => setTimeout(resolve, 3_000));
+		expect(await turnsOf('sms_runs')).toHaveLength(before + 1);
+
+		// Writing again starts the silence over: a timeout follows the message, not before it.
+		const sent = Date.now();
+		await postTwilioWebhook(`${webhookBase}/e2e-sms`, message('still there?'), { authToken: accountToken });
+		const after = await waitForTurns('sms_runs', before + 3);
+		expect(after.slice(before + 1).map((turn) => turn.event)).toEqual(['message', 'smsResponseTimeout']);
+		const timeoutAct = (await store.listActs({ connectorIdn: 'sms_runs', limit: 1000 })).sort((a, b) => b.createdAt - a.createdAt)[0];
+		expect(timeoutAct.createdAt - sent).toBeGreaterThanOrEqual(2_000);
+		await sessionCommand('set_session_timeout', { phoneNumber: USER, count: 0 });
+	});
+
+	test('Force No-Input Turn delivers smsNoInputTurn; Terminate Session ends the session and the next message starts a new one', async () => {
+		const before = await turnsOf('sms_runs');
+		const sessionID = before.at(-1)?.smsSessionID;
+		const forced = await sessionCommand('force_no_input_turn', { phoneNumber: USER });
+		expect(forced).toMatchObject({ status: 'completed', result: expect.objectContaining({ noInputTurn: true, smsSessionID: sessionID }) });
+		const turns = await waitForTurns('sms_runs', before.length + 1);
+		expect(turns.at(-1)).toMatchObject({ event: 'smsNoInputTurn', text: 'smsNoInputTurn', smsSessionID: sessionID, smsUserPhoneNumber: USER });
+
+		const terminated = await sessionCommand('terminate_session', { phoneNumber: USER });
+		expect(terminated).toMatchObject({ status: 'completed', result: expect.objectContaining({ terminated: true, status: 'ended' }) });
+		const noSession = await sessionCommand('force_no_input_turn', { phoneNumber: USER });
+		expect(noSession.error).toMatch(/^Argument 'phoneNumber' has no active SMS session with \+16505550100 .*\(field 'phoneNumber', item 0\)$/);
+
+		await postTwilioWebhook(`${webhookBase}/e2e-sms`, message('hello again'), { authToken: accountToken });
+		const next = await waitForTurns('sms_runs', before.length + 2);
+		expect(next.at(-1)).toMatchObject({ event: 'message', text: 'hello again', smsSessionID: expect.stringMatching(UUID) });
+		expect(next.at(-1)?.smsSessionID).not.toBe(sessionID);
+	});
+
+	test('Start Session carries smsUserData into every turn; bad input names the field and the item', async () => {
+		const other = '+16507000002';
+		const started = await sessionCommand('start_session', { phoneNumber: other, userData: { orderId: 'A-17', vip: true }, count: 600 });
+		expect(started).toMatchObject({ result: expect.objectContaining({ started: true, smsUserData: { orderId: 'A-17', vip: true }, smsSessionTimeoutCount: 600 }) });
+		await postTwilioWebhook(`${webhookBase}/e2e-sms`, message('where is my order?', other), { authToken: accountToken });
+		const turns = await waitForTurns('sms_runs', (await turnsOf('sms_runs')).length + 1);
+		expect(turns.at(-1)).toMatchObject({ smsUserPhoneNumber: other, smsUserData: { orderId: 'A-17', vip: true }, smsSessionTimeoutCount: 600 });
+
+		const bad = await n8n.execute(
+			await n8n.importWorkflow(
+				commandCasesWorkflow({
+					id: 'e2eSmsCmdBad0001',
+					integrationIdn: 'twilio_messenger',
+					commandIdn: 'set_session_timeout',
+					connectorIdn: 'sms_e2e',
+					cases: [
+						{ tenantPhoneNumber: TENANT, phoneNumber: '6507000001', count: 5 },
+						{ tenantPhoneNumber: TENANT, phoneNumber: USER, count: -1 },
+						{ tenantPhoneNumber: TENANT, phoneNumber: USER },
+					],
+					credentials: { agentTwilioApi: { id: 'e2eTwilioSms0001', name: 'Twilio (e2e)' } },
+				}),
+			),
+		);
+		expect(outputOf(bad, 'Send Command').map((item) => item.json.error)).toEqual([
+			expect.stringMatching(/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 0\)$/),
+			expect.stringMatching(/^Argument 'count' must be a whole number of seconds .* \(field 'count', item 1\)$/),
+			"Argument 'count' is required (field 'count', item 2)",
+		]);
+	});
+
+	test('behind a proxy: the signature is checked against the Public URL option; Reply Message answers at once; other tenant numbers are ignored', async () => {
+		const publicUrl = 'https://sms.example.com/hooks/twilio?tenant=main';
+		const params = incomingMessageParams({ accountSid: ACCOUNT_SID, from: USER, to: '+16505550199', body: 'via proxy' });
+		const response = await postTwilioWebhook(`${webhookBase}/e2e-sms-proxy`, params, { authToken: accountToken, signedUrl: publicUrl });
+		expect(response.status).toBe(200);
+		expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks, we got your message</Message></Response>');
+		expect(await waitForTurns('sms_runs_proxy', 1)).toEqual([expect.objectContaining({ text: 'via proxy', smsTenantPhoneNumber: '+16505550199' })]);
+
+		const ownUrl = await postTwilioWebhook(`${webhookBase}/e2e-sms-proxy`, params, { authToken: accountToken });
+		expect(ownUrl.status).toBe(403);
+		const otherTenant = incomingMessageParams({ accountSid: ACCOUNT_SID, from: USER, to: TENANT, body: 'wrong number' });
+		const ignored = await postTwilioWebhook(`${webhookBase}/e2e-sms-proxy`, otherTenant, { authToken: accountToken, signedUrl: publicUrl });
+		expect(ignored.status).toBe(200);
+		await new Promise((resolve) => setTimeout(resolve, 1_500));
+		expect(await turnsOf('sms_runs_proxy')).toHaveLength(1);
+	});
+});

@@ -145,6 +145,13 @@ export class SmsTrigger implements INodeType {
 				],
 				default: ['message', 'smsError', 'smsResponseTimeout', 'smsNoInputTurn'],
 			},
+			{
+				displayName:
+					"Session timeouts and no-input turns start the workflow only while it is active; the editor's test listener gets Twilio's requests only",
+				name: 'testModeNotice',
+				type: 'notice',
+				default: '',
+			},
 			outboxNotice('Timeouts and no-input turns'),
 			{
 				displayName: 'Options',

@@ -1,8 +1,5 @@
-import type { ServerResponse } from 'node:http';
-
 import type {
 	IDataObject,
-	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	ITriggerFunctions,
@@ -10,7 +7,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	findSmsSession,
@@ -30,7 +27,7 @@ import { TIMER_FIRED_EVENT } from '../shared/timers/schedule';
 import { matchesFilter } from '../shared/triggers/match';
 import { listenWithTimerEngine, outboxNotice, subscribeTrigger } from '../shared/triggers/outboxTrigger';
 import { TWILIO_CREDENTIAL } from '../shared/transport/credentialTypes';
-import { isSignedByTwilio, TWILIO_SIGNATURE_HEADER, twilioWebhookAuthToken } from '../shared/transport/twilioWebhook';
+import { answerTwiml, publicUrlOption, receiveTwilioWebhook, twilioSignedWebhookMethods } from '../shared/transport/twilioWebhook';
 import { messagingReplyTwiml } from '../shared/twiml/messaging';
 import { readMessagingWebhook } from './inboundSms';
 
@@ -69,22 +66,8 @@ function turnItem(session: Session | null, fallback: { tenantNumber: string; use
 	};
 }
 
-function answerTwiml(response: ServerResponse, twiml: string): void {
-	response.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
-	response.end(twiml);
-}
 
-function refuse(response: ServerResponse, message: string): void {
-	response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
-	response.end(message);
-}
 
-/** The URL Twilio signed: the one it was given, i.e. n8n's public webhook URL (or the option) with the query it called. */
-function signedUrl(functions: IWebhookFunctions, publicUrl: string | undefined, requestUrl: string | undefined): string {
-	const base = publicUrl?.trim() || functions.getWebhookResourceUrl('default') || '';
-	const query = requestUrl?.includes('?') ? requestUrl.slice(requestUrl.indexOf('?')) : '';
-	return base.includes('?') ? base : `${base}${query}`;
-}
 
 function readEvents(functions: IWebhookFunctions | ITriggerFunctions): Set<SmsEvent> {
 	const events = functions.getNodeParameter('events', ALL_EVENTS) as SmsEvent[];
@@ -160,15 +143,7 @@ export class SmsTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Public URL',
-						name: 'publicUrl',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. https://n8n.example.com/webhook/sms',
-						description:
-							"The exact URL Twilio calls, when n8n sits behind a proxy that changes it (the signature covers the URL). Empty: n8n's webhook URL (set WEBHOOK_URL to n8n's public address).",
-					},
+					publicUrlOption,
 					{
 						displayName: 'Reply Message',
 						name: 'reply',
@@ -189,44 +164,13 @@ export class SmsTrigger implements INodeType {
 		],
 	};
 
-	webhookMethods = {
-		default: {
-			// Nothing is registered at Twilio (the number's webhook URL is set in its console), so
-			// checkExists says false and every activation checks that signatures can be verified.
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return false;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				if ((await twilioWebhookAuthToken(this)) === undefined) {
-					throw new NodeOperationError(this.getNode(), 'The Twilio credential has no Auth Token to check X-Twilio-Signature with', {
-						description: "With API key authentication, fill in the credential's 'Auth Token (for Webhook Signatures)'. Until then every request would be refused.",
-					});
-				}
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = twilioSignedWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const response = this.getResponseObject();
-		const request = this.getRequestObject();
-		const options = this.getNodeParameter('options', {}) as SmsTriggerOptions;
-		const params = this.getBodyData() as Record<string, unknown>;
-
-		const authToken = await twilioWebhookAuthToken(this);
-		if (authToken === undefined) {
-			this.logger.warn(`SMS Trigger "${this.getNode().name}" refused a request: its Twilio credential has no Auth Token to check signatures with`);
-			refuse(response, 'The signature cannot be checked');
-			return { noWebhookResponse: true };
-		}
-		const signature = request.headers[TWILIO_SIGNATURE_HEADER];
-		if (!isSignedByTwilio(authToken, typeof signature === 'string' ? signature : undefined, signedUrl(this, options.publicUrl, request.url), params)) {
-			refuse(response, 'Invalid X-Twilio-Signature');
-			return { noWebhookResponse: true };
-		}
+		const received = await receiveTwilioWebhook<SmsTriggerOptions>(this);
+		if (received === undefined) return { noWebhookResponse: true };
+		const { params, options } = received;
 
 		const webhook = readMessagingWebhook(params);
 		const emptyTwiml = messagingReplyTwiml();

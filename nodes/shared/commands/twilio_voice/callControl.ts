@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { JsonObject } from '../../store/types';
 import { createTwilioClient, type TwilioClient } from '../../transport/twilio';
-import { digitsTwiml, transferTwiml } from '../../twiml/voice';
+import { digitsTwiml, transferTwiml, type TransferTarget } from '../../twiml/voice';
 import { optionalHttpUrl, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
 import type { ArgumentSpec, CommandArguments, CommandDefinition } from '../types';
@@ -18,7 +18,7 @@ export interface CallRef {
 	callSid: string;
 }
 
-const callSidProperty: INodeProperties = {
+export const callSidProperty: INodeProperties = {
 	displayName: 'Call SID',
 	name: 'callSid',
 	type: 'string',
@@ -28,7 +28,7 @@ const callSidProperty: INodeProperties = {
 	description: 'The call, e.g. the callSid that Start Outbound Call output',
 };
 
-function readCallSid(args: CommandArguments): CallRef {
+export function readCallSid(args: CommandArguments): CallRef {
 	const callSid = requiredString(args, 'callSid', 'The CA… SID of the call, e.g. from Start Outbound Call');
 	if (!CALL_SID.test(callSid)) throw new ArgumentError('callSid', `must be a call SID (CA and 32 hex digits), got "${callSid}"`);
 	return { callSid };
@@ -93,6 +93,17 @@ export const getCall: CommandDefinition<CallRef> = {
 	},
 };
 
+/** Where a transfer goes (`phoneNumber`), how long it rings (`waitForTransferSeconds`), with which caller ID and announcement. */
+export function readTransferTarget(args: CommandArguments): TransferTarget {
+	const destination = readDestination(args);
+	const ringSeconds = optionalPositiveNumber(args, 'waitForTransferSeconds', { integer: true, max: TRANSFER_RING_SECONDS.max });
+	if (ringSeconds !== undefined && ringSeconds < TRANSFER_RING_SECONDS.min) {
+		throw new ArgumentError('waitForTransferSeconds', `must be at least ${TRANSFER_RING_SECONDS.min}, got ${ringSeconds}`);
+	}
+	const callerId = optionalString(args, 'callerId');
+	return { destination, ringSeconds, callerId: callerId === undefined ? undefined : checkCallerId(callerId), announcement: optionalString(args, 'announcement') };
+}
+
 export interface TransferInput extends CallRef {
 	twiml: string;
 	destination: string;
@@ -147,17 +158,9 @@ export const transferCall: CommandDefinition<TransferInput> = {
 	],
 	validate(args) {
 		const { callSid } = readCallSid(args);
-		const destination = readDestination(args);
-		const ringSeconds = optionalPositiveNumber(args, 'waitForTransferSeconds', { integer: true, max: TRANSFER_RING_SECONDS.max });
-		if (ringSeconds !== undefined && ringSeconds < TRANSFER_RING_SECONDS.min) {
-			throw new ArgumentError('waitForTransferSeconds', `must be at least ${TRANSFER_RING_SECONDS.min}, got ${ringSeconds}`);
-		}
-		const callerId = optionalString(args, 'callerId');
-		const twiml = transferTwiml(
-			{ destination, ringSeconds, callerId: callerId === undefined ? undefined : checkCallerId(callerId), announcement: optionalString(args, 'announcement') },
-			{ voice: optionalString(args, 'voice'), language: optionalString(args, 'language') },
-		);
-		return { callSid, destination, twiml };
+		const target = readTransferTarget(args);
+		const twiml = transferTwiml(target, { voice: optionalString(args, 'voice'), language: optionalString(args, 'language') });
+		return { callSid, destination: target.destination, twiml };
 	},
 	async run(context, { callSid, destination, twiml }) {
 		const client = await createTwilioClient(context.functions, context.itemIndex);

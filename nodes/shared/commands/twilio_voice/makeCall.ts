@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { JsonObject } from '../../store/types';
 import { createTwilioClient, type TwilioFormValue } from '../../transport/twilio';
-import { outboundCallTwiml, type EnqueueTask } from '../../twiml/voice';
+import { outboundCallTwiml, turnTwiml, type EnqueueTask, type SpeechOptions } from '../../twiml/voice';
 import { isBlank, jsonArgument, optionalBoolean, optionalHttpUrl, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
 import type { CommandArguments, CommandDefinition } from '../types';
@@ -16,6 +16,7 @@ const MAX_TWIML_CHARACTERS = 4000;
 const MAX_RING_SECONDS = 600;
 const MACHINE_DETECTION = ['Enable', 'DetectMessageEnd'];
 const STATUS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
+const CONVERSATION_EVENTS = ['answered', 'completed'];
 const CALLS_PATH = '/2010-04-01/Accounts/{AccountSid}/Calls.json';
 
 export const VOICE_INTEGRATION = 'twilio_voice';
@@ -26,6 +27,8 @@ export interface MakeCallInput {
 	/** Exactly one of twiml / url tells Twilio what the answered call does. */
 	twiml?: string;
 	url?: string;
+	/** Conversation mode: the Call Trigger URL the callee's turns go to. */
+	conversationUrl?: string;
 	form: Record<string, TwilioFormValue>;
 }
 
@@ -83,29 +86,41 @@ function readEnqueue(args: CommandArguments, to: string): EnqueueTask | undefine
 }
 
 /** What the answered call does: the greeting (and queue) as TwiML, your TwiML, or your TwiML URL. */
-function readCallScript(args: CommandArguments, to: string): Pick<MakeCallInput, 'twiml' | 'url'> {
+function readCallScript(args: CommandArguments, to: string): Pick<MakeCallInput, 'twiml' | 'url' | 'conversationUrl'> {
 	const greeting = optionalString(args, 'greetingPhrase');
 	const ownTwiml = optionalString(args, 'twiml');
 	const url = optionalHttpUrl(args, 'twimlUrl');
 	const given = [greeting !== undefined && 'greetingPhrase', ownTwiml !== undefined && 'twiml', url !== undefined && 'twimlUrl'].filter(Boolean);
 	if (given.length > 1) throw new ArgumentError(String(given[1]), `cannot be used together with ${String(given[0])}`, 'Give one of greetingPhrase, twiml or twimlUrl');
 	const enqueue = readEnqueue(args, to);
+	const conversationUrl = optionalHttpUrl(args, 'conversationUrl');
+	if (conversationUrl !== undefined) {
+		const clash = ownTwiml !== undefined ? 'twiml' : url !== undefined ? 'twimlUrl' : enqueue ? 'workflowSid' : undefined;
+		if (clash !== undefined) throw new ArgumentError(clash, 'cannot be used with conversationUrl: the Call Trigger decides what the call does');
+		// Conversation mode: greet, then listen; what the callee says goes to the Call Trigger.
+		const twiml = turnTwiml({ text: greeting, speech: readSpeech(args), then: { kind: 'listen', listen: { actionUrl: conversationUrl } } });
+		return { twiml: checkTwimlLength(twiml, 'greetingPhrase'), conversationUrl };
+	}
 	if (url !== undefined) {
 		if (enqueue) throw new ArgumentError('workflowSid', 'cannot be used with twimlUrl: your TwiML decides what the call does');
 		return { url };
 	}
-	const twiml =
-		ownTwiml ??
-		(greeting !== undefined || enqueue
-			? outboundCallTwiml(greeting, { voice: optionalString(args, 'voice'), language: optionalString(args, 'language') }, enqueue)
-			: undefined);
+	const twiml = ownTwiml ?? (greeting !== undefined || enqueue ? outboundCallTwiml(greeting, readSpeech(args), enqueue) : undefined);
 	if (twiml === undefined) {
-		throw new ArgumentError('greetingPhrase', 'is required unless twiml, twimlUrl or a workflowSid says what the answered call does');
+		throw new ArgumentError('greetingPhrase', 'is required unless twiml, twimlUrl, a workflowSid or a conversationUrl says what the answered call does');
 	}
+	return { twiml: checkTwimlLength(twiml, ownTwiml !== undefined ? 'twiml' : 'greetingPhrase') };
+}
+
+function readSpeech(args: CommandArguments): SpeechOptions {
+	return { voice: optionalString(args, 'voice'), language: optionalString(args, 'language') };
+}
+
+function checkTwimlLength(twiml: string, field: string): string {
 	if (twiml.length > MAX_TWIML_CHARACTERS) {
-		throw new ArgumentError(ownTwiml !== undefined ? 'twiml' : 'greetingPhrase', `makes TwiML of ${twiml.length} characters; Twilio takes at most ${MAX_TWIML_CHARACTERS}`);
+		throw new ArgumentError(field, `makes TwiML of ${twiml.length} characters; Twilio takes at most ${MAX_TWIML_CHARACTERS}`);
 	}
-	return { twiml };
+	return twiml;
 }
 
 const properties: INodeProperties[] = [
@@ -142,6 +157,15 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Conversation URL (Call Trigger)',
+				name: 'conversationUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. https://n8n.example.com/webhook/call',
+				description:
+					"Conversation mode: after the greeting the call listens, and what the callee says goes to this Call Trigger's production URL, whose workflow answers with Reply to Call. Status callbacks go there too unless set below.",
+			},
 			{ displayName: 'Language', name: 'language', type: 'string', default: '', placeholder: 'e.g. en-US', description: 'Language of the greeting' },
 			{
 				displayName: 'Machine Detection',
@@ -220,6 +244,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 		{ name: 'statusCallback', type: 'string', required: false, description: 'Status callback URL' },
 		{ name: 'statusCallbackEvent', type: 'string', required: false, description: 'initiated, ringing, answered, completed' },
 		{ name: 'workflowSid', type: 'string', required: false, description: 'TaskRouter workflow to queue the answered call in' },
+		{ name: 'conversationUrl', type: 'string', required: false, description: 'Call Trigger URL: greet, then hold a conversation there' },
 		{ name: 'taskAttributes', type: 'json', required: false, description: 'Attributes of that task' },
 	],
 	properties,
@@ -250,8 +275,10 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 				Record: optionalBoolean(args, 'record'),
 				MachineDetection: machineDetection,
 				SendDigits: sendDigits,
-				StatusCallback: optionalHttpUrl(args, 'statusCallback'),
-				StatusCallbackEvent: readList(args, 'statusCallbackEvent', STATUS_EVENTS),
+				// In conversation mode the Call Trigger also hears when the call is answered and when it ends, unless told otherwise.
+				StatusCallback: optionalHttpUrl(args, 'statusCallback') ?? script.conversationUrl,
+				StatusCallbackEvent:
+					readList(args, 'statusCallbackEvent', STATUS_EVENTS) ?? (script.conversationUrl !== undefined && optionalString(args, 'statusCallback') === undefined ? CONVERSATION_EVENTS : undefined),
 			},
 		};
 	},
@@ -279,6 +306,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 				personaCreated,
 				twiml: input.twiml ?? null,
 				url: input.url ?? null,
+				conversationUrl: input.conversationUrl ?? null,
 			},
 		};
 	},

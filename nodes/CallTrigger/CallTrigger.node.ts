@@ -178,7 +178,8 @@ export class CallTrigger implements INodeType {
 		const turn = await recordCallerTurn(store, session, call.speech?.text, conversationLength);
 		const listenAgain = turnTwiml({ text: options.fallbackPhrase ?? DEFAULT_FALLBACK, speech, then: { kind: 'listen', listen: {} } });
 		if (!events.has(event)) {
-			answerTwiml(response, listenAgain);
+			// No workflow answers this kind of turn: keep listening without a word.
+			answerTwiml(response, turnTwiml({ speech, then: { kind: 'listen', listen: {} } }));
 			return { noWebhookResponse: true };
 		}
 

@@ -2,13 +2,14 @@ import { UnknownCommandError } from './errors';
 import { httpIntegration } from './http';
 import { programTimerIntegration } from './program_timer';
 import { sandboxIntegration } from './sandbox';
+import { twilioMessengerIntegration } from './twilio_messenger';
 import { twilioVoiceIntegration } from './twilio_voice';
 import type { CommandDefinition, IntegrationDefinition } from './types';
 
 const ANY_COMMAND = '*';
 
 /** Only integrations whose commands work end to end are listed here. */
-const integrations: readonly IntegrationDefinition[] = [sandboxIntegration, programTimerIntegration, httpIntegration, twilioVoiceIntegration];
+const integrations: readonly IntegrationDefinition[] = [sandboxIntegration, programTimerIntegration, httpIntegration, twilioVoiceIntegration, twilioMessengerIntegration];
 
 export function listIntegrations(): readonly IntegrationDefinition[] {
 	return integrations;

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
-import { N8nInstance, outputOf, type WorkflowJson } from '../support/n8n';
-import { TwilioServer } from '../support/twilioServer';
+import { outputOf, type WorkflowJson } from '../support/n8n';
+import { useTwilioN8n } from '../support/twilioE2e';
 
 jest.setTimeout(300_000);
 
@@ -61,44 +60,13 @@ function casesWorkflow(id: string, cases: Array<Record<string, unknown>>, comman
 }
 
 describe('Make Call in a real n8n, against the Twilio test server', () => {
-	let n8n: N8nInstance;
-	let twilio: TwilioServer;
+	const env = useTwilioN8n({ accountSid: ACCOUNT_SID, authToken: accountToken, credentialId: CREDENTIAL_ID });
 
-	const callsCreated = () => twilio.requestsTo('POST', /\/Calls\.json$/).filter((request) => request.status === 201);
-
-	beforeAll(async () => {
-		twilio = await TwilioServer.start({ accountSid: ACCOUNT_SID, authToken: accountToken });
-		n8n = await N8nInstance.create();
-		const credentialsFile = join(n8n.userFolder, 'twilio-credentials.json');
-		await writeFile(
-			credentialsFile,
-			JSON.stringify([
-				{
-					id: CREDENTIAL_ID,
-					name: 'Twilio (e2e)',
-					type: 'agentTwilioApi',
-					data: { accountSid: ACCOUNT_SID, authType: 'authToken', authToken: accountToken, baseUrl: twilio.baseUrl },
-				},
-			]),
-		);
-		const imported = await n8n.cli(['import:credentials', `--input=${credentialsFile}`]);
-		await rm(credentialsFile);
-		if (imported.code !== 0) throw new Error(`n8n import:credentials failed:\n${imported.stdout}\n${imported.stderr}`);
-	});
-
-	afterAll(async () => {
-		await n8n?.dispose();
-		await twilio?.close();
-	});
-
-	afterEach(() => {
-		// Every request any test made must be one Twilio's OpenAPI spec accepts.
-		expect(twilio.violations).toEqual([]);
-	});
+	const callsCreated = () => env.twilio.requestsTo('POST', /\/Calls\.json$/).filter((request) => request.status === 201);
 
 	test('a call with a greeting sends TwiML built by the twilio package; the queue variant enqueues a task; Send Command places the same call', async () => {
 		const workflow = workflowFrom('make-call.json', { __TWILIO_CREDENTIAL__: CREDENTIAL_ID });
-		const execution = await n8n.execute(await n8n.importWorkflow(workflow));
+		const execution = await env.n8n.execute(await env.n8n.importWorkflow(workflow));
 		expect(execution.error).toBeUndefined();
 
 		const calls = callsCreated();
@@ -130,7 +98,7 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 		expect(act).toMatchObject({ integrationIdn: 'twilio_voice', commandIdn: 'make_call', status: 'sent', externalId: expect.stringMatching(/^CA/) });
 
 		// The callee got a persona and an actor, and the act carries the call SID.
-		const store = new SqliteStore(n8n.storePath);
+		const store = new SqliteStore(env.n8n.storePath);
 		try {
 			const actor = await store.getActor({ integrationIdn: 'twilio_voice', connectorIdn: 'voice_e2e', externalId: '+16507000001' });
 			expect(actor?.personaId).toBe(output[0].json.personaId);
@@ -142,16 +110,16 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 	});
 
 	test('Hang Up completes an answered call and cancels a ringing one (also through Send Command stop_call); Get Call reads it', async () => {
-		const ringing = twilio.addCall({ status: 'ringing', direction: 'outbound-api', startedAt: undefined });
+		const ringing = env.twilio.addCall({ status: 'ringing', direction: 'outbound-api', startedAt: undefined });
 		const workflow = workflowFrom('make-call-control.json', { __TWILIO_CREDENTIAL__: CREDENTIAL_ID, __RINGING_SID__: ringing.sid });
-		const execution = await n8n.execute(await n8n.importWorkflow(workflow));
+		const execution = await env.n8n.execute(await env.n8n.importWorkflow(workflow));
 		expect(execution.error).toBeUndefined();
 
 		const placed = outputOf(execution, 'Make Call')[0].json;
 		const hungUp = outputOf(execution, 'Hang Up')[0].json;
 		expect(hungUp).toMatchObject({ callSid: placed.callSid, requested: 'completed', status: 'completed' });
 		expect(outputOf(execution, 'Get Call')[0].json).toMatchObject({ callSid: placed.callSid, status: 'completed', to: '+16507000021' });
-		const hangUpRequests = twilio.requestsTo('POST', `/Calls/${String(placed.callSid)}.json`);
+		const hangUpRequests = env.twilio.requestsTo('POST', `/Calls/${String(placed.callSid)}.json`);
 		expect(hangUpRequests.map((request) => request.form)).toEqual([{ Status: 'completed' }]);
 
 		expect(outputOf(execution, 'Stop Ringing Call')[0].json).toMatchObject({
@@ -159,14 +127,14 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			status: 'completed',
 			result: expect.objectContaining({ requested: 'canceled', status: 'canceled' }),
 		});
-		expect(twilio.calls.get(ringing.sid)?.status).toBe('canceled');
+		expect(env.twilio.calls.get(ringing.sid)?.status).toBe('canceled');
 	});
 
 	test('Twilio answering 429 twice is retried with backoff: one call is placed', async () => {
 		const before = callsCreated().length;
-		const fault = twilio.inject({ method: 'POST', path: '/Calls.json', times: 2, status: 429 });
-		const execution = await n8n.execute(
-			await n8n.importWorkflow(casesWorkflow('e2eMakeCall429001', [{ phoneNumber: '+16507000009', callerId: '+16505550100', greetingPhrase: 'Hi' }])),
+		const fault = env.twilio.inject({ method: 'POST', path: '/Calls.json', times: 2, status: 429 });
+		const execution = await env.n8n.execute(
+			await env.n8n.importWorkflow(casesWorkflow('e2eMakeCall429001', [{ phoneNumber: '+16507000009', callerId: '+16505550100', greetingPhrase: 'Hi' }])),
 		);
 		expect(fault.hits).toBe(2);
 		expect(outputOf(execution, 'Send Command')[0].json).toMatchObject({ status: 'sent', externalId: expect.stringMatching(/^CA/) });
@@ -174,10 +142,10 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 	});
 
 	test('bad input names the field and the item, and nothing reaches Twilio', async () => {
-		const before = twilio.requests.length;
+		const before = env.twilio.requests.length;
 		const base = { phoneNumber: '+16507000001', callerId: '+16505550100', greetingPhrase: 'Hi' };
-		const execution = await n8n.execute(
-			await n8n.importWorkflow(
+		const execution = await env.n8n.execute(
+			await env.n8n.importWorkflow(
 				casesWorkflow('e2eMakeCallBad001', [
 					{ ...base, phoneNumber: '6507000001' },
 					{ ...base, sendDigits: '12x4' },
@@ -196,13 +164,13 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			expect.stringMatching(/^Argument 'timeout' must be at most 600, got 601 \(field 'timeout', item 4\)$/),
 			expect.stringMatching(/^Argument 'callerId' is required \(field 'callerId', item 5\)$/),
 		]);
-		expect(twilio.requests.length).toBe(before);
+		expect(env.twilio.requests.length).toBe(before);
 
-		const hangUps = await n8n.execute(await n8n.importWorkflow(casesWorkflow('e2eMakeCallBad002', [{ callSid: '' }, { callSid: 'XX123' }], 'stop_call')));
+		const hangUps = await env.n8n.execute(await env.n8n.importWorkflow(casesWorkflow('e2eMakeCallBad002', [{ callSid: '' }, { callSid: 'XX123' }], 'stop_call')));
 		expect(outputOf(hangUps, 'Send Command').map((item) => item.json.error)).toEqual([
 			"Argument 'callSid' is required (field 'callSid', item 0)",
 			expect.stringMatching(/^Argument 'callSid' must be a call SID .* \(field 'callSid', item 1\)$/),
 		]);
-		expect(twilio.requests.length).toBe(before);
+		expect(env.twilio.requests.length).toBe(before);
 	});
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
-import { N8nInstance, outputOf, type WorkflowJson } from '../support/n8n';
-import { defaultTwilioHandler, randomFaults, TwilioServer, type MessageState } from '../support/twilioServer';
+import { outputOf, type WorkflowJson } from '../support/n8n';
+import { useTwilioN8n } from '../support/twilioE2e';
+import { defaultTwilioHandler, randomFaults, type MessageState } from '../support/twilioServer';
 
 jest.setTimeout(300_000);
 
@@ -40,45 +40,15 @@ function manyWorkflow(id: string, messages: Array<Record<string, unknown>>, opti
 const recipient = (index: number) => `+1650${String(7_100_000 + index)}`;
 
 describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
-	let n8n: N8nInstance;
-	let twilio: TwilioServer;
+	const env = useTwilioN8n({ accountSid: ACCOUNT_SID, authToken: accountToken, credentialId: CREDENTIAL_ID });
 
-	const created = () => twilio.requestsTo('POST', /\/Messages\.json$/).filter((request) => request.status === 201);
-	const messagesTo = (to: string): MessageState[] => [...twilio.messages.values()].filter((message) => message.to === to);
+	const created = () => env.twilio.requestsTo('POST', /\/Messages\.json$/).filter((request) => request.status === 201);
 
-	beforeAll(async () => {
-		twilio = await TwilioServer.start({ accountSid: ACCOUNT_SID, authToken: accountToken });
-		n8n = await N8nInstance.create();
-		const credentialsFile = join(n8n.userFolder, 'twilio-credentials.json');
-		await writeFile(
-			credentialsFile,
-			JSON.stringify([
-				{
-					id: CREDENTIAL_ID,
-					name: 'Twilio (e2e)',
-					type: 'agentTwilioApi',
-					data: { accountSid: ACCOUNT_SID, authType: 'authToken', authToken: accountToken, baseUrl: twilio.baseUrl },
-				},
-			]),
-		);
-		const imported = await n8n.cli(['import:credentials', `--input=${credentialsFile}`]);
-		await rm(credentialsFile);
-		if (imported.code !== 0) throw new Error(`n8n import:credentials failed:\n${imported.stdout}\n${imported.stderr}`);
-	});
-
-	afterAll(async () => {
-		await n8n?.dispose();
-		await twilio?.close();
-	});
-
-	afterEach(() => {
-		// Every request any test made must be one Twilio's OpenAPI spec accepts.
-		expect(twilio.violations).toEqual([]);
-	});
+	const messagesTo = (to: string): MessageState[] => [...env.twilio.messages.values()].filter((message) => message.to === to);
 
 	test('text, MMS, a WhatsApp content template and a scheduled message are sent as Twilio expects; Send Command send_message sends the same', async () => {
 		const before = Date.now();
-		const execution = await n8n.execute(await n8n.importWorkflow(workflowFrom('send-sms.json')));
+		const execution = await env.n8n.execute(await env.n8n.importWorkflow(workflowFrom('send-sms.json')));
 		expect(execution.error).toBeUndefined();
 
 		const forms = created().map((request) => request.form);
@@ -119,7 +89,7 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 		]);
 		expect(output[1].json).toMatchObject({ numMedia: '2', personaCreated: true });
 		expect(output[3].json).toMatchObject({ messagingServiceSid: MESSAGING_SERVICE, sendAt: scheduled?.SendAt });
-		for (const item of output) expect(twilio.messages.get(String(item.json.messageSid))?.to).toBe(item.json.to);
+		for (const item of output) expect(env.twilio.messages.get(String(item.json.messageSid))?.to).toBe(item.json.to);
 
 		const act = outputOf(execution, 'Send Command')[0].json;
 		expect(act).toMatchObject({
@@ -132,7 +102,7 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 		});
 
 		// The recipient got a persona and an actor; the act carries the message SID.
-		const store = new SqliteStore(n8n.storePath);
+		const store = new SqliteStore(env.n8n.storePath);
 		try {
 			const actor = await store.getActor({ integrationIdn: 'twilio_messenger', connectorIdn: 'sms_e2e', externalId: '+16507000102' });
 			expect(actor?.personaId).toBe(output[1].json.personaId);
@@ -144,7 +114,7 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 	});
 
 	test('bad input names the field and the item, and nothing reaches Twilio', async () => {
-		const before = twilio.requests.length;
+		const before = env.twilio.requests.length;
 		const good = { phoneNumber: '+16507000201', from: '+16505550100', text: 'Hi' };
 		const tooMany = Array.from({ length: 11 }, (_, index) => `https://example.com/${index}.jpg`);
 		const cases = [
@@ -158,7 +128,7 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			{ ...good, from: '', messagingServiceSid: MESSAGING_SERVICE, sendAt: '2020-01-01T10:00:00Z' },
 			{ ...good, validityPeriod: 36001 },
 		];
-		const execution = await n8n.execute(await n8n.importWorkflow(manyWorkflow('e2eSendSmsBad001', cases)));
+		const execution = await env.n8n.execute(await env.n8n.importWorkflow(manyWorkflow('e2eSendSmsBad001', cases)));
 		expect(outputOf(execution, 'Send SMS/MMS').map((item) => item.json.error)).toEqual([
 			expect.stringMatching(/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 0\)$/),
 			"Argument 'mediaUrl' has 11 URLs; Twilio takes at most 10 per message (field 'mediaUrl', item 1)",
@@ -170,23 +140,23 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			expect.stringMatching(/^Argument 'sendAt' must be 15 minutes to 35 days ahead, .* \(field 'sendAt', item 7\)$/),
 			"Argument 'validityPeriod' must be at most 36000, got 36001 (field 'validityPeriod', item 8)",
 		]);
-		expect(twilio.requests.length).toBe(before);
+		expect(env.twilio.requests.length).toBe(before);
 
 		// Without Continue On Fail one bad item stops the node before any item is sent.
-		const stopped = await n8n.execute(
-			await n8n.importWorkflow(manyWorkflow('e2eSendSmsBad002', [good, { ...good, phoneNumber: '+0' }, good], { stopOnError: true })),
+		const stopped = await env.n8n.execute(
+			await env.n8n.importWorkflow(manyWorkflow('e2eSendSmsBad002', [good, { ...good, phoneNumber: '+0' }, good], { stopOnError: true })),
 		);
 		expect(stopped.error?.message).toMatch(/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 1\)$/);
-		expect(twilio.requests.length).toBe(before);
+		expect(env.twilio.requests.length).toBe(before);
 	});
 
 	test('Twilio answering 429 twice is retried with backoff: the message is sent once', async () => {
-		const fault = twilio.inject({ method: 'POST', path: '/Messages.json', times: 2, status: 429 });
-		const execution = await n8n.execute(
-			await n8n.importWorkflow(manyWorkflow('e2eSendSms429001', [{ phoneNumber: '+16507000301', from: '+16505550100', text: 'Hi' }])),
+		const fault = env.twilio.inject({ method: 'POST', path: '/Messages.json', times: 2, status: 429 });
+		const execution = await env.n8n.execute(
+			await env.n8n.importWorkflow(manyWorkflow('e2eSendSms429001', [{ phoneNumber: '+16507000301', from: '+16505550100', text: 'Hi' }])),
 		);
 		expect(fault.hits).toBe(2);
-		expect(twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === '+16507000301').map((request) => request.status)).toEqual([
+		expect(env.twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === '+16507000301').map((request) => request.status)).toEqual([
 			429, 429, 201,
 		]);
 		expect(outputOf(execution, 'Send SMS/MMS')[0].json).toMatchObject({ messageSid: expect.stringMatching(/^SM/) });
@@ -196,11 +166,11 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 	test('500 items with 30 % of answers 429 and some 5xx: every accepted message exactly once, every failure an error item, nothing lost', async () => {
 		const COUNT = 500;
 		const faults = randomFaults('CreateMessage', { throttled: 0.3, failedBefore: 0.03, failedAfter: 0.02, seed: 6 });
-		twilio.handle('CreateMessage', faults.handler);
-		const before = twilio.requests.length;
+		env.twilio.handle('CreateMessage', faults.handler);
+		const before = env.twilio.requests.length;
 		try {
 			const messages = Array.from({ length: COUNT }, (_, index) => ({ phoneNumber: recipient(index), from: '+16505550100', text: `Message ${index}` }));
-			const execution = await n8n.execute(await n8n.importWorkflow(manyWorkflow('e2eSendSmsMany500', messages)));
+			const execution = await env.n8n.execute(await env.n8n.importWorkflow(manyWorkflow('e2eSendSmsMany500', messages)));
 			expect(execution.error).toBeUndefined();
 
 			const output = outputOf(execution, 'Send SMS/MMS');
@@ -226,7 +196,7 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			}
 
 			// 429 is sent again, a 5xx never (it may have been processed): per recipient, only 429s before the last answer.
-			const requests = twilio.requests.slice(before).filter((request) => request.operationId === 'CreateMessage');
+			const requests = env.twilio.requests.slice(before).filter((request) => request.operationId === 'CreateMessage');
 			const byRecipient = new Map<string, number[]>();
 			for (const request of requests) byRecipient.set(String(request.form.To), [...(byRecipient.get(String(request.form.To)) ?? []), request.status ?? 0]);
 			expect(byRecipient.size).toBe(COUNT);
@@ -246,11 +216,11 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 				`Send SMS/MMS reliability: ${COUNT} items, ${requests.length} requests: ${tally.throttled} answered 429, ` +
 					`${tally.failedBefore} 500 before processing, ${tally.createdButFailed.length} 502 after processing; ` +
 					`${sent.length} sent, ${failed.length} error items (${exhausted} still 429 after every retry), ` +
-					`${twilio.messages.size} messages on the server\n`,
+					`${env.twilio.messages.size} messages on the server\n`,
 			);
 
 			// Every item's act is recorded with its outcome.
-			const store = new SqliteStore(n8n.storePath);
+			const store = new SqliteStore(env.n8n.storePath);
 			try {
 				const acts = await store.listActs({ integrationIdn: 'twilio_messenger', connectorIdn: 'sms_e2e', limit: 10_000 });
 				const ofRun = acts.filter((act) => String(act.arguments.phoneNumber).startsWith('+16507'));
@@ -261,7 +231,7 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 				await store.close();
 			}
 		} finally {
-			twilio.handle('CreateMessage', defaultTwilioHandler('CreateMessage'));
+			env.twilio.handle('CreateMessage', defaultTwilioHandler('CreateMessage'));
 		}
 	});
 });

@@ -12,6 +12,8 @@
  * 3. Timers (bench/timers.ts): scheduling, firing lateness and reload.
  * 4. HTTP requests (bench/httpRequests.ts): Send HTTP Request against n8n's
  *    built-in HTTP Request node, 2,000 items each, in a real n8n.
+ * 5. SMS (bench/sms.ts): Send SMS/MMS against the built-in HTTP Request node
+ *    posting the same Twilio requests, and against sequential sending.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { join } from 'node:path';
 import { MemoryStore, SqliteStore } from '../nodes/shared/store';
 import type { SessionStore } from '../nodes/shared/store/types';
 import { benchHttpRequests } from './httpRequests';
+import { benchSms } from './sms';
 import { benchTimers } from './timers';
 
 const ROOT = join(__dirname, '..');
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
 	}
 	await benchTimers();
 	await benchHttpRequests();
+	await benchSms();
 }
 
 void main();

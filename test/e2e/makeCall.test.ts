@@ -1,6 +1,6 @@
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
-import { N8nInstance, outputOf, type WorkflowJson } from '../support/n8n';
-import { TwilioServer } from '../support/twilioServer';
+import { outputOf, type WorkflowJson } from '../support/n8n';
+import { useTwilioN8n } from '../support/twilioE2e';
 import { commandCasesWorkflow, workflowFrom } from '../support/workflows';
 
 jest.setTimeout(300_000);
@@ -22,37 +22,13 @@ function casesWorkflow(id: string, cases: Array<Record<string, unknown>>, comman
 }
 
 describe('Make Call in a real n8n, against the Twilio test server', () => {
-	let n8n: N8nInstance;
-	let twilio: TwilioServer;
+	const env = useTwilioN8n({ accountSid: ACCOUNT_SID, authToken: accountToken, credentialId: CREDENTIAL_ID });
 
-	const callsCreated = () => twilio.requestsTo('POST', /\/Calls\.json$/).filter((request) => request.status === 201);
-
-	beforeAll(async () => {
-		twilio = await TwilioServer.start({ accountSid: ACCOUNT_SID, authToken: accountToken });
-		n8n = await N8nInstance.create();
-		await n8n.importCredentials([
-			{
-				id: CREDENTIAL_ID,
-				name: 'Twilio (e2e)',
-				type: 'agentTwilioApi',
-				data: { accountSid: ACCOUNT_SID, authType: 'authToken', authToken: accountToken, baseUrl: twilio.baseUrl },
-			},
-		]);
-	});
-
-	afterAll(async () => {
-		await n8n?.dispose();
-		await twilio?.close();
-	});
-
-	afterEach(() => {
-		// Every request any test made must be one Twilio's OpenAPI spec accepts.
-		expect(twilio.violations).toEqual([]);
-	});
+	const callsCreated = () => env.twilio.requestsTo('POST', /\/Calls\.json$/).filter((request) => request.status === 201);
 
 	test('a call with a greeting sends TwiML built by the twilio package; the queue variant enqueues a task; Send Command places the same call', async () => {
 		const workflow = workflowFrom('make-call.json', { __TWILIO_CREDENTIAL__: CREDENTIAL_ID });
-		const execution = await n8n.execute(await n8n.importWorkflow(workflow));
+		const execution = await env.n8n.execute(await env.n8n.importWorkflow(workflow));
 		expect(execution.error).toBeUndefined();
 
 		const calls = callsCreated();
@@ -84,7 +60,7 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 		expect(act).toMatchObject({ integrationIdn: 'twilio_voice', commandIdn: 'make_call', status: 'sent', externalId: expect.stringMatching(/^CA/) });
 
 		// The callee got a persona and an actor, and the act carries the call SID.
-		const store = new SqliteStore(n8n.storePath);
+		const store = new SqliteStore(env.n8n.storePath);
 		try {
 			const actor = await store.getActor({ integrationIdn: 'twilio_voice', connectorIdn: 'voice_e2e', externalId: '+16507000001' });
 			expect(actor?.personaId).toBe(output[0].json.personaId);
@@ -96,16 +72,16 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 	});
 
 	test('Hang Up completes an answered call and cancels a ringing one (also through Send Command stop_call); Get Call reads it', async () => {
-		const ringing = twilio.addCall({ status: 'ringing', direction: 'outbound-api', startedAt: undefined });
+		const ringing = env.twilio.addCall({ status: 'ringing', direction: 'outbound-api', startedAt: undefined });
 		const workflow = workflowFrom('make-call-control.json', { __TWILIO_CREDENTIAL__: CREDENTIAL_ID, __RINGING_SID__: ringing.sid });
-		const execution = await n8n.execute(await n8n.importWorkflow(workflow));
+		const execution = await env.n8n.execute(await env.n8n.importWorkflow(workflow));
 		expect(execution.error).toBeUndefined();
 
 		const placed = outputOf(execution, 'Make Call')[0].json;
 		const hungUp = outputOf(execution, 'Hang Up')[0].json;
 		expect(hungUp).toMatchObject({ callSid: placed.callSid, requested: 'completed', status: 'completed' });
 		expect(outputOf(execution, 'Get Call')[0].json).toMatchObject({ callSid: placed.callSid, status: 'completed', to: '+16507000021' });
-		const hangUpRequests = twilio.requestsTo('POST', `/Calls/${String(placed.callSid)}.json`);
+		const hangUpRequests = env.twilio.requestsTo('POST', `/Calls/${String(placed.callSid)}.json`);
 		expect(hangUpRequests.map((request) => request.form)).toEqual([{ Status: 'completed' }]);
 
 		expect(outputOf(execution, 'Stop Ringing Call')[0].json).toMatchObject({
@@ -113,15 +89,15 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			status: 'completed',
 			result: expect.objectContaining({ requested: 'canceled', status: 'canceled' }),
 		});
-		expect(twilio.calls.get(ringing.sid)?.status).toBe('canceled');
+		expect(env.twilio.calls.get(ringing.sid)?.status).toBe('canceled');
 	});
 
 	test('Transfer, Send Digits, Hold / Unhold / Remove Participant and End Conference send the TwiML and updates Twilio documents', async () => {
-		const live = twilio.addCall({ status: 'in-progress' });
-		const ivr = twilio.addCall({ status: 'in-progress' });
-		const conference = twilio.addConference({ status: 'in-progress' });
-		const customer = twilio.addParticipant(conference.sid);
-		const supervisor = twilio.addParticipant(conference.sid, { label: 'supervisor' });
+		const live = env.twilio.addCall({ status: 'in-progress' });
+		const ivr = env.twilio.addCall({ status: 'in-progress' });
+		const conference = env.twilio.addConference({ status: 'in-progress' });
+		const customer = env.twilio.addParticipant(conference.sid);
+		const supervisor = env.twilio.addParticipant(conference.sid, { label: 'supervisor' });
 		const workflow = workflowFrom('make-call-conference.json', {
 			__TWILIO_CREDENTIAL__: CREDENTIAL_ID,
 			__LIVE_SID__: live.sid,
@@ -129,21 +105,21 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			__CONFERENCE_SID__: conference.sid,
 			__CUSTOMER_SID__: customer.callSid,
 		});
-		const execution = await n8n.execute(await n8n.importWorkflow(workflow));
+		const execution = await env.n8n.execute(await env.n8n.importWorkflow(workflow));
 		expect(execution.error).toBeUndefined();
 
 		const transferTwiml =
 			'<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna">Transferring you now</Say>' +
 			'<Dial timeout="20"><Sip>sip:desk@example.com</Sip></Dial></Response>';
-		expect(twilio.requestsTo('POST', `/Calls/${live.sid}.json`).map((request) => request.form)).toEqual([{ Twiml: transferTwiml }]);
+		expect(env.twilio.requestsTo('POST', `/Calls/${live.sid}.json`).map((request) => request.form)).toEqual([{ Twiml: transferTwiml }]);
 		expect(outputOf(execution, 'Transfer')[0].json).toMatchObject({ callSid: live.sid, transferredTo: 'sip:desk@example.com', twiml: transferTwiml });
 
-		expect(twilio.requestsTo('POST', `/Calls/${ivr.sid}.json`).map((request) => request.form)).toEqual([
+		expect(env.twilio.requestsTo('POST', `/Calls/${ivr.sid}.json`).map((request) => request.form)).toEqual([
 			{ Twiml: '<?xml version="1.0" encoding="UTF-8"?><Response><Play digits="ww1234#"/><Redirect>https://example.com/twiml/rejoin</Redirect></Response>' },
 		]);
 
 		const participantPath = `/Conferences/${conference.sid}/Participants/${customer.callSid}.json`;
-		expect(twilio.requestsTo('POST', participantPath).map((request) => request.form)).toEqual([
+		expect(env.twilio.requestsTo('POST', participantPath).map((request) => request.form)).toEqual([
 			{ Hold: 'true', HoldUrl: 'https://example.com/hold.mp3', HoldMethod: 'POST' },
 			{ Hold: 'false' },
 		]);
@@ -151,20 +127,20 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 		expect(outputOf(execution, 'Unhold')[0].json).toMatchObject({ callSid: customer.callSid, hold: false });
 
 		// Twilio takes a participant's label where it takes its call SID.
-		expect(twilio.requestsTo('DELETE', `/Conferences/${conference.sid}/Participants/supervisor.json`)).toHaveLength(1);
-		expect(twilio.calls.get(supervisor.callSid)?.status).toBe('completed');
+		expect(env.twilio.requestsTo('DELETE', `/Conferences/${conference.sid}/Participants/supervisor.json`)).toHaveLength(1);
+		expect(env.twilio.calls.get(supervisor.callSid)?.status).toBe('completed');
 		expect(outputOf(execution, 'Remove Participant')[0].json).toEqual({ conferenceSid: conference.sid, participant: 'supervisor', removed: true });
 
-		expect(twilio.requestsTo('POST', `/Conferences/${conference.sid}.json`).map((request) => request.form)).toEqual([{ Status: 'completed' }]);
+		expect(env.twilio.requestsTo('POST', `/Conferences/${conference.sid}.json`).map((request) => request.form)).toEqual([{ Status: 'completed' }]);
 		expect(outputOf(execution, 'End Conference')[0].json).toMatchObject({ conferenceSid: conference.sid, status: 'completed' });
-		expect(twilio.calls.get(customer.callSid)?.status).toBe('completed');
+		expect(env.twilio.calls.get(customer.callSid)?.status).toBe('completed');
 	});
 
 	test('Send Command transfer_call and send_digits act on live calls; a Twilio refusal surfaces with its code and link', async () => {
-		const live = twilio.addCall({ status: 'in-progress' });
-		const ringing = twilio.addCall({ status: 'ringing', startedAt: undefined });
-		const execution = await n8n.execute(
-			await n8n.importWorkflow(
+		const live = env.twilio.addCall({ status: 'in-progress' });
+		const ringing = env.twilio.addCall({ status: 'ringing', startedAt: undefined });
+		const execution = await env.n8n.execute(
+			await env.n8n.importWorkflow(
 				casesWorkflow(
 					'e2eMakeCallXfer001',
 					[
@@ -177,7 +153,7 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 		);
 		const [transferred, refused] = outputOf(execution, 'Send Command').map((item) => item.json);
 		expect(transferred).toMatchObject({ commandIdn: 'transfer_call', status: 'completed', externalId: live.sid });
-		expect(twilio.requestsTo('POST', `/Calls/${live.sid}.json`).map((request) => request.form)).toEqual([
+		expect(env.twilio.requestsTo('POST', `/Calls/${live.sid}.json`).map((request) => request.form)).toEqual([
 			{ Twiml: '<?xml version="1.0" encoding="UTF-8"?><Response><Dial timeout="45"><Number>+16507000031</Number></Dial></Response>' },
 		]);
 		// The test server answers a redirect of a call that is not in progress as Twilio does: 400, code 21220.
@@ -186,22 +162,22 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			httpCode: '400',
 			description: 'https://www.twilio.com/docs/errors/21220',
 		});
-		expect(twilio.requestsTo('POST', `/Calls/${ringing.sid}.json`).map((request) => request.form)).toEqual([
+		expect(env.twilio.requestsTo('POST', `/Calls/${ringing.sid}.json`).map((request) => request.form)).toEqual([
 			{ Twiml: '<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Client>agent_7</Client></Dial></Response>' },
 		]);
 
-		const digits = await n8n.execute(await n8n.importWorkflow(casesWorkflow('e2eMakeCallDtmf001', [{ callSid: live.sid, digits: '9' }], 'send_digits')));
+		const digits = await env.n8n.execute(await env.n8n.importWorkflow(casesWorkflow('e2eMakeCallDtmf001', [{ callSid: live.sid, digits: '9' }], 'send_digits')));
 		expect(outputOf(digits, 'Send Command')[0].json).toMatchObject({ commandIdn: 'send_digits', status: 'completed' });
-		expect(twilio.requestsTo('POST', `/Calls/${live.sid}.json`).at(-1)?.form).toEqual({
+		expect(env.twilio.requestsTo('POST', `/Calls/${live.sid}.json`).at(-1)?.form).toEqual({
 			Twiml: '<?xml version="1.0" encoding="UTF-8"?><Response><Play digits="9"/></Response>',
 		});
 	});
 
 	test('Twilio answering 429 twice is retried with backoff: one call is placed', async () => {
 		const before = callsCreated().length;
-		const fault = twilio.inject({ method: 'POST', path: '/Calls.json', times: 2, status: 429 });
-		const execution = await n8n.execute(
-			await n8n.importWorkflow(casesWorkflow('e2eMakeCall429001', [{ phoneNumber: '+16507000009', callerId: '+16505550100', greetingPhrase: 'Hi' }])),
+		const fault = env.twilio.inject({ method: 'POST', path: '/Calls.json', times: 2, status: 429 });
+		const execution = await env.n8n.execute(
+			await env.n8n.importWorkflow(casesWorkflow('e2eMakeCall429001', [{ phoneNumber: '+16507000009', callerId: '+16505550100', greetingPhrase: 'Hi' }])),
 		);
 		expect(fault.hits).toBe(2);
 		expect(outputOf(execution, 'Send Command')[0].json).toMatchObject({ status: 'sent', externalId: expect.stringMatching(/^CA/) });
@@ -209,10 +185,10 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 	});
 
 	test('bad input names the field and the item, and nothing reaches Twilio', async () => {
-		const before = twilio.requests.length;
+		const before = env.twilio.requests.length;
 		const base = { phoneNumber: '+16507000001', callerId: '+16505550100', greetingPhrase: 'Hi' };
-		const execution = await n8n.execute(
-			await n8n.importWorkflow(
+		const execution = await env.n8n.execute(
+			await env.n8n.importWorkflow(
 				casesWorkflow('e2eMakeCallBad001', [
 					{ ...base, phoneNumber: '6507000001' },
 					{ ...base, sendDigits: '12x4' },
@@ -231,17 +207,17 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			expect.stringMatching(/^Argument 'timeout' must be at most 600, got 601 \(field 'timeout', item 4\)$/),
 			expect.stringMatching(/^Argument 'callerId' is required \(field 'callerId', item 5\)$/),
 		]);
-		expect(twilio.requests.length).toBe(before);
+		expect(env.twilio.requests.length).toBe(before);
 
-		const hangUps = await n8n.execute(await n8n.importWorkflow(casesWorkflow('e2eMakeCallBad002', [{ callSid: '' }, { callSid: 'XX123' }], 'stop_call')));
+		const hangUps = await env.n8n.execute(await env.n8n.importWorkflow(casesWorkflow('e2eMakeCallBad002', [{ callSid: '' }, { callSid: 'XX123' }], 'stop_call')));
 		expect(outputOf(hangUps, 'Send Command').map((item) => item.json.error)).toEqual([
 			"Argument 'callSid' is required (field 'callSid', item 0)",
 			expect.stringMatching(/^Argument 'callSid' must be a call SID .* \(field 'callSid', item 1\)$/),
 		]);
-		expect(twilio.requests.length).toBe(before);
+		expect(env.twilio.requests.length).toBe(before);
 
-		const control = await n8n.execute(
-			await n8n.importWorkflow(
+		const control = await env.n8n.execute(
+			await env.n8n.importWorkflow(
 				casesWorkflow(
 					'e2eMakeCallBad003',
 					[
@@ -256,8 +232,8 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			expect.stringMatching(/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 0\)$/),
 			"Argument 'waitForTransferSeconds' must be at least 5, got 2 (field 'waitForTransferSeconds', item 1)",
 		]);
-		const conference = await n8n.execute(
-			await n8n.importWorkflow(
+		const conference = await env.n8n.execute(
+			await env.n8n.importWorkflow(
 				casesWorkflow(
 					'e2eMakeCallBad004',
 					[
@@ -274,8 +250,8 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			"Argument 'participant' is required (field 'participant', item 1)",
 			expect.stringMatching(/^Argument 'holdUrl' must use http or https, got "ftp:" \(field 'holdUrl', item 2\)$/),
 		]);
-		const dtmf = await n8n.execute(await n8n.importWorkflow(casesWorkflow('e2eMakeCallBad005', [{ callSid: 'CA0123456789abcdef0123456789abcdef', digits: '12x' }], 'send_digits')));
+		const dtmf = await env.n8n.execute(await env.n8n.importWorkflow(casesWorkflow('e2eMakeCallBad005', [{ callSid: 'CA0123456789abcdef0123456789abcdef', digits: '12x' }], 'send_digits')));
 		expect(outputOf(dtmf, 'Send Command')[0].json.error).toMatch(/^Argument 'digits' may hold only .* \(field 'digits', item 0\)$/);
-		expect(twilio.requests.length).toBe(before);
+		expect(env.twilio.requests.length).toBe(before);
 	});
 });

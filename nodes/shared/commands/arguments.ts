@@ -69,14 +69,44 @@ function notJson(name: string, error: Error): never {
 	throw new ArgumentError(name, `is not valid JSON: ${error.message}`, 'Write a JSON value, e.g. {"key": "value"}');
 }
 
+/** Checks that `text` is an http(s) URL; `which` says which one of a list it is. */
+export function checkHttpUrl(name: string, text: string, which = ''): string {
+	if (!URL.canParse(text)) {
+		throw new ArgumentError(name, `${which}is not a valid URL: "${text}"`, 'Write the full URL with its scheme, e.g. https://api.example.com/endpoint');
+	}
+	const { protocol } = new URL(text);
+	if (protocol !== 'http:' && protocol !== 'https:') throw new ArgumentError(name, `${which}must use http or https, got "${protocol}"`);
+	return text;
+}
+
 /** An http(s) URL, checked as one; undefined when not given. */
 export function optionalHttpUrl(args: CommandArguments, name: string): string | undefined {
 	const text = optionalString(args, name);
-	if (text === undefined) return undefined;
-	if (!URL.canParse(text)) {
-		throw new ArgumentError(name, `is not a valid URL: "${text}"`, 'Write the full URL with its scheme, e.g. https://api.example.com/endpoint');
-	}
-	const { protocol } = new URL(text);
-	if (protocol !== 'http:' && protocol !== 'https:') throw new ArgumentError(name, `must use http or https, got "${protocol}"`);
-	return text;
+	return text === undefined ? undefined : checkHttpUrl(name, text);
+}
+
+/**
+ * Text kept exactly as written (a message body's spaces and line breaks
+ * matter); undefined when empty or only whitespace.
+ */
+export function optionalText(args: CommandArguments, name: string): string | undefined {
+	const value = args[name];
+	if (isBlank(value)) return undefined;
+	if (typeof value === 'object') throw new ArgumentError(name, 'must be text, not an object or a list');
+	return String(value);
+}
+
+/**
+ * A list given as a JSON list (typed fields, JSON arguments) or as one string
+ * of values separated by commas, spaces or new lines (seed-style strings);
+ * undefined when empty.
+ */
+export function optionalList(args: CommandArguments, name: string): string[] | undefined {
+	const value = args[name];
+	if (isBlank(value)) return undefined;
+	const text = typeof value === 'string' ? value.trim() : undefined;
+	const listed = text?.startsWith('[') ? jsonArgument(args, name) : value;
+	const items = Array.isArray(listed) ? listed.map((item) => (typeof item === 'string' ? item.trim() : JSON.stringify(item))) : String(listed).split(/[\s,]+/);
+	const present = items.filter((item) => item !== '');
+	return present.length > 0 ? present : undefined;
 }

@@ -13,16 +13,17 @@ export const FIRE_AT_FORMAT = 'YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH[:]MM]';
 
 /**
  * Parses `fireAt` to epoch milliseconds. Without an offset the time is read
- * in `timezone` (the workflow's), as the node's hint says.
+ * in `timezone` (the workflow's), as the node's hint says. `field` names the
+ * argument in errors (other commands take dates in the same format).
  */
-export function parseFireAt(value: string, timezone: string): number {
+export function parseFireAt(value: string, timezone: string, field = 'fireAt'): number {
 	const text = value.trim();
 	if (!FIRE_AT.test(text)) {
-		throw new ArgumentError('fireAt', `"${value}" is not in the format ${FIRE_AT_FORMAT}`, 'For example 2024-02-20T22:17 or 2024-02-20T22:17:00+01:00');
+		throw new ArgumentError(field, `"${value}" is not in the format ${FIRE_AT_FORMAT}`, 'For example 2024-02-20T22:17 or 2024-02-20T22:17:00+01:00');
 	}
 	const parsed = DateTime.fromISO(text, { zone: timezone, setZone: true });
 	if (!parsed.isValid) {
-		throw new ArgumentError('fireAt', `"${value}" is not a real date and time (${parsed.invalidExplanation ?? parsed.invalidReason ?? 'invalid'})`);
+		throw new ArgumentError(field, `"${value}" is not a real date and time (${parsed.invalidExplanation ?? parsed.invalidReason ?? 'invalid'})`);
 	}
 	return parsed.toMillis();
 }

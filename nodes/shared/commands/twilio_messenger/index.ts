@@ -1,10 +1,11 @@
 import type { IntegrationDefinition } from '../types';
+import { MESSENGER_INTEGRATION, sendMessage } from './sendMessage';
 import { smsSessionCommands } from './sessionActions';
-import { MESSENGER_INTEGRATION } from './smsSession';
 
 export const twilioMessengerIntegration: IntegrationDefinition = {
 	integrationIdn: MESSENGER_INTEGRATION,
-	displayName: 'Twilio Messaging',
-	description: 'SMS / MMS sessions over Twilio',
-	commands: [...smsSessionCommands],
+	displayName: 'Twilio Messenger',
+	description: 'SMS, MMS and channel messages over Twilio with the Twilio API credential, and their sessions (seed 003)',
+	// Each command is one operation of the Send SMS/MMS node, in this order.
+	commands: [sendMessage, ...smsSessionCommands],
 };

@@ -8,6 +8,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { notifyOutbox } from '../../triggers/outbox';
 import type { JsonObject, JsonValue, Session } from '../../store/types';
+import { addressPattern, E164_PATTERN } from '../addresses';
 import { isBlank, jsonArgument, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
 import type { ArgumentSpec, CommandArguments, CommandContext, CommandDefinition, CommandOutcome } from '../types';
@@ -23,7 +24,7 @@ import {
 } from './smsSession';
 
 /** An E.164 number, optionally behind a channel prefix such as `whatsapp:`. */
-const SMS_ADDRESS = /^([a-z]+:)?\+[1-9]\d{1,14}$/;
+const SMS_ADDRESS = addressPattern(`(?:whatsapp|rcs):${E164_PATTERN}`);
 /** A day: longer silences are better served by a timer. */
 const MAX_TIMEOUT_SECONDS = 86_400;
 

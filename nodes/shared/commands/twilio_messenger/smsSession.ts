@@ -8,8 +8,10 @@ import { randomUUID } from 'node:crypto';
 
 import type { JsonObject, JsonValue, Session, SessionKey, SessionStore } from '../../store/types';
 import { TimerEngine } from '../../timers/engine';
+import { MESSENGER_INTEGRATION } from './sendMessage';
 
-export const MESSENGER_INTEGRATION = 'twilio_messenger';
+export { MESSENGER_INTEGRATION };
+
 export const SMS_CHANNEL = 'sms';
 /** Text keywords of seed 003, sent in the `text` of the SMS Trigger's output. */
 export const SMS_RESPONSE_TIMEOUT = 'smsResponseTimeout';

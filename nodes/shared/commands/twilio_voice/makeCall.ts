@@ -1,15 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { JsonObject } from '../../store/types';
-import { createTwilioClient, type TwilioFormValue } from '../../transport/twilio';
+import type { TwilioFormValue } from '../../transport/twilio';
 import { outboundCallTwiml, turnTwiml, type EnqueueTask, type SpeechOptions } from '../../twiml/voice';
-import { isBlank, jsonArgument, optionalBoolean, optionalHttpUrl, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
+import { addressPattern, E164 } from '../addresses';
+import { jsonArgument, optionalBoolean, optionalHttpUrl, optionalList, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
+import { createForRecipient } from '../recipient';
 import type { CommandArguments, CommandDefinition } from '../types';
 
-const E164 = /^\+[1-9]\d{1,14}$/;
 /** Where Twilio can place a call: a phone number, a SIP address or a Voice SDK client. */
-const DESTINATION = /^(\+[1-9]\d{1,14}|sips?:\S+@\S+|client:[A-Za-z0-9_.-]+)$/;
+const DESTINATION = addressPattern(String.raw`sips?:\S+@\S+`, 'client:[A-Za-z0-9_.-]+');
 /** DTMF Twilio can play: digits, A-D, # and *, with w (half a second) and W (a second) as pauses. */
 const DIGITS = /^[0-9A-D#*wW]{1,32}$/;
 const MAX_TWIML_CHARACTERS = 4000;
@@ -60,9 +61,8 @@ export function optionalDigits(args: CommandArguments, name: string): string | u
 }
 
 function readList(args: CommandArguments, name: string, allowed: string[]): string[] | undefined {
-	const value = args[name];
-	if (isBlank(value)) return undefined;
-	const items = (Array.isArray(value) ? value.map(String) : String(value).split(/[\s,]+/)).filter((item) => item !== '');
+	const items = optionalList(args, name);
+	if (items === undefined) return undefined;
 	const unknown = items.filter((item) => !allowed.includes(item));
 	if (unknown.length > 0) throw new ArgumentError(name, `has unknown values ${unknown.join(', ')}; allowed: ${allowed.join(', ')}`);
 	return items;
@@ -283,15 +283,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 		};
 	},
 	async run(context, input, act) {
-		const client = await createTwilioClient(context.functions, context.itemIndex);
-		const call = await client.request<JsonObject>({ method: 'POST', path: CALLS_PATH, form: input.form });
-		// Seed 000: the callee gets a persona and an actor if they have none yet.
-		const { persona, actor, personaCreated } = await context.store.upsertActor({
-			integrationIdn: VOICE_INTEGRATION,
-			connectorIdn: act.connectorIdn,
-			externalId: input.to,
-			personaId: act.personaId ?? undefined,
-		});
+		const { created: call, recipient } = await createForRecipient(context, act, { path: CALLS_PATH, form: input.form, to: input.to });
 		return {
 			status: 'sent',
 			externalId: String(call.sid),
@@ -301,9 +293,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 				to: call.to ?? input.to,
 				from: call.from ?? input.from,
 				direction: call.direction ?? null,
-				personaId: persona.id,
-				actorId: actor.id,
-				personaCreated,
+				...recipient,
 				twiml: input.twiml ?? null,
 				url: input.url ?? null,
 				conversationUrl: input.conversationUrl ?? null,

@@ -1,0 +1,50 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { twilioMessengerIntegration } from '../shared/commands/twilio_messenger';
+import { commandProperties, operationOptions, runTypedNode } from '../shared/node/typedNode';
+
+const DEFAULT_CONCURRENCY = 50;
+
+export class SendSms implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Send SMS/MMS',
+		name: 'sendSms',
+		icon: { light: 'file:../../icons/sendSms.svg', dark: 'file:../../icons/sendSms.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] === "send_message" ? "to " + $parameter["phoneNumber"] : $parameter["operation"]}}',
+		description: 'Send SMS, MMS, WhatsApp and content-template messages over Twilio (seed send_message), many items at once',
+		defaults: { name: 'Send SMS/MMS' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'agentTwilioApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: operationOptions(twilioMessengerIntegration),
+				default: 'send_message',
+			},
+			...commandProperties(twilioMessengerIntegration, 'twilio_messenger'),
+			{
+				displayName: 'Messages at Once',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100 },
+				default: DEFAULT_CONCURRENCY,
+				displayOptions: { show: { operation: ['send_message', 'send_media'] } },
+				description: 'How many items are sent at the same time; 1 sends them one after another. Twilio answers 429 when the account\'s rate is exceeded; those are sent again with backoff.',
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runTypedNode(this, twilioMessengerIntegration, {
+			concurrency: this.getNodeParameter('concurrency', 0, DEFAULT_CONCURRENCY) as number,
+		});
+	}
+}

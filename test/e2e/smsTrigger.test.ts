@@ -1,6 +1,7 @@
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
 import type { Act } from '../../nodes/shared/store/types';
 import { freePort, N8nInstance, outputOf } from '../support/n8n';
+import { TwilioServer } from '../support/twilioServer';
 import { incomingMessageParams, messageStatusParams, postTwilioWebhook, twilioSignature } from '../support/twilioWebhooks';
 import { commandCasesWorkflow, workflowFrom } from '../support/workflows';
 
@@ -16,6 +17,7 @@ type Turn = Record<string, unknown>;
 
 describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-input turns', () => {
 	let n8n: N8nInstance;
+	let twilio: TwilioServer;
 	let store: SqliteStore;
 	let webhookBase: string;
 	let commandRuns = 0;
@@ -50,6 +52,7 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		incomingMessageParams({ accountSid: ACCOUNT_SID, from, to: TENANT, body, media });
 
 	beforeAll(async () => {
+		twilio = await TwilioServer.start({ accountSid: ACCOUNT_SID, authToken: accountToken });
 		const port = await freePort();
 		// n8n signs nothing itself: it checks against the public URL Twilio was given, here its own.
 		webhookBase = `http://127.0.0.1:${port}/webhook`;
@@ -59,7 +62,7 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 				id: 'e2eTwilioSms0001',
 				name: 'Twilio (e2e)',
 				type: 'agentTwilioApi',
-				data: { accountSid: ACCOUNT_SID, authType: 'authToken', authToken: accountToken, baseUrl: 'http://127.0.0.1:9' },
+				data: { accountSid: ACCOUNT_SID, authType: 'authToken', authToken: accountToken, baseUrl: twilio.baseUrl },
 			},
 		]);
 		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-observer.json')));
@@ -72,7 +75,10 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 	afterAll(async () => {
 		await store?.close();
 		await n8n?.dispose();
+		await twilio?.close();
 	});
+
+	afterEach(() => expect(twilio.violations).toEqual([]));
 
 	test('a signed incoming MMS starts a turn with every state variable; persona, actor and session are stored; Twilio gets empty TwiML', async () => {
 		const response = await postTwilioWebhook(
@@ -230,6 +236,17 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 			expect.stringMatching(/^Argument 'count' must be a whole number of seconds .* \(field 'count', item 1\)$/),
 			"Argument 'count' is required (field 'count', item 2)",
 		]);
+	});
+
+	test('Send Media (seed smsActSendMedia) sends the user an MMS of the listed URLs; more than 10 is refused before sending', async () => {
+		const urls = ['https://example.com/media/first.gif', 'https://example.com/media/second.gif'];
+		const sent = await sessionCommand('send_media', { phoneNumber: USER, from: TENANT, mediaURL: urls, text: 'Here you go' });
+		expect(sent).toMatchObject({ commandIdn: 'send_media', status: 'sent', externalId: expect.stringMatching(/^MM[0-9a-f]{32}$/) });
+		expect(twilio.requestsTo('POST', '/Messages.json').map((request) => request.form)).toEqual([{ To: USER, From: TENANT, Body: 'Here you go', MediaUrl: urls }]);
+
+		const tooMany = await sessionCommand('send_media', { phoneNumber: USER, from: TENANT, mediaURL: Array.from({ length: 11 }, (_, index) => `https://example.com/${index}.png`) });
+		expect(tooMany.error).toBe("Argument 'mediaURL' has 11 URLs; Twilio takes at most 10 per message (field 'mediaURL', item 0)");
+		expect(twilio.requestsTo('POST', '/Messages.json')).toHaveLength(1);
 	});
 
 	test('behind a proxy: the signature is checked against the Public URL option; Reply Message answers at once; other tenant numbers are ignored', async () => {

@@ -13,7 +13,7 @@ export const MESSENGER_INTEGRATION = 'twilio_messenger';
 
 const MESSAGES_PATH = '/2010-04-01/Accounts/{AccountSid}/Messages.json';
 const MAX_TEXT_CHARACTERS = 1600;
-const MAX_MEDIA_URLS = 10;
+export const MAX_MEDIA_URLS = 10;
 const MAX_VALIDITY_SECONDS = 36_000;
 /** Twilio schedules a message from 15 minutes to 35 days ahead (errors 35114, 35115). */
 const SCHEDULE_MIN_MS = 15 * 60_000;

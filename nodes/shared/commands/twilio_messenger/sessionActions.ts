@@ -9,9 +9,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import { notifyOutbox } from '../../triggers/outbox';
 import type { JsonObject, JsonValue, Session } from '../../store/types';
 import { addressPattern, E164_PATTERN } from '../addresses';
-import { isBlank, jsonArgument, requiredString } from '../arguments';
+import { checkHttpUrl, isBlank, jsonArgument, optionalList, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
 import type { ArgumentSpec, CommandArguments, CommandContext, CommandDefinition, CommandOutcome } from '../types';
+import { MAX_MEDIA_URLS, sendMessage, type SendMessageInput } from './sendMessage';
 import {
 	findSmsSession,
 	MESSENGER_INTEGRATION,
@@ -214,4 +215,44 @@ export const forceNoInputTurn: CommandDefinition<WithConnector<PartiesInput>> = 
 	},
 };
 
-export const smsSessionCommands = [startSession, setSessionTimeout, terminateSession, forceNoInputTurn];
+/**
+ * Seed smsActSendMedia: an MMS of the media URLs (`mediaURL`, a list) to the
+ * user, sent like Send Message (whose checks and result it shares).
+ */
+export const sendMedia: CommandDefinition<SendMessageInput> = {
+	integrationIdn: MESSENGER_INTEGRATION,
+	commandIdn: 'send_media',
+	displayName: 'Send Media',
+	description: 'Seed smsActSendMedia: send the user media (MMS) from a list of URLs',
+	arguments: [
+		{ name: 'phoneNumber', type: 'string', required: true, description: "The user's number (E.164) or channel address" },
+		{ name: 'from', type: 'string', required: false, description: 'Your Twilio number (or a messagingServiceSid)' },
+		{ name: 'messagingServiceSid', type: 'string', required: false, description: 'Messaging Service SID (MG…) instead of from' },
+		{ name: 'mediaURL', type: 'json', required: true, description: 'Up to 10 public http(s) media URLs: a JSON list, or comma-separated' },
+		{ name: 'text', type: 'string', required: false, description: 'A caption' },
+	],
+	properties: [
+		{ displayName: 'To', name: 'phoneNumber', type: 'string', default: '', required: true, placeholder: 'e.g. +16507000000', description: "The user's number (E.164) or channel address (whatsapp:+…)" },
+		{ displayName: 'From', name: 'from', type: 'string', default: '', required: true, placeholder: 'e.g. +16505550100', description: 'Your Twilio number the media comes from' },
+		{
+			displayName: 'Media URLs',
+			name: 'mediaURL',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. https://example.com/first.gif, https://example.com/second.gif',
+			description: 'Up to 10 public http(s) URLs, comma-separated or a JSON list',
+		},
+		{ displayName: 'Caption', name: 'text', type: 'string', default: '', description: 'Text sent with the media' },
+	],
+	validate(args, request) {
+		const urls = optionalList(args, 'mediaURL');
+		if (urls === undefined) throw new ArgumentError('mediaURL', 'is required', 'Give the media to send: up to 10 public http(s) URLs');
+		if (urls.length > MAX_MEDIA_URLS) throw new ArgumentError('mediaURL', `has ${urls.length} URLs; Twilio takes at most ${MAX_MEDIA_URLS} per message`);
+		const mediaUrl = urls.map((url, index) => checkHttpUrl('mediaURL', url, `(URL ${index + 1}) `));
+		return sendMessage.validate({ ...args, mediaURL: null, mediaUrl }, request);
+	},
+	run: (context, input, act) => sendMessage.run(context, input, act),
+};
+
+export const smsSessionCommands = [startSession, setSessionTimeout, terminateSession, forceNoInputTurn, sendMedia];

@@ -1,6 +1,9 @@
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
 import type { Act } from '../../nodes/shared/store/types';
-import { freePort, N8nInstance, outputOf } from '../support/n8n';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { freePort, N8nInstance, outputOf, PROJECT_ROOT, type WorkflowJson } from '../support/n8n';
 import { TwilioServer } from '../support/twilioServer';
 import { incomingMessageParams, messageStatusParams, postTwilioWebhook, twilioSignature } from '../support/twilioWebhooks';
 import { commandCasesWorkflow, workflowFrom } from '../support/workflows';
@@ -11,6 +14,7 @@ const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const accountToken = 'dummy-auth-token-for-sms-webhooks';
 const TENANT = '+16505550100';
 const USER = '+16507000001';
+const CREDENTIALS = { agentTwilioApi: { id: 'e2eTwilioSms0001', name: 'Twilio (e2e)' } };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 type Turn = Record<string, unknown>;
@@ -67,6 +71,10 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		]);
 		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-observer.json')));
 		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-proxy.json')));
+		// The example as a user has it once they selected their credential.
+		const example = JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples', 'sms-conversation.json'), 'utf8')) as WorkflowJson;
+		for (const node of example.nodes) if (String(node.type).startsWith('n8n-nodes-agent-connectors.')) node.credentials = CREDENTIALS;
+		await n8n.activate(await n8n.importWorkflow(example));
 		await n8n.start();
 		await n8n.waitForWebhook('e2e-sms');
 		store = new SqliteStore(n8n.storePath);
@@ -247,6 +255,22 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		const tooMany = await sessionCommand('send_media', { phoneNumber: USER, from: TENANT, mediaURL: Array.from({ length: 11 }, (_, index) => `https://example.com/${index}.png`) });
 		expect(tooMany.error).toBe("Argument 'mediaURL' has 11 URLs; Twilio takes at most 10 per message (field 'mediaURL', item 0)");
 		expect(twilio.requestsTo('POST', '/Messages.json')).toHaveLength(1);
+	});
+
+	test('the example: a message is answered and the session gets a 5-minute timeout', async () => {
+		const tenant = '+16505550177';
+		const user = '+16507000077';
+		await postTwilioWebhook(`${webhookBase}/sms`, incomingMessageParams({ accountSid: ACCOUNT_SID, from: user, to: tenant, body: 'Do you deliver?' }), { authToken: accountToken });
+		const deadline = Date.now() + 20_000;
+		const replies = () => twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === user);
+		while (replies().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(replies().map((request) => request.form)).toEqual([{ To: user, From: tenant, Body: 'Thanks! You wrote: Do you deliver?' }]);
+		let session = await store.findSession({ channel: 'sms', integrationIdn: 'twilio_messenger', connectorIdn: 'twilio_messenger', externalKey: `${tenant}|${user}` });
+		while (session?.timeoutSeconds !== 300 && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			session = await store.findSession({ channel: 'sms', integrationIdn: 'twilio_messenger', connectorIdn: 'twilio_messenger', externalKey: `${tenant}|${user}` });
+		}
+		expect(session).toMatchObject({ status: 'active', timeoutSeconds: 300 });
 	});
 
 	test('behind a proxy: the signature is checked against the Public URL option; Reply Message answers at once; other tenant numbers are ignored', async () => {

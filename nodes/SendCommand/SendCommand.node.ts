@@ -31,7 +31,10 @@ export class SendCommand implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		// Integrations that reach a service need its credential; the others need none.
-		credentials: [{ name: 'agentTwilioApi', required: true, displayOptions: { show: { integrationIdn: ['twilio_voice', 'twilio_messenger'] } } }],
+		credentials: [
+			{ name: 'agentTwilioApi', required: true, displayOptions: { show: { integrationIdn: ['twilio_voice', 'twilio_messenger'] } } },
+			{ name: 'wtsChatApi', required: true, displayOptions: { show: { integrationIdn: ['wts_chat'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Integration',

@@ -19,7 +19,7 @@ const functions = { getNode: () => node } as unknown as IExecuteFunctions;
 
 describe('command registry', () => {
 	test('lists only integrations whose commands work', () => {
-		expect(listIntegrations().map((integration) => integration.integrationIdn)).toEqual(['sandbox', 'program_timer', 'http', 'twilio_voice', 'twilio_messenger']);
+		expect(listIntegrations().map((integration) => integration.integrationIdn)).toEqual(['sandbox', 'program_timer', 'http', 'twilio_voice', 'twilio_messenger', 'wts_chat']);
 	});
 
 	test('an unknown command of a known integration is an error that lists its commands', () => {
@@ -30,7 +30,7 @@ describe('command registry', () => {
 
 	test('an unknown integration is an error that lists the valid ones', () => {
 		expect(() => findIntegration('twilio_nope')).toThrow(
-			new UnknownCommandError("Unknown integration 'twilio_nope'. Valid integrations: sandbox, program_timer, http, twilio_voice, twilio_messenger", 'integrationIdn', [
+			new UnknownCommandError("Unknown integration 'twilio_nope'. Valid integrations: sandbox, program_timer, http, twilio_voice, twilio_messenger, wts_chat", 'integrationIdn', [
 				'sandbox',
 				'program_timer',
 			]),

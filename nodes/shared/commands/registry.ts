@@ -4,12 +4,13 @@ import { programTimerIntegration } from './program_timer';
 import { sandboxIntegration } from './sandbox';
 import { twilioMessengerIntegration } from './twilio_messenger';
 import { twilioVoiceIntegration } from './twilio_voice';
+import { wtsChatIntegration } from './wts_chat';
 import type { CommandDefinition, IntegrationDefinition } from './types';
 
 const ANY_COMMAND = '*';
 
 /** Only integrations whose commands work end to end are listed here. */
-const integrations: readonly IntegrationDefinition[] = [sandboxIntegration, programTimerIntegration, httpIntegration, twilioVoiceIntegration, twilioMessengerIntegration];
+const integrations: readonly IntegrationDefinition[] = [sandboxIntegration, programTimerIntegration, httpIntegration, twilioVoiceIntegration, twilioMessengerIntegration, wtsChatIntegration];
 
 export function listIntegrations(): readonly IntegrationDefinition[] {
 	return integrations;

@@ -1,7 +1,10 @@
-import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { RetryLaterError, retryAfterSeconds, retryWhenThrottled, type RetryPolicy } from './retry';
+
+/** What a request needs from n8n: a node running (execute) or filling a picker (load options). */
+export type RequestFunctions = IExecuteFunctions | ILoadOptionsFunctions;
 
 /** Builds the API error for a failed answer in the service's own terms. */
 export type ServiceErrorMapper = (response: IN8nHttpFullResponse) => NodeApiError;
@@ -13,7 +16,7 @@ export type ServiceErrorMapper = (response: IN8nHttpFullResponse) => NodeApiErro
  * that outlasts the retries, becomes the service's API error.
  */
 export async function authenticatedRequest<T>(
-	functions: IExecuteFunctions,
+	functions: RequestFunctions,
 	itemIndex: number,
 	credentialType: string,
 	options: IHttpRequestOptions,

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { WTS_CHAT_CREDENTIAL } from './credentialTypes';
-import { authenticatedRequest } from './authenticatedRequest';
+import { authenticatedRequest, type RequestFunctions } from './authenticatedRequest';
 import { THROTTLE_RETRY, type RetryPolicy } from './retry';
 
 export const WTS_CHAT_DEFAULT_BASE_URL = 'https://api.wts.chat';
@@ -19,7 +19,7 @@ export interface WtsChatClient {
 	request<T = JsonObject>(request: WtsChatRequest): Promise<T>;
 }
 
-function wtsError(functions: IExecuteFunctions, itemIndex: number, response: IN8nHttpFullResponse): NodeApiError {
+function wtsError(functions: RequestFunctions, itemIndex: number, response: IN8nHttpFullResponse): NodeApiError {
 	const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as JsonObject;
 	const text = typeof body.message === 'string' ? body.message : typeof body.text === 'string' ? body.text : '';
 	const hint =
@@ -27,7 +27,9 @@ function wtsError(functions: IExecuteFunctions, itemIndex: number, response: IN8
 			? 'Check the API token of the WTS Chat API credential'
 			: response.statusCode === 429
 				? 'WTS Chat allows about 1000 requests per 5 minutes; retries did not get through'
-				: undefined;
+				: /templat|modelo/i.test(text)
+					? "WhatsApp starts a conversation only with an approved message template: make the chatbot's first message a template, or send it into an open conversation (Session ID)"
+					: undefined;
 	return new NodeApiError(functions.getNode(), body, {
 		itemIndex,
 		httpCode: String(response.statusCode),
@@ -41,7 +43,7 @@ function wtsError(functions: IExecuteFunctions, itemIndex: number, response: IN8
  * from the `WTS Chat API` credential and aimed at its Base URL.
  */
 export async function createWtsChatClient(
-	functions: IExecuteFunctions,
+	functions: RequestFunctions,
 	itemIndex: number,
 	retryPolicy: RetryPolicy = THROTTLE_RETRY,
 ): Promise<WtsChatClient> {

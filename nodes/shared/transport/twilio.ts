@@ -65,6 +65,28 @@ function twilioError(functions: IExecuteFunctions, itemIndex: number, response: 
 	});
 }
 
+interface TwilioAccount {
+	accountSid: string;
+	baseUrl?: string;
+}
+
+/**
+ * A node's credential is the same for all its items, and each read of it is
+ * a database query and a decryption in n8n: with many items that was a
+ * large part of the node's own time. So it is read once per run of a node
+ * (its execute functions) and shared by the items.
+ */
+const accounts = new WeakMap<IExecuteFunctions, Promise<TwilioAccount>>();
+
+async function twilioAccount(functions: IExecuteFunctions, itemIndex: number): Promise<TwilioAccount> {
+	let account = accounts.get(functions);
+	if (account === undefined) {
+		account = functions.getCredentials<TwilioAccount>(TWILIO_CREDENTIAL, itemIndex);
+		accounts.set(functions, account);
+	}
+	return await account;
+}
+
 /**
  * A Twilio client for one item of a running node: authenticated by n8n from
  * the `Agent Connectors Twilio API` credential (the secrets never pass
@@ -76,7 +98,7 @@ export async function createTwilioClient(
 	itemIndex: number,
 	retryPolicy: RetryPolicy = THROTTLE_RETRY,
 ): Promise<TwilioClient> {
-	const credentials = await functions.getCredentials<{ accountSid: string; baseUrl?: string }>(TWILIO_CREDENTIAL, itemIndex);
+	const credentials = await twilioAccount(functions, itemIndex);
 	const accountSid = credentials.accountSid;
 
 	return {

@@ -1,5 +1,4 @@
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
-import type { Act } from '../../nodes/shared/store/types';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -7,7 +6,7 @@ import { freePort, N8nInstance, outputOf, PROJECT_ROOT, type WorkflowJson } from
 import { SimulatedCall } from '../support/twilioCall';
 import { TwilioServer } from '../support/twilioServer';
 import { postTwilioWebhook } from '../support/twilioWebhooks';
-import { commandCasesWorkflow, workflowFrom } from '../support/workflows';
+import { commandCasesWorkflow, readUntil, recordedArguments, workflowFrom } from '../support/workflows';
 
 jest.setTimeout(300_000);
 
@@ -25,22 +24,8 @@ describe('a phone conversation in a real n8n: Call Trigger, Reply to Call, Make 
 	let conversationUrl: string;
 	let runs = 0;
 
-	const eventsOf = async (callSid: string): Promise<CallEvent[]> => {
-		const acts: Act[] = await store.listActs({ connectorIdn: 'call_runs', limit: 1000 });
-		return acts
-			.sort((a, b) => a.createdAt - b.createdAt)
-			.map((act) => act.arguments as CallEvent)
-			.filter((event) => event.callSid === callSid);
-	};
-	const waitForEvents = async (callSid: string, count: number): Promise<CallEvent[]> => {
-		const deadline = Date.now() + 20_000;
-		let events = await eventsOf(callSid);
-		while (events.length < count && Date.now() < deadline) {
-			await new Promise((resolve) => setTimeout(resolve, 200));
-			events = await eventsOf(callSid);
-		}
-		return events;
-	};
+	const eventsOf = async (callSid: string): Promise<CallEvent[]> => (await recordedArguments(store, 'call_runs')).filter((event) => event.callSid === callSid);
+	const waitForEvents = async (callSid: string, count: number): Promise<CallEvent[]> => await readUntil(() => eventsOf(callSid), count);
 	const voiceCommand = async (commandIdn: string, args: Record<string, unknown>) => {
 		runs += 1;
 		const workflow = commandCasesWorkflow({

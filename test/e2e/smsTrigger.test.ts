@@ -1,12 +1,11 @@
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
-import type { Act } from '../../nodes/shared/store/types';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { freePort, N8nInstance, outputOf, PROJECT_ROOT, type WorkflowJson } from '../support/n8n';
 import { TwilioServer } from '../support/twilioServer';
 import { incomingMessageParams, messageStatusParams, postTwilioWebhook, twilioSignature } from '../support/twilioWebhooks';
-import { commandCasesWorkflow, workflowFrom } from '../support/workflows';
+import { commandCasesWorkflow, readUntil, recordedArguments, workflowFrom } from '../support/workflows';
 
 jest.setTimeout(300_000);
 
@@ -26,19 +25,8 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 	let webhookBase: string;
 	let commandRuns = 0;
 
-	const turnsOf = async (connectorIdn: string): Promise<Turn[]> => {
-		const acts: Act[] = await store.listActs({ connectorIdn, limit: 1000 });
-		return acts.sort((a, b) => a.createdAt - b.createdAt).map((act) => act.arguments as Turn);
-	};
-	const waitForTurns = async (connectorIdn: string, count: number, timeoutMs = 20_000): Promise<Turn[]> => {
-		const deadline = Date.now() + timeoutMs;
-		let turns = await turnsOf(connectorIdn);
-		while (turns.length < count && Date.now() < deadline) {
-			await new Promise((resolve) => setTimeout(resolve, 200));
-			turns = await turnsOf(connectorIdn);
-		}
-		return turns;
-	};
+	const turnsOf = async (connectorIdn: string): Promise<Turn[]> => await recordedArguments(store, connectorIdn);
+	const waitForTurns = async (connectorIdn: string, count: number): Promise<Turn[]> => await readUntil(() => turnsOf(connectorIdn), count);
 	/** Runs one session command through Send Command in a separate `n8n execute`, as a workflow would. */
 	const sessionCommand = async (commandIdn: string, args: Record<string, unknown>) => {
 		commandRuns += 1;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { SessionStore } from '../../nodes/shared/store/types';
 import type { WorkflowJson } from './n8n';
 
 /** A workflow file of test/e2e/workflows with its placeholders replaced. */
@@ -55,4 +56,24 @@ export function commandCasesWorkflow({ id, integrationIdn, commandIdn, connector
 		},
 		settings: { executionOrder: 'v1' },
 	};
+}
+
+/**
+ * What an observer workflow recorded: the arguments of the sandbox acts its
+ * Send Command left under `connectorIdn`, oldest first.
+ */
+export async function recordedArguments(store: SessionStore, connectorIdn: string): Promise<Array<Record<string, unknown>>> {
+	const acts = await store.listActs({ connectorIdn, limit: 1000 });
+	return acts.sort((a, b) => a.createdAt - b.createdAt).map((act) => act.arguments as Record<string, unknown>);
+}
+
+/** Reads until it has at least `count` entries or `timeoutMs` passed, and returns the last read. */
+export async function readUntil<T>(read: () => Promise<T[]>, count: number, timeoutMs = 20_000): Promise<T[]> {
+	const deadline = Date.now() + timeoutMs;
+	let entries = await read();
+	while (entries.length < count && Date.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		entries = await read();
+	}
+	return entries;
 }

@@ -64,7 +64,8 @@ export function turnOf(session: Session): number {
 	return typeof session.state.turn === 'number' ? session.state.turn : 0;
 }
 
-function appended(session: Session, entry: ConversationEntry | undefined, length: number): ConversationEntry[] {
+/** The conversation with `entry` added, the oldest dropped beyond `length`. */
+export function appended(session: Session, entry: ConversationEntry | undefined, length = DEFAULT_CONVERSATION_LENGTH): ConversationEntry[] {
 	const conversation = conversationOf(session);
 	return entry === undefined ? conversation : [...conversation, entry].slice(-Math.max(1, length));
 }
@@ -81,19 +82,16 @@ function settledFlag(turn: number): string {
 }
 
 /**
- * Leaves the answer of `turn` for the trigger. True when the trigger was
+ * Leaves the answer of `turn` for the trigger; `session` must be freshly read,
+ * its conversation is extended. True when the trigger was
  * still waiting and will speak it; false when it had already given up and
  * spoken its fallback phrase (the answer is late).
  */
 export async function leaveTurnAnswer(store: SessionStore, session: Session, answer: TurnAnswer, spokenText: string | undefined, length = DEFAULT_CONVERSATION_LENGTH): Promise<boolean> {
 	const entry: ConversationEntry | undefined = spokenText ? { role: 'agent', text: spokenText, turn: answer.turn, at: new Date().toISOString() } : undefined;
 	// The answer is in place before the turn is marked settled, so a trigger that sees the mark finds the answer.
-	await store.updateSession(session.id, { state: { answer, conversation: appended(await freshSession(store, session), entry, length) } });
+	await store.updateSession(session.id, { state: { answer, conversation: appended(session, entry, length) } });
 	return await store.compareAndSetSessionFlag(session.id, settledFlag(answer.turn), false, true);
-}
-
-async function freshSession(store: SessionStore, session: Session): Promise<Session> {
-	return (await store.getSession(session.id)) ?? session;
 }
 
 /**

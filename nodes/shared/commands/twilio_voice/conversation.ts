@@ -5,7 +5,7 @@ import { optionalString, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
 import type { CommandDefinition } from '../types';
 import { callSidProperty, readCallSid, type CallRef } from './callControl';
-import { callSessionKey, conversationOf, DEFAULT_CONVERSATION_LENGTH, turnOf } from './callSession';
+import { appended, callSessionKey, turnOf, type ConversationEntry } from './callSession';
 import { VOICE_INTEGRATION } from './makeCall';
 
 export interface TurnMessageInput extends CallRef {
@@ -71,8 +71,8 @@ export const setTurnMessage: CommandDefinition<TurnMessageInput> = {
 		});
 		const client = await createTwilioClient(context.functions, context.itemIndex);
 		const call = await client.request<JsonObject>({ method: 'POST', path: `/2010-04-01/Accounts/{AccountSid}/Calls/${input.callSid}.json`, form: { Twiml: twiml } });
-		const entry = { role: 'agent', text: input.text, turn: turnOf(session), at: new Date().toISOString() };
-		await context.store.updateSession(session.id, { state: { conversation: [...conversationOf(session), entry].slice(-DEFAULT_CONVERSATION_LENGTH) } });
+		const entry: ConversationEntry = { role: 'agent', text: input.text, turn: turnOf(session), at: new Date().toISOString() };
+		await context.store.updateSession(session.id, { state: { conversation: appended(session, entry) } });
 		return { status: 'completed', externalId: input.callSid, result: { callSid: input.callSid, status: call.status ?? null, twiml } };
 	},
 };

@@ -7,7 +7,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { JsonObject, JsonValue, Session, SessionStore } from '../../store/types';
 import { createWtsChatClient, type WtsChatClient } from '../../transport/wtsChat';
-import { isBlank, optionalBoolean, optionalHttpUrl, optionalPositiveNumber, optionalString } from '../arguments';
+import { jsonArgument, optionalBoolean, optionalHttpUrl, optionalPositiveNumber, optionalString } from '../arguments';
 import { ArgumentError } from '../errors';
 import type { CommandArguments, CommandDefinition } from '../types';
 
@@ -45,16 +45,8 @@ function locatorValue(args: CommandArguments, name: string): string | undefined 
 
 /** Key / value pairs from the editor ({pairs: [{key, value}]}) or a JSON object from Send Command, keys kept as written. */
 function metadata(args: CommandArguments, name: string): JsonObject | undefined {
-	const value = args[name];
-	if (isBlank(value)) return undefined;
-	let parsed: JsonValue | undefined = value;
-	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value) as JsonValue;
-		} catch {
-			return notAnObject(name);
-		}
-	}
+	const parsed = jsonArgument(args, name);
+	if (parsed === undefined) return undefined;
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return notAnObject(name);
 	const pairs = (parsed as { pairs?: unknown }).pairs;
 	if (Array.isArray(pairs)) {

@@ -22,7 +22,14 @@ function contenders(url: string): Contender[] {
 			node: {
 				type: 'n8n-nodes-base.httpRequest',
 				typeVersion: 4.2,
-				parameters: { method: 'POST', url, sendBody: true, specifyBody: 'json', jsonBody: body, options: {} },
+				parameters: {
+					method: 'POST',
+					url,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: body,
+					options: {},
+				},
 			},
 		},
 		{
@@ -62,8 +69,13 @@ export async function benchHttpRequests(): Promise<void> {
 	try {
 		const all = contenders(url);
 		const times = await measureContenders(n8n, all, { rounds: ROUNDS, idPrefix: 'benchHttp' });
-		if (received < ITEMS * all.length * ROUNDS) throw new Error(`the server got ${received} requests, expected at least ${ITEMS * all.length * ROUNDS}`);
-		const lines = [`HTTP requests (${ITEMS} items, POST with a JSON body to a local server; median of ${ROUNDS} rounds, node execution time)`];
+		if (received < ITEMS * all.length * ROUNDS)
+			throw new Error(
+				`the server got ${received} requests, expected at least ${ITEMS * all.length * ROUNDS}`,
+			);
+		const lines = [
+			`HTTP requests (${ITEMS} items, POST with a JSON body to a local server; median of ${ROUNDS} rounds, node execution time)`,
+		];
 		lines.push(...contenderLines(all, times));
 		process.stdout.write(`${lines.join('\n')}\n`);
 	} finally {

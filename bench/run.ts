@@ -41,7 +41,9 @@ function median(values: number[]): number {
  */
 function loadTime(modulePaths: string[], preload?: string): number {
 	const before = preload ? `require(${JSON.stringify(preload)});` : '';
-	const requires = modulePaths.map((modulePath) => `require(${JSON.stringify(modulePath)});`).join('');
+	const requires = modulePaths
+		.map((modulePath) => `require(${JSON.stringify(modulePath)});`)
+		.join('');
 	const script = `${before}const t=process.hrtime.bigint();${requires}process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
 	return Number(execFileSync(process.execPath, ['-e', script], { cwd: ROOT }).toString());
 }
@@ -64,8 +66,12 @@ async function recordActs(store: SessionStore): Promise<number> {
 
 async function main(): Promise<void> {
 	// What n8n requires at start: every node and credential file the package lists.
-	const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
-	const packageFiles = [...manifest.n8n.nodes, ...manifest.n8n.credentials].map((file) => join(ROOT, file));
+	const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+		n8n: { nodes: string[]; credentials: string[] };
+	};
+	const packageFiles = [...manifest.n8n.nodes, ...manifest.n8n.credentials].map((file) =>
+		join(ROOT, file),
+	);
 	const baselineLoads: number[] = [];
 	const nodeLoads: number[] = [];
 	for (let run = 0; run < LOAD_RUNS; run++) {

@@ -20,7 +20,10 @@ const AUTH_TOKEN = 'bench-auth-token-for-the-test-server';
 const FROM = '+16505550100';
 
 function messages(count: number): Array<Record<string, unknown>> {
-	return Array.from({ length: count }, (_, index) => ({ to: `+1650${String(7_000_000 + index)}`, text: `Your code is ${100_000 + index}` }));
+	return Array.from({ length: count }, (_, index) => ({
+		to: `+1650${String(7_000_000 + index)}`,
+		text: `Your code is ${100_000 + index}`,
+	}));
 }
 
 function contenders(messagesUrl: string): Contender[] {
@@ -28,7 +31,15 @@ function contenders(messagesUrl: string): Contender[] {
 	const sendSms = (concurrency: number) => ({
 		type: 'n8n-nodes-agent-connectors.sendSms',
 		typeVersion: 1,
-		parameters: { operation: 'send_message', connectorIdn: 'bench', phoneNumber: '={{ $json.to }}', from: FROM, text: '={{ $json.text }}', options: {}, concurrency },
+		parameters: {
+			operation: 'send_message',
+			connectorIdn: 'bench',
+			phoneNumber: '={{ $json.to }}',
+			from: FROM,
+			text: '={{ $json.text }}',
+			options: {},
+			concurrency,
+		},
 		credentials: twilioCredential,
 	});
 	const all = messages(MESSAGES);
@@ -60,7 +71,12 @@ function contenders(messagesUrl: string): Contender[] {
 		},
 		{ name: 'Send SMS/MMS (50 at once, default)', items: all, node: sendSms(50) },
 		{ name: 'Send SMS/MMS (100 at once)', items: all, node: sendSms(100) },
-		{ name: 'Send SMS/MMS (1 at once: sequential)', items: messages(SEQUENTIAL_MESSAGES), node: sendSms(1), rounds: SEQUENTIAL_ROUNDS },
+		{
+			name: 'Send SMS/MMS (1 at once: sequential)',
+			items: messages(SEQUENTIAL_MESSAGES),
+			node: sendSms(1),
+			rounds: SEQUENTIAL_ROUNDS,
+		},
 	];
 }
 
@@ -75,7 +91,12 @@ export async function benchSms(): Promise<void> {
 	});
 	try {
 		await n8n.importCredentials([
-			{ id: 'benchSmsBasic001', name: 'Twilio Basic (bench)', type: 'httpBasicAuth', data: { user: ACCOUNT_SID, password: AUTH_TOKEN } },
+			{
+				id: 'benchSmsBasic001',
+				name: 'Twilio Basic (bench)',
+				type: 'httpBasicAuth',
+				data: { user: ACCOUNT_SID, password: AUTH_TOKEN },
+			},
 		]);
 		const all = contenders(`${twilio.baseUrl}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
 		const times = await measureContenders(n8n, all, {
@@ -84,8 +105,13 @@ export async function benchSms(): Promise<void> {
 			// Each run must have put every message through, each once, as requests Twilio's spec accepts.
 			afterRun: (contender) => {
 				twilio.assertNoViolations();
-				const accepted = twilio.requestsTo('POST', '/Messages.json').filter((request) => request.status === 201).length;
-				if (accepted !== contender.items.length) throw new Error(`${contender.name}: the server accepted ${accepted} messages, expected ${contender.items.length}`);
+				const accepted = twilio
+					.requestsTo('POST', '/Messages.json')
+					.filter((request) => request.status === 201).length;
+				if (accepted !== contender.items.length)
+					throw new Error(
+						`${contender.name}: the server accepted ${accepted} messages, expected ${contender.items.length}`,
+					);
 				twilio.clearRecords();
 				twilio.messages.clear();
 			},
@@ -103,4 +129,3 @@ export async function benchSms(): Promise<void> {
 
 /** `node -r ./test/support/ts-register.js bench/sms.ts` runs this part alone (after `npm run build`). */
 if (require.main === module) void benchSms();
-

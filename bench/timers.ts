@@ -74,14 +74,17 @@ interface ScheduleRun {
  */
 async function scheduleAll(store: SessionStore, batch?: number): Promise<ScheduleRun> {
 	const now = Date.now();
-	const input = (index: number): PutTimerInput => timerInput(index, now + (index - OVERDUE_AT_RELOAD) * 36);
+	const input = (index: number): PutTimerInput =>
+		timerInput(index, now + (index - OVERDUE_AT_RELOAD) * 36);
 	const rssBefore = process.memoryUsage().rss;
 	const started = process.hrtime.bigint();
 	if (batch === undefined) {
 		for (let index = 0; index < SCHEDULED; index++) await store.putTimer(input(index));
 	} else {
 		for (let first = 0; first < SCHEDULED; first += batch)
-			await store.putTimers(Array.from({ length: Math.min(batch, SCHEDULED - first) }, (_, i) => input(first + i)));
+			await store.putTimers(
+				Array.from({ length: Math.min(batch, SCHEDULED - first) }, (_, i) => input(first + i)),
+			);
 	}
 	return { ms: elapsedMs(started), rssMiB: (process.memoryUsage().rss - rssBefore) / MIB };
 }
@@ -93,12 +96,19 @@ interface Lateness {
 }
 
 function summarize(lateness: number[]): Lateness {
-	return { p50: percentile(lateness, 50), p99: percentile(lateness, 99), max: Math.max(...lateness) };
+	return {
+		p50: percentile(lateness, 50),
+		p99: percentile(lateness, 99),
+		max: Math.max(...lateness),
+	};
 }
 
 /** Due instants of the burst: BURST timers spread evenly over one second from `from`, or all at `from`. */
 function burstInstants(from: number, spread: boolean): number[] {
-	return Array.from({ length: BURST }, (_, i) => from + (spread ? Math.floor((i * 1000) / BURST) : 0));
+	return Array.from(
+		{ length: BURST },
+		(_, i) => from + (spread ? Math.floor((i * 1000) / BURST) : 0),
+	);
 }
 
 /** Baseline: one plain setTimeout per instant, the lateness of each callback. */
@@ -106,7 +116,9 @@ async function plainTimeouts(instants: number[]): Promise<Lateness> {
 	const lateness = await Promise.all(
 		instants.map(
 			(at) =>
-				new Promise<number>((resolve) => setTimeout(() => resolve(Date.now() - at), at - Date.now())),
+				new Promise<number>((resolve) =>
+					setTimeout(() => resolve(Date.now() - at), at - Date.now()),
+				),
 		),
 	);
 	return summarize(lateness);
@@ -134,7 +146,11 @@ async function engineBurst(folder: string, name: string, spread: boolean): Promi
 		const from = Date.now() + 3000;
 		const instants = burstInstants(from, spread);
 		await store.putTimers(
-			instants.map((at, index) => ({ ...timerInput(index, at), repeatable: false, intervalSeconds: null })),
+			instants.map((at, index) => ({
+				...timerInput(index, at),
+				repeatable: false,
+				intervalSeconds: null,
+			})),
 		);
 		if (Date.now() >= from) throw new Error(`Seeding ${BURST} timers outlasted the 3 s head start`);
 

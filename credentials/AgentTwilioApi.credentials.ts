@@ -1,4 +1,10 @@
-import type { ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
 
 /**
  * Twilio credentials for this package's nodes. A separate type from n8n's own
@@ -73,7 +79,7 @@ export class AgentTwilioApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.twilio.com',
 			description:
-				"Replaces scheme and host of every Twilio domain (api, conversations, taskrouter). Change it only for a Twilio-compatible provider or a test server.",
+				'Replaces scheme and host of every Twilio domain (api, conversations, taskrouter). Change it only for a Twilio-compatible provider or a test server.',
 		},
 	];
 
@@ -82,7 +88,10 @@ export class AgentTwilioApi implements ICredentialType {
 	 * expressions: n8n evaluates a generic block's expressions in its sandbox
 	 * on every request, which was the largest CPU cost of sending many messages.
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, request: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		request: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const apiKey = credentials.authType === 'apiKey';
 		const username = String((apiKey ? credentials.apiKeySid : credentials.accountSid) ?? '');
 		const password = String((apiKey ? credentials.apiKeySecret : credentials.authToken) ?? '');

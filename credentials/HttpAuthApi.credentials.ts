@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
 
 type HttpAuthKind = 'basic' | 'bearer' | 'header' | 'query';
 
@@ -13,7 +18,10 @@ export class HttpAuthApi implements ICredentialType {
 
 	displayName = 'HTTP Auth API';
 
-	icon = { light: 'file:../icons/httpRequest.svg', dark: 'file:../icons/httpRequest.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/httpRequest.svg',
+		dark: 'file:../icons/httpRequest.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-agent-connectors#credentials';
 
@@ -64,12 +72,21 @@ export class HttpAuthApi implements ICredentialType {
 		},
 	];
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, request: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		request: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const kind = credentials.kind as HttpAuthKind;
 		const value = String(credentials.secret ?? '');
 		switch (kind) {
 			case 'basic':
-				return { ...request, auth: { username: String(credentials.user ?? ''), password: String(credentials.password ?? '') } };
+				return {
+					...request,
+					auth: {
+						username: String(credentials.user ?? ''),
+						password: String(credentials.password ?? ''),
+					},
+				};
 			case 'bearer':
 				return { ...request, headers: { ...request.headers, Authorization: `Bearer ${value}` } };
 			case 'query':

@@ -26,7 +26,9 @@ async function importedExamples(file: string): Promise<Set<string>> {
 async function importExamples(n8n: N8nInstance): Promise<void> {
 	const markerFile = join(n8n.userFolder, 'imported-examples.json');
 	const done = await importedExamples(markerFile);
-	for (const file of (await readdir(EXAMPLES_DIR)).filter((name) => name.endsWith('.json')).sort()) {
+	for (const file of (await readdir(EXAMPLES_DIR))
+		.filter((name) => name.endsWith('.json'))
+		.sort()) {
 		const workflow = JSON.parse(await readFile(join(EXAMPLES_DIR, file), 'utf8')) as WorkflowJson;
 		if (workflow.id && done.has(workflow.id)) continue;
 		const id = await n8n.importWorkflow(workflow);
@@ -44,7 +46,10 @@ async function main(): Promise<void> {
 		port,
 		nodes: 'install',
 		// The editor is for people on this machine; other settings as n8n's defaults.
-		env: { N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info', N8N_LISTEN_ADDRESS: process.env.N8N_LISTEN_ADDRESS || '0.0.0.0' },
+		env: {
+			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
+			N8N_LISTEN_ADDRESS: process.env.N8N_LISTEN_ADDRESS || '0.0.0.0',
+		},
 	});
 	await importExamples(n8n);
 
@@ -52,7 +57,9 @@ async function main(): Promise<void> {
 		process.once(signal, () => void n8n.stop().then(() => process.exit(0)));
 	}
 	await n8n.start({ showOutput: true, timeoutMs: 300_000 });
-	process.stdout.write(`\nn8n is ready at http://localhost:${port} with n8n-nodes-agent-connectors loaded.\n`);
+	process.stdout.write(
+		`\nn8n is ready at http://localhost:${port} with n8n-nodes-agent-connectors loaded.\n`,
+	);
 	process.exitCode = await n8n.exited();
 }
 

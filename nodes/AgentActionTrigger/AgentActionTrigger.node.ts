@@ -18,7 +18,9 @@ import { configurationProblems, type ResponseMode } from './configuration';
 
 async function readSecret(context: FunctionsBase): Promise<string | undefined> {
 	try {
-		const credential = await context.getCredentials<{ secret?: unknown }>(REQUEST_SIGNING_CREDENTIAL);
+		const credential = await context.getCredentials<{ secret?: unknown }>(
+			REQUEST_SIGNING_CREDENTIAL,
+		);
 		return typeof credential.secret === 'string' ? credential.secret : undefined;
 	} catch {
 		return undefined;
@@ -50,7 +52,10 @@ export class AgentActionTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Agent Action Trigger',
 		name: 'agentActionTrigger',
-		icon: { light: 'file:../../icons/agentActionTrigger.svg', dark: 'file:../../icons/agentActionTrigger.dark.svg' },
+		icon: {
+			light: 'file:../../icons/agentActionTrigger.svg',
+			dark: 'file:../../icons/agentActionTrigger.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"POST /" + $parameter["path"]}}',
@@ -61,7 +66,9 @@ export class AgentActionTrigger implements INodeType {
 		defaults: { name: 'Agent Action Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: REQUEST_SIGNING_CREDENTIAL, required: true, testedBy: 'requestSigningSecretTest' }],
+		credentials: [
+			{ name: REQUEST_SIGNING_CREDENTIAL, required: true, testedBy: 'requestSigningSecretTest' },
+		],
 		webhooks: [
 			{
 				name: 'default',
@@ -104,7 +111,8 @@ export class AgentActionTrigger implements INodeType {
 					{
 						name: "Using 'Respond to Agent' Node",
 						value: 'responseNode',
-						description: 'Answers what a Respond to Agent node (or a Respond to Webhook node of version 1) sends',
+						description:
+							'Answers what a Respond to Agent node (or a Respond to Webhook node of version 1) sends',
 					},
 				],
 				default: 'lastNode',
@@ -123,7 +131,8 @@ export class AgentActionTrigger implements INodeType {
 				name: 'inputSchema',
 				type: 'json',
 				default: '',
-				placeholder: '{"type": "object", "properties": {"length": {"type": "string", "enum": ["30m", "1hr"]}}}',
+				placeholder:
+					'{"type": "object", "properties": {"length": {"type": "string", "enum": ["30m", "1hr"]}}}',
 				description:
 					"The External Action's input_schema (a JSON Schema whose top level is an object). A payload that does not match is answered with 400 and the reasons; the workflow does not run. Empty: any payload object.",
 			},
@@ -139,7 +148,8 @@ export class AgentActionTrigger implements INodeType {
 						name: 'signatureHeader',
 						type: 'string',
 						default: DEFAULT_SIGNATURE_HEADER,
-						description: 'The request header holding the base64 HMAC-SHA256 signature of the raw body',
+						description:
+							'The request header holding the base64 HMAC-SHA256 signature of the raw body',
 					},
 				],
 			},
@@ -188,7 +198,10 @@ export class AgentActionTrigger implements INodeType {
 			inputSchema: this.getNodeParameter('inputSchema', ''),
 		});
 		if (!check.ok) {
-			if (check.status === 500) this.logger.warn(`Agent Action Trigger "${this.getNode().name}" refused a request: ${check.body.error}`);
+			if (check.status === 500)
+				this.logger.warn(
+					`Agent Action Trigger "${this.getNode().name}" refused a request: ${check.body.error}`,
+				);
 			answer(this.getResponseObject(), check.status, check.body);
 			return { noWebhookResponse: true };
 		}

@@ -2,8 +2,16 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_SIGNATURE_HEADER, isBase64Secret, verifySignature } from '../shared/transport/signing';
-import { compileInputSchema, InputSchemaError, type InputSchema } from '../shared/validation/inputSchema';
+import {
+	DEFAULT_SIGNATURE_HEADER,
+	isBase64Secret,
+	verifySignature,
+} from '../shared/transport/signing';
+import {
+	compileInputSchema,
+	InputSchemaError,
+	type InputSchema,
+} from '../shared/validation/inputSchema';
 
 /** What the workflow receives: the agent's arguments and the call they belong to. */
 export interface AgentAction {
@@ -60,7 +68,9 @@ export function readInputSchema(raw: unknown): { schema?: InputSchema; problem?:
 		return { schema: compileInputSchema(raw) };
 	} catch (error) {
 		if (error instanceof InputSchemaError) return { problem: error.message };
-		return { problem: `Input schema cannot be used: ${error instanceof Error ? error.message : String(error)}` };
+		return {
+			problem: `Input schema cannot be used: ${error instanceof Error ? error.message : String(error)}`,
+		};
 	}
 }
 
@@ -79,7 +89,8 @@ export function parseAgentBody(rawBody: Buffer): { action?: AgentAction; problem
 	if (!isObject(body)) return { problem: 'The body must be a JSON object with a "payload" object' };
 	if (!isObject(body.payload)) return { problem: 'The body has no "payload" object' };
 	const callId = body.call_id;
-	if (callId !== undefined && callId !== null && typeof callId !== 'string') return { problem: '"call_id" must be a string' };
+	if (callId !== undefined && callId !== null && typeof callId !== 'string')
+		return { problem: '"call_id" must be a string' };
 	return { action: { payload: body.payload, call_id: callId ?? null } };
 }
 
@@ -106,6 +117,7 @@ export function checkAgentRequest(request: AgentRequest): AgentRequestCheck {
 	if (action === undefined) return refuse(400, bodyProblem ?? 'The body cannot be read');
 
 	const problems = schema?.problems(action.payload) ?? [];
-	if (problems.length > 0) return refuse(400, 'The payload does not match the input schema', problems);
+	if (problems.length > 0)
+		return refuse(400, 'The payload does not match the input schema', problems);
 	return { ok: true, action };
 }

@@ -27,13 +27,18 @@ export function isRespondToAgent(node: NodeTypeAndVersion): boolean {
 	return node.type.endsWith('.respondToAgent');
 }
 
-function respondNodeProblems(responseMode: ResponseMode, childNodes: NodeTypeAndVersion[]): string[] {
+function respondNodeProblems(
+	responseMode: ResponseMode,
+	childNodes: NodeTypeAndVersion[],
+): string[] {
 	if (responseMode !== 'responseNode') return [];
 	const enabled = childNodes.filter((node) => !node.disabled);
 	if (enabled.some(isRespondToAgent)) return [];
 	const respondToWebhook = enabled.filter((node) => node.type === RESPOND_TO_WEBHOOK_NODE_TYPE);
 	if (respondToWebhook.length === 0) {
-		return ["Respond is \"Using 'Respond to Agent' Node\" but no Respond to Agent node follows this trigger"];
+		return [
+			'Respond is "Using \'Respond to Agent\' Node" but no Respond to Agent node follows this trigger',
+		];
 	}
 	return respondToWebhook
 		.filter((node) => node.typeVersion > RESPOND_TO_WEBHOOK_MAX_VERSION)
@@ -51,7 +56,9 @@ function respondNodeProblems(responseMode: ResponseMode, childNodes: NodeTypeAnd
 export function configurationProblems(configuration: TriggerConfiguration): string[] {
 	const problems: string[] = [];
 	if (configuration.secret === undefined || !isBase64Secret(configuration.secret)) {
-		problems.push('The Request Signing credential needs the base64 secret the agent platform shows');
+		problems.push(
+			'The Request Signing credential needs the base64 secret the agent platform shows',
+		);
 	}
 	const { problem } = readInputSchema(configuration.inputSchema);
 	if (problem !== undefined) problems.push(problem);

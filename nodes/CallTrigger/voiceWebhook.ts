@@ -13,10 +13,20 @@ export interface CallIdentity {
 export type VoiceWebhook =
 	| (CallIdentity & { kind: 'status'; status: string; duration: number | null })
 	/** A request for TwiML: the call just connected, or a `<Gather>` ended (with speech, digits, or nothing). */
-	| (CallIdentity & { kind: 'turn'; speech?: { text: string; confidence: number | null }; digits?: string });
+	| (CallIdentity & {
+			kind: 'turn';
+			speech?: { text: string; confidence: number | null };
+			digits?: string;
+	  });
 
 /** Statuses after which the call is over. */
-export const FINAL_CALL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+export const FINAL_CALL_STATUSES = new Set([
+	'completed',
+	'busy',
+	'failed',
+	'no-answer',
+	'canceled',
+]);
 
 function field(params: Record<string, unknown>, name: string): string {
 	const value = params[name];
@@ -37,14 +47,21 @@ export function readVoiceWebhook(params: Record<string, unknown>): VoiceWebhook 
 		direction: field(params, 'Direction') || 'inbound',
 	};
 	if (field(params, 'CallbackSource') === 'call-progress-events') {
-		return { ...identity, kind: 'status', status: field(params, 'CallStatus'), duration: numberOrNull(field(params, 'CallDuration')) };
+		return {
+			...identity,
+			kind: 'status',
+			status: field(params, 'CallStatus'),
+			duration: numberOrNull(field(params, 'CallDuration')),
+		};
 	}
 	const speech = field(params, 'SpeechResult');
 	const digits = field(params, 'Digits');
 	return {
 		...identity,
 		kind: 'turn',
-		...(speech !== '' ? { speech: { text: speech, confidence: numberOrNull(field(params, 'Confidence')) } } : {}),
+		...(speech !== ''
+			? { speech: { text: speech, confidence: numberOrNull(field(params, 'Confidence')) } }
+			: {}),
 		...(digits !== '' ? { digits } : {}),
 	};
 }

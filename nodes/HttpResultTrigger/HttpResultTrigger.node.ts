@@ -1,7 +1,18 @@
-import type { IDataObject, INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeType,
+	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { RESULT_ERROR, RESULT_EVENTS, RESULT_SUCCESS, settleInterruptedRequests } from '../shared/commands/http/result';
+import {
+	RESULT_ERROR,
+	RESULT_EVENTS,
+	RESULT_SUCCESS,
+	settleInterruptedRequests,
+} from '../shared/commands/http/result';
 import type { StoredEvent } from '../shared/store/types';
 import { matchesFilter } from '../shared/triggers/match';
 import { outboxNotice, subscribeTrigger } from '../shared/triggers/outboxTrigger';
@@ -13,11 +24,15 @@ export class HttpResultTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'HTTP Result Trigger',
 		name: 'httpResultTrigger',
-		icon: { light: 'file:../../icons/httpResultTrigger.svg', dark: 'file:../../icons/httpResultTrigger.dark.svg' },
+		icon: {
+			light: 'file:../../icons/httpResultTrigger.svg',
+			dark: 'file:../../icons/httpResultTrigger.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["targetAction"] || "any request"}}',
-		description: 'Starts the workflow with the result of a request that Send HTTP Request (or Send Command) sent in the background',
+		description:
+			'Starts the workflow with the result of a request that Send HTTP Request (or Send Command) sent in the background',
 		eventTriggerDescription: 'Waiting for the result of a background HTTP request',
 		defaults: { name: 'HTTP Result Trigger' },
 		inputs: [],
@@ -29,8 +44,16 @@ export class HttpResultTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				options: [
-					{ name: 'Result Success', value: RESULT_SUCCESS, description: 'The request completed, whatever its status code' },
-					{ name: 'Result Error', value: RESULT_ERROR, description: 'Network failure, timeout, or n8n stopped while the request was in flight' },
+					{
+						name: 'Result Success',
+						value: RESULT_SUCCESS,
+						description: 'The request completed, whatever its status code',
+					},
+					{
+						name: 'Result Error',
+						value: RESULT_ERROR,
+						description: 'Network failure, timeout, or n8n stopped while the request was in flight',
+					},
 				],
 				default: [RESULT_SUCCESS, RESULT_ERROR],
 				required: true,
@@ -41,7 +64,8 @@ export class HttpResultTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. http',
-				description: 'Only results of requests sent on this connector (connectorIdn); any connector when empty',
+				description:
+					'Only results of requests sent on this connector (connectorIdn); any connector when empty',
 			},
 			{
 				displayName: 'Target Action',
@@ -49,14 +73,16 @@ export class HttpResultTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. check_order',
-				description: 'Only results of requests sent with this targetAction; any when empty. Asterisk matches any text.',
+				description:
+					'Only results of requests sent with this targetAction; any when empty. Asterisk matches any text.',
 			},
 			{
 				displayName: 'Run Skill',
 				name: 'runSkill',
 				type: 'string',
 				default: '',
-				description: 'Only results of requests sent with this runSkill; any when empty. Asterisk matches any text.',
+				description:
+					'Only results of requests sent with this runSkill; any when empty. Asterisk matches any text.',
 			},
 		],
 	};
@@ -75,9 +101,17 @@ export class HttpResultTrigger implements INodeType {
 			this.emit([[{ json: { ...result, connectorIdn: event.connectorIdn } as IDataObject }]]);
 		};
 		const types = events.length > 0 ? events : RESULT_EVENTS;
-		const { store, subscription, logError } = await subscribeTrigger(this, 'http-result-trigger', types, deliver);
+		const { store, subscription, logError } = await subscribeTrigger(
+			this,
+			'http-result-trigger',
+			types,
+			deliver,
+		);
 
-		const sweep = async () => await settleInterruptedRequests(store).catch(logError('Looking for interrupted requests failed'));
+		const sweep = async () =>
+			await settleInterruptedRequests(store).catch(
+				logError('Looking for interrupted requests failed'),
+			);
 		await sweep();
 		const sweeper = setInterval(() => void sweep(), INTERRUPTED_SWEEP_MS);
 		sweeper.unref();

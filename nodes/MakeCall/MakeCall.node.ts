@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { twilioVoiceIntegration } from '../shared/commands/twilio_voice';
@@ -11,8 +16,10 @@ export class MakeCall implements INodeType {
 		icon: { light: 'file:../../icons/makeCall.svg', dark: 'file:../../icons/makeCall.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] === "make_call" ? "call " + $parameter["phoneNumber"] : $parameter["operation"].replace(/_/g, " ")}}',
-		description: 'Place a phone call over Twilio that says a greeting when answered, and control live calls and conferences',
+		subtitle:
+			'={{$parameter["operation"] === "make_call" ? "call " + $parameter["phoneNumber"] : $parameter["operation"].replace(/_/g, " ")}}',
+		description:
+			'Place a phone call over Twilio that says a greeting when answered, and control live calls and conferences',
 		defaults: { name: 'Make Call' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { optionalHttpUrl } from '../shared/commands/arguments';
@@ -35,27 +40,53 @@ const CALL_TRIGGER_TYPE = /(^|\.)callTrigger$/;
 
 /** The turn this workflow answers: the output of the Call Trigger that started it. */
 function pendingTurn(functions: IExecuteFunctions): PendingTurn {
-	const trigger = functions.getParentNodes(functions.getNode().name).find((parent) => CALL_TRIGGER_TYPE.test(parent.type));
+	const trigger = functions
+		.getParentNodes(functions.getNode().name)
+		.find((parent) => CALL_TRIGGER_TYPE.test(parent.type));
 	if (trigger === undefined) {
-		throw new NodeOperationError(functions.getNode(), 'Reply to Call answers a Call Trigger, and none comes before it', {
-			description: 'Start the workflow with a Call Trigger; to speak into a call from elsewhere use Send Command set_turn_message',
-		});
+		throw new NodeOperationError(
+			functions.getNode(),
+			'Reply to Call answers a Call Trigger, and none comes before it',
+			{
+				description:
+					'Start the workflow with a Call Trigger; to speak into a call from elsewhere use Send Command set_turn_message',
+			},
+		);
 	}
-	const json = functions.evaluateExpression(`{{ $(${JSON.stringify(trigger.name)}).first().json }}`, 0) as JsonObject | undefined;
-	if (typeof json?.sessionId !== 'string' || typeof json.callSid !== 'string' || typeof json.turn !== 'number') {
-		throw new NodeOperationError(functions.getNode(), `The output of ${trigger.name} has no call turn to answer`);
+	const json = functions.evaluateExpression(
+		`{{ $(${JSON.stringify(trigger.name)}).first().json }}`,
+		0,
+	) as JsonObject | undefined;
+	if (
+		typeof json?.sessionId !== 'string' ||
+		typeof json.callSid !== 'string' ||
+		typeof json.turn !== 'number'
+	) {
+		throw new NodeOperationError(
+			functions.getNode(),
+			`The output of ${trigger.name} has no call turn to answer`,
+		);
 	}
 	return { sessionId: json.sessionId, callSid: json.callSid, turn: json.turn };
 }
 
-function afterSpeaking(functions: IExecuteFunctions, action: Action, options: ReplyOptions, conversationUrl: string | undefined): AfterSpeaking {
+function afterSpeaking(
+	functions: IExecuteFunctions,
+	action: Action,
+	options: ReplyOptions,
+	conversationUrl: string | undefined,
+): AfterSpeaking {
 	if (action === 'hangup') return { kind: 'hangup' };
 	if (action === 'transfer') {
 		return {
 			kind: 'transfer',
 			target: readTransferTarget({
 				phoneNumber: functions.getNodeParameter('phoneNumber', 0, '') as string,
-				waitForTransferSeconds: functions.getNodeParameter('waitForTransferSeconds', 0, 30) as number,
+				waitForTransferSeconds: functions.getNodeParameter(
+					'waitForTransferSeconds',
+					0,
+					30,
+				) as number,
 			}),
 		};
 	}
@@ -86,11 +117,15 @@ export class ReplyToCall implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Reply to Call',
 		name: 'replyToCall',
-		icon: { light: 'file:../../icons/callTrigger.svg', dark: 'file:../../icons/callTrigger.dark.svg' },
+		icon: {
+			light: 'file:../../icons/callTrigger.svg',
+			dark: 'file:../../icons/callTrigger.dark.svg',
+		},
 		group: ['output'],
 		version: 1,
 		subtitle: '={{"then " + $parameter["afterSpeaking"]}}',
-		description: 'Say a reply to the caller of a Call Trigger, then listen again, hang up or transfer',
+		description:
+			'Say a reply to the caller of a Call Trigger, then listen again, hang up or transfer',
 		defaults: { name: 'Reply to Call' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -109,7 +144,8 @@ export class ReplyToCall implements INodeType {
 				type: 'string',
 				typeOptions: { rows: 2 },
 				default: '={{ $json.output }}',
-				description: "What the caller hears; the default is an AI Agent's output. Empty: say nothing.",
+				description:
+					"What the caller hears; the default is an AI Agent's output. Empty: say nothing.",
 			},
 			{
 				displayName: 'Then',
@@ -117,9 +153,17 @@ export class ReplyToCall implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Listen for the Caller', value: 'listen', description: 'The next thing the caller says (or silence) comes to the Call Trigger' },
+					{
+						name: 'Listen for the Caller',
+						value: 'listen',
+						description: 'The next thing the caller says (or silence) comes to the Call Trigger',
+					},
 					{ name: 'Hang Up', value: 'hangup' },
-					{ name: 'Transfer the Call', value: 'transfer', description: 'Dial another party; this conversation ends' },
+					{
+						name: 'Transfer the Call',
+						value: 'transfer',
+						description: 'Dial another party; this conversation ends',
+					},
 				],
 				default: 'listen',
 			},
@@ -130,7 +174,8 @@ export class ReplyToCall implements INodeType {
 				default: '',
 				required: true,
 				placeholder: 'e.g. +16507000000',
-				description: 'An E.164 number, a SIP address (sip:…) or a Voice SDK client (client:identity)',
+				description:
+					'An E.164 number, a SIP address (sip:…) or a Voice SDK client (client:identity)',
 				displayOptions: { show: { afterSpeaking: ['transfer'] } },
 			},
 			{
@@ -149,8 +194,21 @@ export class ReplyToCall implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{ displayName: 'Finish On Key', name: 'finishOnKey', type: 'string', default: '#', description: 'When listening: the key that ends DTMF input' },
-					{ displayName: 'Hints', name: 'hints', type: 'string', default: '', placeholder: 'e.g. appointment, cancel, agent', description: 'When listening: words and phrases to expect, comma-separated' },
+					{
+						displayName: 'Finish On Key',
+						name: 'finishOnKey',
+						type: 'string',
+						default: '#',
+						description: 'When listening: the key that ends DTMF input',
+					},
+					{
+						displayName: 'Hints',
+						name: 'hints',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. appointment, cancel, agent',
+						description: 'When listening: words and phrases to expect, comma-separated',
+					},
 					{
 						displayName: 'Listen For',
 						name: 'input',
@@ -161,13 +219,61 @@ export class ReplyToCall implements INodeType {
 						],
 						default: ['speech', 'dtmf'],
 					},
-					{ displayName: 'Listen Language', name: 'listenLanguage', type: 'string', default: '', placeholder: 'e.g. en-US', description: 'Language the caller speaks (speech recognition)' },
-					{ displayName: 'Listen Timeout (Seconds)', name: 'listenTimeout', type: 'number', typeOptions: { minValue: 1, maxValue: 60 }, default: 5, description: 'Seconds of silence before the turn ends with no input' },
-					{ displayName: 'Play Audio URL', name: 'playUrl', type: 'string', default: '', placeholder: 'e.g. https://example.com/chime.mp3', description: 'Audio played after the text' },
-					{ displayName: 'Speech Model', name: 'speechModel', type: 'string', default: '', placeholder: 'e.g. phone_call', description: "Twilio's speech recognition model" },
-					{ displayName: 'Speech Timeout', name: 'speechTimeout', type: 'string', default: 'auto', description: 'Seconds of silence that end an utterance, or auto' },
-					{ displayName: 'Voice', name: 'voice', type: 'string', default: '', placeholder: 'e.g. Polly.Joanna', description: 'Voice the text is said in' },
-					{ displayName: 'Voice Language', name: 'language', type: 'string', default: '', placeholder: 'e.g. en-US', description: 'Language the text is said in' },
+					{
+						displayName: 'Listen Language',
+						name: 'listenLanguage',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. en-US',
+						description: 'Language the caller speaks (speech recognition)',
+					},
+					{
+						displayName: 'Listen Timeout (Seconds)',
+						name: 'listenTimeout',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 60 },
+						default: 5,
+						description: 'Seconds of silence before the turn ends with no input',
+					},
+					{
+						displayName: 'Play Audio URL',
+						name: 'playUrl',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. https://example.com/chime.mp3',
+						description: 'Audio played after the text',
+					},
+					{
+						displayName: 'Speech Model',
+						name: 'speechModel',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. phone_call',
+						description: "Twilio's speech recognition model",
+					},
+					{
+						displayName: 'Speech Timeout',
+						name: 'speechTimeout',
+						type: 'string',
+						default: 'auto',
+						description: 'Seconds of silence that end an utterance, or auto',
+					},
+					{
+						displayName: 'Voice',
+						name: 'voice',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Polly.Joanna',
+						description: 'Voice the text is said in',
+					},
+					{
+						displayName: 'Voice Language',
+						name: 'language',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. en-US',
+						description: 'Language the text is said in',
+					},
 				],
 			},
 		],
@@ -181,8 +287,14 @@ export class ReplyToCall implements INodeType {
 		const options = this.getNodeParameter('options', 0, {}) as ReplyOptions;
 		const store = await getStore();
 		const session = await store.getSession(turn.sessionId);
-		if (session === null) throw new NodeOperationError(this.getNode(), `The call session ${turn.sessionId} is gone from the store`, { itemIndex: 0 });
-		const conversationUrl = typeof session.state.conversationUrl === 'string' ? session.state.conversationUrl : undefined;
+		if (session === null)
+			throw new NodeOperationError(
+				this.getNode(),
+				`The call session ${turn.sessionId} is gone from the store`,
+				{ itemIndex: 0 },
+			);
+		const conversationUrl =
+			typeof session.state.conversationUrl === 'string' ? session.state.conversationUrl : undefined;
 		let twiml: string;
 		try {
 			const playUrl = optionalHttpUrl({ playUrl: options.playUrl ?? '' }, 'playUrl');
@@ -202,12 +314,31 @@ export class ReplyToCall implements INodeType {
 			// The caller already heard the fallback phrase: speak the answer into the live call.
 			try {
 				const client = await createTwilioClient(this, 0);
-				await client.request({ method: 'POST', path: `/2010-04-01/Accounts/{AccountSid}/Calls/${turn.callSid}.json`, form: { Twiml: twiml } });
+				await client.request({
+					method: 'POST',
+					path: `/2010-04-01/Accounts/{AccountSid}/Calls/${turn.callSid}.json`,
+					form: { Twiml: twiml },
+				});
 				delivery = { deliveredBy: 'rest', late: true };
 			} catch (error) {
-				delivery = { deliveredBy: 'none', late: true, error: error instanceof Error ? error.message : String(error) };
+				delivery = {
+					deliveredBy: 'none',
+					late: true,
+					error: error instanceof Error ? error.message : String(error),
+				};
 			}
 		}
-		return [items.map((item, index) => ({ json: index === 0 ? { ...item.json, reply: { callSid: turn.callSid, turn: turn.turn, twiml, ...delivery } } : item.json, pairedItem: { item: index } }))];
+		return [
+			items.map((item, index) => ({
+				json:
+					index === 0
+						? {
+								...item.json,
+								reply: { callSid: turn.callSid, turn: turn.turn, twiml, ...delivery },
+							}
+						: item.json,
+				pairedItem: { item: index },
+			})),
+		];
 	}
 }

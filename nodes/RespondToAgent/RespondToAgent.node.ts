@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 /** Parses the Result field: a JSON object, given as an object or as JSON text. */
@@ -11,14 +17,16 @@ function resultObject(functions: IExecuteFunctions, value: unknown): IDataObject
 			return notAnObject(functions, `is not valid JSON: ${(error as Error).message}`);
 		}
 	}
-	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return notAnObject(functions, 'must be a JSON object');
+	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+		return notAnObject(functions, 'must be a JSON object');
 	return parsed as IDataObject;
 }
 
 function notAnObject(functions: IExecuteFunctions, problem: string): never {
 	throw new NodeOperationError(functions.getNode(), `Result ${problem} (field 'result', item 0)`, {
 		itemIndex: 0,
-		description: 'The agent expects {"result": {…}, "agent_message": "…"}; write the result as an object, e.g. {"booked": true}',
+		description:
+			'The agent expects {"result": {…}, "agent_message": "…"}; write the result as an object, e.g. {"booked": true}',
 	});
 }
 
@@ -34,17 +42,22 @@ export class RespondToAgent implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Respond to Agent',
 		name: 'respondToAgent',
-		icon: { light: 'file:../../icons/agentActionTrigger.svg', dark: 'file:../../icons/agentActionTrigger.dark.svg' },
+		icon: {
+			light: 'file:../../icons/agentActionTrigger.svg',
+			dark: 'file:../../icons/agentActionTrigger.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["agentMessage"] || "result only"}}',
-		description: 'Answer the voice agent that called Agent Action Trigger with {result, agent_message}',
+		description:
+			'Answer the voice agent that called Agent Action Trigger with {result, agent_message}',
 		defaults: { name: 'Respond to Agent' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		properties: [
 			{
-				displayName: 'Answers the first item only, once: the agent waits for one answer, at most 10 seconds',
+				displayName:
+					'Answers the first item only, once: the agent waits for one answer, at most 10 seconds',
 				name: 'onceNotice',
 				type: 'notice',
 				default: '',
@@ -55,7 +68,8 @@ export class RespondToAgent implements INodeType {
 				type: 'json',
 				default: '{}',
 				required: true,
-				description: 'What the action did, as a JSON object; the agent reads it (and speaks about it when speak_on_receive is on)',
+				description:
+					'What the action did, as a JSON object; the agent reads it (and speaks about it when speak_on_receive is on)',
 			},
 			{
 				displayName: 'Agent Message',
@@ -72,8 +86,13 @@ export class RespondToAgent implements INodeType {
 		const items = this.getInputData();
 		const result = resultObject(this, this.getNodeParameter('result', 0));
 		const agentMessage = String(this.getNodeParameter('agentMessage', 0, '') ?? '').trim();
-		const body: IDataObject = agentMessage === '' ? { result } : { result, agent_message: agentMessage };
-		await this.sendResponse({ body, headers: { 'content-type': 'application/json; charset=utf-8' }, statusCode: 200 });
+		const body: IDataObject =
+			agentMessage === '' ? { result } : { result, agent_message: agentMessage };
+		await this.sendResponse({
+			body,
+			headers: { 'content-type': 'application/json; charset=utf-8' },
+			statusCode: 200,
+		});
 		return [items];
 	}
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { wtsChatIntegration } from '../shared/commands/wts_chat';
@@ -9,11 +14,15 @@ export class SendChatbotMessage implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Send Chatbot Message',
 		name: 'sendChatbotMessage',
-		icon: { light: 'file:../../icons/sendChatbotMessage.svg', dark: 'file:../../icons/sendChatbotMessage.dark.svg' },
+		icon: {
+			light: 'file:../../icons/sendChatbotMessage.svg',
+			dark: 'file:../../icons/sendChatbotMessage.dark.svg',
+		},
 		group: ['output'],
 		version: 1,
 		subtitle: '={{"to " + ($parameter["to"] || $parameter["sessionId"])}}',
-		description: 'Start a WTS Chat chatbot for a contact, with session and contact metadata (seed 004)',
+		description:
+			'Start a WTS Chat chatbot for a contact, with session and contact metadata (seed 004)',
 		defaults: { name: 'Send Chatbot Message' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -21,7 +21,10 @@ export class SendCommand implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Send Command',
 		name: 'sendCommand',
-		icon: { light: 'file:../../icons/sendCommand.svg', dark: 'file:../../icons/sendCommand.dark.svg' },
+		icon: {
+			light: 'file:../../icons/sendCommand.svg',
+			dark: 'file:../../icons/sendCommand.dark.svg',
+		},
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["integrationIdn"] + ": " + $parameter["commandIdn"]}}',
@@ -32,8 +35,16 @@ export class SendCommand implements INodeType {
 		usableAsTool: true,
 		// Integrations that reach a service need its credential; the others need none.
 		credentials: [
-			{ name: 'agentTwilioApi', required: true, displayOptions: { show: { integrationIdn: ['twilio_voice', 'twilio_messenger'] } } },
-			{ name: 'wtsChatApi', required: true, displayOptions: { show: { integrationIdn: ['wts_chat'] } } },
+			{
+				name: 'agentTwilioApi',
+				required: true,
+				displayOptions: { show: { integrationIdn: ['twilio_voice', 'twilio_messenger'] } },
+			},
+			{
+				name: 'wtsChatApi',
+				required: true,
+				displayOptions: { show: { integrationIdn: ['wts_chat'] } },
+			},
 		],
 		properties: [
 			{
@@ -60,21 +71,27 @@ export class SendCommand implements INodeType {
 				default: '',
 				required: true,
 				placeholder: 'e.g. sms_connector',
-				description: 'The connector identifier (connectorIdn); recorded with the act and used by triggers to filter',
+				description:
+					'The connector identifier (connectorIdn); recorded with the act and used by triggers to filter',
 			},
 			{
 				displayName: 'Persona ID',
 				name: 'personaId',
 				type: 'string',
 				default: '',
-				description: 'The persona the command is for. When empty, the personaId or userPersonaId argument is used.',
+				description:
+					'The persona the command is for. When empty, the personaId or userPersonaId argument is used.',
 			},
 			{
 				displayName: 'Arguments As',
 				name: 'argumentsMode',
 				type: 'options',
 				options: [
-					{ name: 'Key / Value Pairs', value: 'keyValue', description: 'One string per argument, as in SendCommand' },
+					{
+						name: 'Key / Value Pairs',
+						value: 'keyValue',
+						description: 'One string per argument, as in SendCommand',
+					},
 					{ name: 'JSON Object', value: 'json', description: 'All arguments as one JSON object' },
 				],
 				default: 'keyValue',
@@ -92,7 +109,13 @@ export class SendCommand implements INodeType {
 						displayName: 'Argument',
 						name: 'argument',
 						values: [
-							{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. phoneNumber' },
+							{
+								displayName: 'Name',
+								name: 'name',
+								type: 'string',
+								default: '',
+								placeholder: 'e.g. phoneNumber',
+							},
 							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 						],
 					},

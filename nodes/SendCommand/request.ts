@@ -14,7 +14,11 @@ function fromPairs(pairs: ArgumentPair[]): CommandArguments {
 	for (const pair of pairs) {
 		const name = (pair.name ?? '').trim();
 		if (name === '') {
-			throw new CommandInputError('An argument has no name', 'arguments', 'Give every argument a name or remove it');
+			throw new CommandInputError(
+				'An argument has no name',
+				'arguments',
+				'Give every argument a name or remove it',
+			);
 		}
 		if (name in args) {
 			throw new ArgumentError(name, 'is given twice', 'Each argument name may appear once');
@@ -47,7 +51,11 @@ function fromJson(raw: unknown): CommandArguments {
 		parsed = outcome.value;
 	}
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-		throw new CommandInputError('Arguments (JSON) must be a JSON object', 'argumentsJson', 'Write an object such as {"text": "hi"}');
+		throw new CommandInputError(
+			'Arguments (JSON) must be a JSON object',
+			'argumentsJson',
+			'Write an object such as {"text": "hi"}',
+		);
 	}
 	return parsed as JsonObject;
 }
@@ -57,7 +65,10 @@ function stringParameter(functions: IExecuteFunctions, name: string, itemIndex: 
 	return value === null ? '' : String(value).trim();
 }
 
-export function readCommandRequest(functions: IExecuteFunctions, itemIndex: number): CommandRequest {
+export function readCommandRequest(
+	functions: IExecuteFunctions,
+	itemIndex: number,
+): CommandRequest {
 	const mode = functions.getNodeParameter('argumentsMode', itemIndex, 'keyValue') as string;
 	const args =
 		mode === 'json'
@@ -68,7 +79,11 @@ export function readCommandRequest(functions: IExecuteFunctions, itemIndex: numb
 	const personaId = stringParameter(functions, 'personaId', itemIndex);
 	const commandIdn = stringParameter(functions, 'commandIdn', itemIndex);
 	if (commandIdn === '') {
-		throw new CommandInputError('Command is required', 'commandIdn', 'Enter the commandIdn, e.g. send_message');
+		throw new CommandInputError(
+			'Command is required',
+			'commandIdn',
+			'Enter the commandIdn, e.g. send_message',
+		);
 	}
 	return {
 		integrationIdn: stringParameter(functions, 'integrationIdn', itemIndex),

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { httpIntegration } from '../shared/commands/http';
@@ -20,21 +25,53 @@ export class SendHttpRequest implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Send HTTP Request',
 		name: 'sendHttpRequest',
-		icon: { light: 'file:../../icons/httpRequest.svg', dark: 'file:../../icons/httpRequest.dark.svg' },
+		icon: {
+			light: 'file:../../icons/httpRequest.svg',
+			dark: 'file:../../icons/httpRequest.dark.svg',
+		},
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["method"] + " " + $parameter["url"]}}',
-		description: 'Call an HTTP API (send_request): any completed response on Success, network failures and timeouts on Error, or in the background for HTTP Result Trigger',
+		description:
+			'Call an HTTP API (send_request): any completed response on Success, network failures and timeouts on Error, or in the background for HTTP Result Trigger',
 		defaults: { name: 'Send HTTP Request' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Success', 'Error'],
 		usableAsTool: true,
 		credentials: [
-			{ name: 'requestSigningApi', required: true, testedBy: 'requestSigningSecretTest', displayOptions: { show: { signRequest: [true] } } },
-			{ name: 'httpAuthApi', required: true, testedBy: 'httpAuthCredentialTest', displayOptions: { show: { authentication: ['genericCredentialType'] } } },
-			{ name: 'agentTwilioApi', required: true, displayOptions: { show: { authentication: ['predefinedCredentialType'], nodeCredentialType: ['agentTwilioApi'] } } },
-			{ name: 'wtsChatApi', required: true, displayOptions: { show: { authentication: ['predefinedCredentialType'], nodeCredentialType: ['wtsChatApi'] } } },
+			{
+				name: 'requestSigningApi',
+				required: true,
+				testedBy: 'requestSigningSecretTest',
+				displayOptions: { show: { signRequest: [true] } },
+			},
+			{
+				name: 'httpAuthApi',
+				required: true,
+				testedBy: 'httpAuthCredentialTest',
+				displayOptions: { show: { authentication: ['genericCredentialType'] } },
+			},
+			{
+				name: 'agentTwilioApi',
+				required: true,
+				displayOptions: {
+					show: {
+						authentication: ['predefinedCredentialType'],
+						nodeCredentialType: ['agentTwilioApi'],
+					},
+				},
+			},
+			{
+				name: 'wtsChatApi',
+				required: true,
+				displayOptions: {
+					show: {
+						authentication: ['predefinedCredentialType'],
+						nodeCredentialType: ['wtsChatApi'],
+					},
+				},
+			},
 		],
 		properties: [
 			{

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { twilioMessengerIntegration } from '../shared/commands/twilio_messenger';
@@ -13,8 +18,10 @@ export class SendSms implements INodeType {
 		icon: { light: 'file:../../icons/sendSms.svg', dark: 'file:../../icons/sendSms.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] === "send_message" ? "to " + $parameter["phoneNumber"] : $parameter["operation"]}}',
-		description: 'Send SMS, MMS, WhatsApp and content-template messages over Twilio (seed send_message), many items at once',
+		subtitle:
+			'={{$parameter["operation"] === "send_message" ? "to " + $parameter["phoneNumber"] : $parameter["operation"]}}',
+		description:
+			'Send SMS, MMS, WhatsApp and content-template messages over Twilio (seed send_message), many items at once',
 		defaults: { name: 'Send SMS/MMS' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -37,7 +44,8 @@ export class SendSms implements INodeType {
 				typeOptions: { minValue: 1, maxValue: 100 },
 				default: DEFAULT_CONCURRENCY,
 				displayOptions: { show: { operation: ['send_message', 'send_media'] } },
-				description: 'How many items are sent at the same time; 1 sends them one after another. Twilio answers 429 when the account\'s rate is exceeded; those are sent again with backoff.',
+				description:
+					"How many items are sent at the same time; 1 sends them one after another. Twilio answers 429 when the account's rate is exceeded; those are sent again with backoff.",
 			},
 		],
 	};

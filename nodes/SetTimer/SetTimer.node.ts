@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { programTimerIntegration } from '../shared/commands/program_timer';
@@ -12,7 +17,8 @@ export class SetTimer implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["timerName"]}}',
-		description: 'Set, change, read and cancel persistent per-persona timers that start Timer Trigger workflows',
+		description:
+			'Set, change, read and cancel persistent per-persona timers that start Timer Trigger workflows',
 		defaults: { name: 'Set Timer' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

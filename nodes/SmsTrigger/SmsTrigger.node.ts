@@ -25,13 +25,23 @@ import { getStore } from '../shared/store';
 import type { JsonObject, Session, StoredEvent } from '../shared/store/types';
 import { TIMER_FIRED_EVENT } from '../shared/timers/schedule';
 import { matchesFilter } from '../shared/triggers/match';
-import { listenWithTimerEngine, outboxNotice, subscribeTrigger } from '../shared/triggers/outboxTrigger';
+import {
+	listenWithTimerEngine,
+	outboxNotice,
+	subscribeTrigger,
+} from '../shared/triggers/outboxTrigger';
 import { TWILIO_CREDENTIAL } from '../shared/transport/credentialTypes';
-import { answerTwiml, publicUrlOption, receiveTwilioWebhook, twilioSignedWebhookMethods } from '../shared/transport/twilioWebhook';
+import {
+	answerTwiml,
+	publicUrlOption,
+	receiveTwilioWebhook,
+	twilioSignedWebhookMethods,
+} from '../shared/transport/twilioWebhook';
 import { messagingReplyTwiml } from '../shared/twiml/messaging';
 import { readMessagingWebhook } from './inboundSms';
 
-type SmsEvent = 'message' | typeof SMS_ERROR | typeof SMS_RESPONSE_TIMEOUT | typeof SMS_NO_INPUT_TURN;
+type SmsEvent =
+	'message' | typeof SMS_ERROR | typeof SMS_RESPONSE_TIMEOUT | typeof SMS_NO_INPUT_TURN;
 const ALL_EVENTS: SmsEvent[] = ['message', SMS_ERROR, SMS_RESPONSE_TIMEOUT, SMS_NO_INPUT_TURN];
 
 interface SmsTriggerOptions {
@@ -49,10 +59,20 @@ interface TurnDetails {
 }
 
 /** One output item: the seed's state variables, the turn's text (a keyword for events), and where it came from. */
-function turnItem(session: Session | null, fallback: { tenantNumber: string; userNumber: string }, turn: TurnDetails): JsonObject {
+function turnItem(
+	session: Session | null,
+	fallback: { tenantNumber: string; userNumber: string },
+	turn: TurnDetails,
+): JsonObject {
 	const variables = session
 		? smsStateVariables(session)
-		: { smsTenantPhoneNumber: fallback.tenantNumber, smsUserPhoneNumber: fallback.userNumber, smsSessionID: null, smsUserData: null, smsSessionTimeoutCount: null };
+		: {
+				smsTenantPhoneNumber: fallback.tenantNumber,
+				smsUserPhoneNumber: fallback.userNumber,
+				smsSessionID: null,
+				smsUserData: null,
+				smsSessionTimeoutCount: null,
+			};
 	return {
 		event: turn.event,
 		text: turn.text,
@@ -66,9 +86,6 @@ function turnItem(session: Session | null, fallback: { tenantNumber: string; use
 	};
 }
 
-
-
-
 function readEvents(functions: IWebhookFunctions | ITriggerFunctions): Set<SmsEvent> {
 	const events = functions.getNodeParameter('events', ALL_EVENTS) as SmsEvent[];
 	return new Set(events);
@@ -78,19 +95,31 @@ export class SmsTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SMS Trigger',
 		name: 'smsTrigger',
-		icon: { light: 'file:../../icons/smsTrigger.svg', dark: 'file:../../icons/smsTrigger.dark.svg' },
+		icon: {
+			light: 'file:../../icons/smsTrigger.svg',
+			dark: 'file:../../icons/smsTrigger.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"POST /" + $parameter["path"]}}',
 		description:
 			"Starts the workflow on each SMS turn over Twilio: a user's message, a failed delivery (smsError), a session timeout (smsResponseTimeout) or a forced no-input turn, with the session's state variables",
 		eventTriggerDescription: 'Waiting for Twilio to post a message to the Test URL',
-		activationMessage: "You can now set the production URL as your Twilio number's 'A message comes in' webhook.",
+		activationMessage:
+			"You can now set the production URL as your Twilio number's 'A message comes in' webhook.",
 		defaults: { name: 'SMS Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: TWILIO_CREDENTIAL, required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', path: '={{$parameter["path"]}}', isFullPath: true, responseMode: 'onReceived' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				path: '={{$parameter["path"]}}',
+				isFullPath: true,
+				responseMode: 'onReceived',
+			},
+		],
 		properties: [
 			{
 				displayName:
@@ -114,17 +143,34 @@ export class SmsTrigger implements INodeType {
 				type: 'string',
 				default: 'twilio_messenger',
 				required: true,
-				description: 'The connector sessions are kept under: use the same one in Send SMS/MMS for session actions',
+				description:
+					'The connector sessions are kept under: use the same one in Send SMS/MMS for session actions',
 			},
 			{
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
 				options: [
-					{ name: 'Message Received', value: 'message', description: 'A user wrote; the text is the message' },
-					{ name: 'No-Input Turn (smsNoInputTurn)', value: SMS_NO_INPUT_TURN, description: 'Send SMS/MMS forced a turn without the user writing' },
-					{ name: 'Send Failed (smsError)', value: SMS_ERROR, description: 'A status callback reported a message failed or undelivered' },
-					{ name: 'Session Timeout (smsResponseTimeout)', value: SMS_RESPONSE_TIMEOUT, description: 'The user stayed silent longer than the session timeout' },
+					{
+						name: 'Message Received',
+						value: 'message',
+						description: 'A user wrote; the text is the message',
+					},
+					{
+						name: 'No-Input Turn (smsNoInputTurn)',
+						value: SMS_NO_INPUT_TURN,
+						description: 'Send SMS/MMS forced a turn without the user writing',
+					},
+					{
+						name: 'Send Failed (smsError)',
+						value: SMS_ERROR,
+						description: 'A status callback reported a message failed or undelivered',
+					},
+					{
+						name: 'Session Timeout (smsResponseTimeout)',
+						value: SMS_RESPONSE_TIMEOUT,
+						description: 'The user stayed silent longer than the session timeout',
+					},
 				],
 				default: ['message', 'smsError', 'smsResponseTimeout', 'smsNoInputTurn'],
 			},
@@ -149,7 +195,8 @@ export class SmsTrigger implements INodeType {
 						name: 'reply',
 						type: 'string',
 						default: '',
-						description: 'Answered to every incoming message right away (a TwiML Message); empty: no reply, the workflow answers with Send SMS/MMS',
+						description:
+							'Answered to every incoming message right away (a TwiML Message); empty: no reply, the workflow answers with Send SMS/MMS',
 					},
 					{
 						displayName: 'Tenant Number',
@@ -174,20 +221,32 @@ export class SmsTrigger implements INodeType {
 
 		const webhook = readMessagingWebhook(params);
 		const emptyTwiml = messagingReplyTwiml();
-		if (webhook.kind === 'status' || !matchesFilter(options.tenantPhoneNumber ?? '', webhook.tenantNumber)) {
+		if (
+			webhook.kind === 'status' ||
+			!matchesFilter(options.tenantPhoneNumber ?? '', webhook.tenantNumber)
+		) {
 			answerTwiml(response, emptyTwiml);
 			return { noWebhookResponse: true };
 		}
 		const store = await getStore();
 		const connectorIdn = String(this.getNodeParameter('connectorIdn', MESSENGER_INTEGRATION));
-		const parties = { connectorIdn, tenantNumber: webhook.tenantNumber, userNumber: webhook.userNumber };
+		const parties = {
+			connectorIdn,
+			tenantNumber: webhook.tenantNumber,
+			userNumber: webhook.userNumber,
+		};
 		const events = readEvents(this);
 
 		if (webhook.kind === 'smsError') {
 			answerTwiml(response, emptyTwiml);
 			if (!events.has(SMS_ERROR)) return { noWebhookResponse: true };
 			const session = await findSmsSession(store, parties);
-			const item = turnItem(session, parties, { event: SMS_ERROR, text: SMS_ERROR, messageSid: webhook.messageSid, smsError: webhook.error });
+			const item = turnItem(session, parties, {
+				event: SMS_ERROR,
+				text: SMS_ERROR,
+				messageSid: webhook.messageSid,
+				smsError: webhook.error,
+			});
 			return { noWebhookResponse: true, workflowData: [[{ json: item as IDataObject }]] };
 		}
 
@@ -196,7 +255,12 @@ export class SmsTrigger implements INodeType {
 		await restartSessionTimeout(store, session);
 		answerTwiml(response, messagingReplyTwiml(options.reply));
 		if (!events.has('message')) return { noWebhookResponse: true };
-		const item = turnItem(session, parties, { event: 'message', text: webhook.text, messageSid: webhook.messageSid, smsMedia: webhook.media });
+		const item = turnItem(session, parties, {
+			event: 'message',
+			text: webhook.text,
+			messageSid: webhook.messageSid,
+			smsMedia: webhook.media,
+		});
 		return { noWebhookResponse: true, workflowData: [[{ json: item as IDataObject }]] };
 	}
 
@@ -214,20 +278,44 @@ export class SmsTrigger implements INodeType {
 		const emitTurn = async (sessionId: string, event: SmsEvent) => {
 			const session = await store.getSession(sessionId);
 			if (session === null || session.status !== 'active') return;
-			if (!matchesFilter(tenantPhoneNumber, String(session.state.smsTenantPhoneNumber ?? ''))) return;
+			if (!matchesFilter(tenantPhoneNumber, String(session.state.smsTenantPhoneNumber ?? '')))
+				return;
 			const item = turnItem(session, { tenantNumber: '', userNumber: '' }, { event, text: event });
 			this.emit([[{ json: item as IDataObject }]]);
 		};
 		const deliver = (event: StoredEvent) => {
-			if (event.integrationIdn !== MESSENGER_INTEGRATION || !matchesFilter(connectorIdn, event.connectorIdn)) return;
-			const timedOut = event.type === TIMER_FIRED_EVENT ? sessionOfTimeoutTimer(String(event.payload.timerName ?? '')) : undefined;
-			const wanted: SmsEvent | undefined = timedOut !== undefined ? SMS_RESPONSE_TIMEOUT : event.type === SMS_NO_INPUT_TURN_EVENT ? SMS_NO_INPUT_TURN : undefined;
-			const sessionId = timedOut ?? (typeof event.payload.sessionId === 'string' ? event.payload.sessionId : undefined);
+			if (
+				event.integrationIdn !== MESSENGER_INTEGRATION ||
+				!matchesFilter(connectorIdn, event.connectorIdn)
+			)
+				return;
+			const timedOut =
+				event.type === TIMER_FIRED_EVENT
+					? sessionOfTimeoutTimer(String(event.payload.timerName ?? ''))
+					: undefined;
+			const wanted: SmsEvent | undefined =
+				timedOut !== undefined
+					? SMS_RESPONSE_TIMEOUT
+					: event.type === SMS_NO_INPUT_TURN_EVENT
+						? SMS_NO_INPUT_TURN
+						: undefined;
+			const sessionId =
+				timedOut ??
+				(typeof event.payload.sessionId === 'string' ? event.payload.sessionId : undefined);
 			if (wanted === undefined || sessionId === undefined || !events.has(wanted)) return;
 			void emitTurn(sessionId, wanted).catch((error: unknown) =>
-				this.logger.error(`${this.getNode().name} could not read session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`),
+				this.logger.error(
+					`${this.getNode().name} could not read session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`,
+				),
 			);
 		};
-		return await listenWithTimerEngine(await subscribeTrigger(this, 'sms-trigger', [TIMER_FIRED_EVENT, SMS_NO_INPUT_TURN_EVENT], deliver));
+		return await listenWithTimerEngine(
+			await subscribeTrigger(
+				this,
+				'sms-trigger',
+				[TIMER_FIRED_EVENT, SMS_NO_INPUT_TURN_EVENT],
+				deliver,
+			),
+		);
 	}
 }

@@ -65,5 +65,12 @@ export function readMessagingWebhook(params: Record<string, unknown>): TwilioMes
 		mediaURL: field(params, `MediaUrl${index}`),
 		mediaContentType: field(params, `MediaContentType${index}`) || null,
 	})).filter((item) => item.mediaURL !== '');
-	return { kind: 'message', messageSid, tenantNumber: field(params, 'To'), userNumber: field(params, 'From'), text: field(params, 'Body'), media };
+	return {
+		kind: 'message',
+		messageSid,
+		tenantNumber: field(params, 'To'),
+		userNumber: field(params, 'From'),
+		text: field(params, 'Body'),
+		media,
+	};
 }

@@ -1,9 +1,19 @@
-import type { IDataObject, INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeType,
+	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { StoredEvent } from '../shared/store/types';
 import { matchesFilter } from '../shared/triggers/match';
-import { listenWithTimerEngine, outboxNotice, subscribeTrigger } from '../shared/triggers/outboxTrigger';
+import {
+	listenWithTimerEngine,
+	outboxNotice,
+	subscribeTrigger,
+} from '../shared/triggers/outboxTrigger';
 
 const TIMER_FIRED = 'timer_fired';
 
@@ -11,11 +21,15 @@ export class TimerTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Timer Trigger',
 		name: 'timerTrigger',
-		icon: { light: 'file:../../icons/timerTrigger.svg', dark: 'file:../../icons/timerTrigger.dark.svg' },
+		icon: {
+			light: 'file:../../icons/timerTrigger.svg',
+			dark: 'file:../../icons/timerTrigger.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["timerName"] || "any timer"}}',
-		description: 'Starts the workflow each time a matching timer set with Set Timer (or Send Command) fires',
+		description:
+			'Starts the workflow each time a matching timer set with Set Timer (or Send Command) fires',
 		eventTriggerDescription: 'Waiting for a timer to fire',
 		defaults: { name: 'Timer Trigger' },
 		inputs: [],
@@ -44,7 +58,11 @@ export class TimerTrigger implements INodeType {
 				type: 'options',
 				options: [
 					{ name: 'Exactly', value: 'exact' },
-					{ name: 'As a Wildcard Pattern', value: 'pattern', description: 'Asterisk matches any text, question mark one character' },
+					{
+						name: 'As a Wildcard Pattern',
+						value: 'pattern',
+						description: 'Asterisk matches any text, question mark one character',
+					},
 				],
 				default: 'exact',
 			},
@@ -74,6 +92,8 @@ export class TimerTrigger implements INodeType {
 			if (!matchesFilter(eventIdn, String(fire.eventIdn ?? ''))) return;
 			this.emit([[{ json: fire as IDataObject }]]);
 		};
-		return await listenWithTimerEngine(await subscribeTrigger(this, 'timer-trigger', [TIMER_FIRED], deliver));
+		return await listenWithTimerEngine(
+			await subscribeTrigger(this, 'timer-trigger', [TIMER_FIRED], deliver),
+		);
 	}
 }

@@ -11,7 +11,11 @@ const vectorSigningValue = ['MX/9/+iblnUoAAM2Jft8sgeY1', 'bevJvuih2nr7XKPHIY='].
 const vectorBody = String.raw`{"payload": {"length": "30m", "time": "10:30am", "name": "Jo\u00e3o"}, "call_id": "c1"}`;
 const vectorSignature = ['q87i2EFv4mLmQu2B6qBM0wF0zX6r', 'owI7PpDtQKJhX0M='].join('');
 
-const CREDENTIAL = { id: 'e2eVocodeSigning', name: 'Vocode signing (e2e)', type: 'requestSigningApi' };
+const CREDENTIAL = {
+	id: 'e2eVocodeSigning',
+	name: 'Vocode signing (e2e)',
+	type: 'requestSigningApi',
+};
 const workflowFile = (name: string) => join(__dirname, 'workflows', name);
 
 async function loadWorkflow(name: string): Promise<WorkflowJson> {
@@ -33,7 +37,11 @@ function misconfigured(respondNode: WorkflowJson): WorkflowJson {
 			{
 				...trigger,
 				webhookId: '7b1e4c2a-0010-4000-8000-0000000000ff',
-				parameters: { ...(trigger.parameters as object), path: 'e2e-misconfigured', inputSchema: '{"type": "array"}' },
+				parameters: {
+					...(trigger.parameters as object),
+					path: 'e2e-misconfigured',
+					inputSchema: '{"type": "array"}',
+				},
 			},
 			{ ...respond, typeVersion: 1.5 },
 			...rest,
@@ -44,7 +52,16 @@ function misconfigured(respondNode: WorkflowJson): WorkflowJson {
 /** The example as a user has it once they selected their credential on the trigger. */
 function withCredential(example: WorkflowJson): WorkflowJson {
 	const [trigger, ...rest] = example.nodes;
-	return { ...example, nodes: [{ ...trigger, credentials: { requestSigningApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } } }, ...rest] };
+	return {
+		...example,
+		nodes: [
+			{
+				...trigger,
+				credentials: { requestSigningApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
+			},
+			...rest,
+		],
+	};
 }
 
 interface ExecutionSummary {
@@ -59,7 +76,11 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 	let misconfiguredId: string;
 
 	const post = async (path: string, body: string, headers: Record<string, string>) =>
-		await fetch(`${n8n.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+		await fetch(`${n8n.baseUrl}/webhook/${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body,
+		});
 
 	const executionsOf = async (workflowId: string): Promise<ExecutionSummary[]> => {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
@@ -69,10 +90,16 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 	};
 
 	/** Waits until the workflow has `count` finished executions, then gives a stray one time to show up. */
-	const settledExecutions = async (workflowId: string, count: number): Promise<ExecutionSummary[]> => {
+	const settledExecutions = async (
+		workflowId: string,
+		count: number,
+	): Promise<ExecutionSummary[]> => {
 		const deadline = Date.now() + 15_000;
 		let executions = await executionsOf(workflowId);
-		while (Date.now() < deadline && executions.filter((execution) => execution.status !== 'running').length < count) {
+		while (
+			Date.now() < deadline &&
+			executions.filter((execution) => execution.status !== 'running').length < count
+		) {
 			await new Promise((resolve) => setTimeout(resolve, 200));
 			executions = await executionsOf(workflowId);
 		}
@@ -83,10 +110,16 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 	beforeAll(async () => {
 		n8n = await N8nInstance.create();
 		const credentialsFile = join(n8n.userFolder, 'credentials.json');
-		await writeFile(credentialsFile, JSON.stringify([{ ...CREDENTIAL, data: { secret: vectorSigningValue } }]));
+		await writeFile(
+			credentialsFile,
+			JSON.stringify([{ ...CREDENTIAL, data: { secret: vectorSigningValue } }]),
+		);
 		const imported = await n8n.cli(['import:credentials', `--input=${credentialsFile}`]);
 		await rm(credentialsFile);
-		if (imported.code !== 0) throw new Error(`n8n import:credentials failed (${imported.code}):\n${imported.stdout}\n${imported.stderr}`);
+		if (imported.code !== 0)
+			throw new Error(
+				`n8n import:credentials failed (${imported.code}):\n${imported.stdout}\n${imported.stderr}`,
+			);
 
 		const workflows = [
 			await loadWorkflow('agent-action-trigger.json'),
@@ -95,7 +128,9 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 		const respondToAgent = await loadWorkflow('agent-action-respond-to-agent.json');
 		workflows.push(
 			misconfigured(workflows[1]),
-			withCredential(await loadWorkflow(join('..', '..', '..', 'examples', 'agent-action-trigger.json'))),
+			withCredential(
+				await loadWorkflow(join('..', '..', '..', 'examples', 'agent-action-trigger.json')),
+			),
 			respondToAgent,
 		);
 		[bookMeeting, , misconfiguredId] = workflows.map((workflow) => workflow.id ?? '');
@@ -104,7 +139,9 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 		await writeFile(workflowsFile, JSON.stringify(workflows));
 		const importedWorkflows = await n8n.cli(['import:workflow', `--input=${workflowsFile}`]);
 		if (importedWorkflows.code !== 0) {
-			throw new Error(`n8n import:workflow failed (${importedWorkflows.code}):\n${importedWorkflows.stdout}\n${importedWorkflows.stderr}`);
+			throw new Error(
+				`n8n import:workflow failed (${importedWorkflows.code}):\n${importedWorkflows.stdout}\n${importedWorkflows.stderr}`,
+			);
 		}
 		for (const workflow of workflows) await n8n.activate(workflow.id ?? '');
 
@@ -121,7 +158,9 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 	});
 
 	test('the APIS.md test vector, signed over its exact bytes, is answered {result, agent_message} from the payload', async () => {
-		const response = await post('e2e-book-meeting', vectorBody, { 'x-vocode-signature': vectorSignature });
+		const response = await post('e2e-book-meeting', vectorBody, {
+			'x-vocode-signature': vectorSignature,
+		});
 		expect(response.status).toBe(200);
 		expect(await response.json()).toEqual({
 			result: { booked: true, length: '30m', time: '10:30am', name: 'João', call_id: 'c1' },
@@ -136,14 +175,21 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 			'x-vocode-signature': signBody(Buffer.from('not the secret').toString('base64'), vectorBody),
 		});
 		expect(forged.status).toBe(401);
-		expect(await forged.json()).toEqual({ error: 'The x-vocode-signature signature does not match the body' });
+		expect(await forged.json()).toEqual({
+			error: 'The x-vocode-signature signature does not match the body',
+		});
 
 		const unsigned = await post('e2e-book-meeting', vectorBody, {});
 		expect(unsigned.status).toBe(401);
 		expect(await unsigned.json()).toEqual({ error: 'Missing x-vocode-signature header' });
 
-		const outsideSchema = JSON.stringify({ payload: { length: '2h', time: '10:35am', name: 'Ana' }, call_id: 'c2' });
-		const refused = await post('e2e-book-meeting', outsideSchema, { 'x-vocode-signature': signBody(vectorSigningValue, outsideSchema) });
+		const outsideSchema = JSON.stringify({
+			payload: { length: '2h', time: '10:35am', name: 'Ana' },
+			call_id: 'c2',
+		});
+		const refused = await post('e2e-book-meeting', outsideSchema, {
+			'x-vocode-signature': signBody(vectorSigningValue, outsideSchema),
+		});
 		expect(refused.status).toBe(400);
 		expect(await refused.json()).toEqual({
 			error: 'The payload does not match the input schema',
@@ -154,17 +200,24 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 		const notJson = 'length=30m';
 		const signedNotJson = { 'x-vocode-signature': signBody(vectorSigningValue, notJson) };
 		expect((await post('e2e-book-meeting', notJson, signedNotJson)).status).toBe(422);
-		const plainText = await post('e2e-book-meeting', notJson, { ...signedNotJson, 'content-type': 'text/plain' });
+		const plainText = await post('e2e-book-meeting', notJson, {
+			...signedNotJson,
+			'content-type': 'text/plain',
+		});
 		expect(plainText.status).toBe(400);
 		expect(await plainText.json()).toEqual({ error: 'The body is not JSON' });
 
 		const noPayload = JSON.stringify({ call_id: 'c3' });
-		const malformed = await post('e2e-book-meeting', noPayload, { 'x-vocode-signature': signBody(vectorSigningValue, noPayload) });
+		const malformed = await post('e2e-book-meeting', noPayload, {
+			'x-vocode-signature': signBody(vectorSigningValue, noPayload),
+		});
 		expect(malformed.status).toBe(400);
 		expect(await malformed.json()).toEqual({ error: 'The body has no "payload" object' });
 
 		// One accepted request after the refused ones: once it is recorded, nothing else may be.
-		const accepted = await post('e2e-book-meeting', vectorBody, { 'x-vocode-signature': vectorSignature });
+		const accepted = await post('e2e-book-meeting', vectorBody, {
+			'x-vocode-signature': vectorSignature,
+		});
 		expect(accepted.status).toBe(200);
 		const executions = await settledExecutions(bookMeeting, before + 1);
 		expect(executions).toHaveLength(before + 1);
@@ -173,26 +226,40 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 
 	test('with Respond "Using Respond to Webhook Node" the answer is what that node sends', async () => {
 		const body = JSON.stringify({ payload: { name: 'Ana' }, call_id: 'c4' });
-		const response = await post('e2e-respond-node', body, { 'X-Agent-Signature': signBody(vectorSigningValue, body) });
+		const response = await post('e2e-respond-node', body, {
+			'X-Agent-Signature': signBody(vectorSigningValue, body),
+		});
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ result: { greeting: 'Hello Ana', call_id: 'c4' }, agent_message: 'Hello Ana' });
+		expect(await response.json()).toEqual({
+			result: { greeting: 'Hello Ana', call_id: 'c4' },
+			agent_message: 'Hello Ana',
+		});
 
 		// The header option replaces x-vocode-signature.
-		const vocodeHeader = await post('e2e-respond-node', body, { 'x-vocode-signature': signBody(vectorSigningValue, body) });
+		const vocodeHeader = await post('e2e-respond-node', body, {
+			'x-vocode-signature': signBody(vectorSigningValue, body),
+		});
 		expect(vocodeHeader.status).toBe(401);
 	});
 
 	test('with Respond "Using Respond to Agent Node" the answer is {result, agent_message} from that node', async () => {
 		const body = JSON.stringify({ payload: { name: 'Bea' }, call_id: 'c6' });
-		const response = await post('e2e-respond-agent', body, { 'x-vocode-signature': signBody(vectorSigningValue, body) });
+		const response = await post('e2e-respond-agent', body, {
+			'x-vocode-signature': signBody(vectorSigningValue, body),
+		});
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-		expect(await response.json()).toEqual({ result: { greeting: 'Hi Bea', call_id: 'c6' }, agent_message: 'Hi Bea, you are booked' });
+		expect(await response.json()).toEqual({
+			result: { greeting: 'Hi Bea', call_id: 'c6' },
+			agent_message: 'Hi Bea, you are booked',
+		});
 	});
 
 	test('the example workflow books the meeting Vocode asks for', async () => {
 		const body = JSON.stringify({ payload: { length: '1hr', time: '10:30am' }, call_id: 'c5' });
-		const response = await post('book-meeting', body, { 'x-vocode-signature': signBody(vectorSigningValue, body) });
+		const response = await post('book-meeting', body, {
+			'x-vocode-signature': signBody(vectorSigningValue, body),
+		});
 		expect(response.status).toBe(200);
 		expect(await response.json()).toEqual({
 			result: { booked: true, length: '1hr', time: '10:30am' },
@@ -201,7 +268,10 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 	});
 
 	test('an unusable input schema and a Respond to Webhook node that cannot answer stop activation, with both reasons', async () => {
-		const reasons = [/Input schema must describe an object at its top level/, /Respond to Webhook version 1\.5.*use a Respond to Agent node/];
+		const reasons = [
+			/Input schema must describe an object at its top level/,
+			/Respond to Webhook version 1\.5.*use a Respond to Agent node/,
+		];
 		// n8n retries a failing activation a few times before it records the failure.
 		let status = '';
 		const deadline = Date.now() + 60_000;
@@ -212,7 +282,9 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 		for (const reason of reasons) expect(status).toMatch(reason);
-		const response = await post('e2e-misconfigured', vectorBody, { 'x-vocode-signature': vectorSignature });
+		const response = await post('e2e-misconfigured', vectorBody, {
+			'x-vocode-signature': vectorSignature,
+		});
 		expect(response.status).toBe(404);
 	});
 });

@@ -1,5 +1,10 @@
 import { N8nInstance } from '../support/n8n';
-import { RecordingServer, basicAuth, type RecordedRequest, type Reply } from '../support/recordingServer';
+import {
+	RecordingServer,
+	basicAuth,
+	type RecordedRequest,
+	type Reply,
+} from '../support/recordingServer';
 
 jest.setTimeout(240_000);
 
@@ -16,20 +21,33 @@ function twilioAccounts(request: RecordedRequest): Reply {
 		(auth?.user === ACCOUNT_SID && auth.password === AUTH_TOKEN) ||
 		(auth?.user === KEY_SID && auth.password === API_KEY_SECRET);
 	if (request.url !== `/2010-04-01/Accounts/${ACCOUNT_SID}.json`) {
-		return { status: 404, body: { code: 20404, message: 'The requested resource was not found', status: 404 } };
+		return {
+			status: 404,
+			body: { code: 20404, message: 'The requested resource was not found', status: 404 },
+		};
 	}
 	if (!valid) {
 		return {
 			status: 401,
-			body: { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 },
+			body: {
+				code: 20003,
+				message: 'Authenticate',
+				more_info: 'https://www.twilio.com/docs/errors/20003',
+				status: 401,
+			},
 		};
 	}
-	return { status: 200, body: { sid: ACCOUNT_SID, friendly_name: 'Test account', status: 'active' } };
+	return {
+		status: 200,
+		body: { sid: ACCOUNT_SID, friendly_name: 'Test account', status: 'active' },
+	};
 }
 
 function wtsChat(request: RecordedRequest): Reply {
-	if (request.url !== '/auth/v1/login/validate') return { status: 404, body: { message: 'Not found' } };
-	if (request.headers.authorization !== `Bearer ${WTS_TOKEN}`) return { status: 401, body: { message: 'Unauthorized' } };
+	if (request.url !== '/auth/v1/login/validate')
+		return { status: 404, body: { message: 'Not found' } };
+	if (request.headers.authorization !== `Bearer ${WTS_TOKEN}`)
+		return { status: 401, body: { message: 'Unauthorized' } };
 	return { status: 200, body: { valid: true } };
 }
 
@@ -56,7 +74,10 @@ describe('credential tests in a real n8n, against local servers through the Base
 		await wts?.close();
 	});
 
-	async function testCredential(type: string, data: Record<string, unknown>): Promise<TestResult['data']> {
+	async function testCredential(
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<TestResult['data']> {
 		const created = await n8n.request('/rest/credentials', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
@@ -67,7 +88,9 @@ describe('credential tests in a real n8n, against local servers through the Base
 		const tested = await n8n.request('/rest/credentials/test', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ credentials: { id: credential.id, name: credential.name, type, data } }),
+			body: JSON.stringify({
+				credentials: { id: credential.id, name: credential.name, type, data },
+			}),
 		});
 		expect(tested.status).toBe(200);
 		return ((await tested.json()) as TestResult).data;
@@ -95,7 +118,10 @@ describe('credential tests in a real n8n, against local servers through the Base
 			baseUrl: twilio.baseUrl,
 		});
 		expect(result.status).toBe('OK');
-		expect(basicAuth(twilio.requests.at(-1) as RecordedRequest)).toEqual({ user: KEY_SID, password: API_KEY_SECRET });
+		expect(basicAuth(twilio.requests.at(-1) as RecordedRequest)).toEqual({
+			user: KEY_SID,
+			password: API_KEY_SECRET,
+		});
 	});
 
 	test('Twilio: a wrong token fails the test', async () => {
@@ -109,9 +135,15 @@ describe('credential tests in a real n8n, against local servers through the Base
 	});
 
 	test('WTS Chat: the token is sent as a Bearer token to /auth/v1/login/validate', async () => {
-		expect((await testCredential('wtsChatApi', { token: WTS_TOKEN, baseUrl: wts.baseUrl })).status).toBe('OK');
-		expect((await testCredential('wtsChatApi', { token: 'wrong', baseUrl: wts.baseUrl })).status).toBe('Error');
-		expect(new Set(wts.requests.map((request) => request.url))).toEqual(new Set(['/auth/v1/login/validate']));
+		expect(
+			(await testCredential('wtsChatApi', { token: WTS_TOKEN, baseUrl: wts.baseUrl })).status,
+		).toBe('OK');
+		expect(
+			(await testCredential('wtsChatApi', { token: 'wrong', baseUrl: wts.baseUrl })).status,
+		).toBe('Error');
+		expect(new Set(wts.requests.map((request) => request.url))).toEqual(
+			new Set(['/auth/v1/login/validate']),
+		);
 		expect(new Set(wts.requests.map((request) => request.headers.authorization))).toEqual(
 			new Set([`Bearer ${WTS_TOKEN}`, 'Bearer wrong']),
 		);

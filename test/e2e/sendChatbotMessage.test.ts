@@ -16,14 +16,24 @@ const CHANNEL = '5511999990000';
 let workflowCount = 0;
 
 /** Manual Trigger → one Send Chatbot Message node with these parameters (Continue On Fail on). */
-function chatbotWorkflow(parameters: Record<string, unknown>, credentials = CREDENTIALS): WorkflowJson {
+function chatbotWorkflow(
+	parameters: Record<string, unknown>,
+	credentials = CREDENTIALS,
+): WorkflowJson {
 	workflowCount += 1;
 	const id = `e2eWtsChat${String(workflowCount).padStart(6, '0')}`;
 	return {
 		id,
 		name: `E2E: Send Chatbot Message ${id}`,
 		nodes: [
-			{ id: '5c1d2e3f-0007-4000-8000-000000000001', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '5c1d2e3f-0007-4000-8000-000000000001',
+				name: 'Manual Trigger',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: '5c1d2e3f-0007-4000-8000-000000000002',
 				name: 'Send Chatbot Message',
@@ -35,7 +45,9 @@ function chatbotWorkflow(parameters: Record<string, unknown>, credentials = CRED
 				credentials,
 			},
 		],
-		connections: { 'Manual Trigger': { main: [[{ node: 'Send Chatbot Message', type: 'main', index: 0 }]] } },
+		connections: {
+			'Manual Trigger': { main: [[{ node: 'Send Chatbot Message', type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 	};
 }
@@ -79,7 +91,10 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 	let wts: WtsChatServer;
 
 	const run = async (parameters: Record<string, unknown>, credentials = CREDENTIALS) =>
-		outputOf(await n8n.execute(await n8n.importWorkflow(chatbotWorkflow(parameters, credentials))), 'Send Chatbot Message');
+		outputOf(
+			await n8n.execute(await n8n.importWorkflow(chatbotWorkflow(parameters, credentials))),
+			'Send Chatbot Message',
+		);
 	const sends = () => wts.bodiesTo('POST', '/chat/v1/chatbot/send');
 
 	beforeAll(async () => {
@@ -87,16 +102,46 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 			token: TOKEN,
 			startDelayMs: 300,
 			chatbots: [
-				{ id: 'b0000000-0000-4000-8000-000000000001', key: SALES_BOT, name: 'Sales Assistant', startsWithTemplate: true },
-				{ id: 'b0000000-0000-4000-8000-000000000002', key: SUPPORT_BOT, name: 'Support Triage', startsWithTemplate: true },
-				{ id: 'b0000000-0000-4000-8000-000000000003', key: NO_TEMPLATE_BOT, name: 'Sales Follow-up (no template)', startsWithTemplate: false },
+				{
+					id: 'b0000000-0000-4000-8000-000000000001',
+					key: SALES_BOT,
+					name: 'Sales Assistant',
+					startsWithTemplate: true,
+				},
+				{
+					id: 'b0000000-0000-4000-8000-000000000002',
+					key: SUPPORT_BOT,
+					name: 'Support Triage',
+					startsWithTemplate: true,
+				},
+				{
+					id: 'b0000000-0000-4000-8000-000000000003',
+					key: NO_TEMPLATE_BOT,
+					name: 'Sales Follow-up (no template)',
+					startsWithTemplate: false,
+				},
 			],
-			channels: [{ id: 'c0000000-0000-4000-8000-000000000001', humanId: CHANNEL, displayName: 'Main WhatsApp', platform: 'WhatsApp' }],
+			channels: [
+				{
+					id: 'c0000000-0000-4000-8000-000000000001',
+					humanId: CHANNEL,
+					displayName: 'Main WhatsApp',
+					platform: 'WhatsApp',
+				},
+			],
 		});
 		n8n = await N8nInstance.create();
 		await n8n.importCredentials([
-			{ ...CREDENTIALS.wtsChatApi, type: 'wtsChatApi', data: { token: TOKEN, baseUrl: wts.baseUrl } },
-			{ ...BAD_CREDENTIALS.wtsChatApi, type: 'wtsChatApi', data: { token: 'not-the-token', baseUrl: wts.baseUrl } },
+			{
+				...CREDENTIALS.wtsChatApi,
+				type: 'wtsChatApi',
+				data: { token: TOKEN, baseUrl: wts.baseUrl },
+			},
+			{
+				...BAD_CREDENTIALS.wtsChatApi,
+				type: 'wtsChatApi',
+				data: { token: 'not-the-token', baseUrl: wts.baseUrl },
+			},
 		]);
 	});
 
@@ -113,47 +158,107 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 			forceStartSession: true,
 			skipIfBotInExecution: false,
 			skipIfInProgress: false,
-			sessionMetadata: { pairs: [{ key: 'orderId', value: 'A-17' }, { key: 'Order Source', value: 'n8n' }] },
+			sessionMetadata: {
+				pairs: [
+					{ key: 'orderId', value: 'A-17' },
+					{ key: 'Order Source', value: 'n8n' },
+				],
+			},
 			contactMetadata: { pairs: [{ key: 'tier', value: 'gold' }] },
-			options: { hiddenSession: false, senderId: 'n8n-e2e-1', callbackUrl: 'https://example.com/wts-callback' },
+			options: {
+				hiddenSession: false,
+				senderId: 'n8n-e2e-1',
+				callbackUrl: 'https://example.com/wts-callback',
+			},
 		});
 		expect(sends()).toEqual([
 			{
 				botKey: SALES_BOT,
 				from: CHANNEL,
 				to: '5511988887777',
-				options: { skipIfBotInExecution: false, skipIfInProgress: false, forceStartSession: true, hiddenSession: false },
+				options: {
+					skipIfBotInExecution: false,
+					skipIfInProgress: false,
+					forceStartSession: true,
+					hiddenSession: false,
+				},
 				sessionMetadata: { orderId: 'A-17', 'Order Source': 'n8n' },
 				contactMetadata: { tier: 'gold' },
 				senderId: 'n8n-e2e-1',
 				callbackUrl: 'https://example.com/wts-callback',
 			},
 		]);
-		expect(item.json).toMatchObject({ id: expect.any(String), status: 'IN_PROGRESS', number: '5511988887777', metadata: { orderId: 'A-17', 'Order Source': 'n8n' } });
+		expect(item.json).toMatchObject({
+			id: expect.any(String),
+			status: 'IN_PROGRESS',
+			number: '5511988887777',
+			metadata: { orderId: 'A-17', 'Order Source': 'n8n' },
+		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 
 		const store = new SqliteStore(n8n.storePath);
 		try {
-			const session = await store.findSession({ channel: 'chat', integrationIdn: 'wts_chat', connectorIdn: 'wts_e2e', externalKey: `${CHANNEL}|5511988887777` });
-			expect(session?.metadata).toEqual({ orderId: 'A-17', 'Order Source': 'n8n', wtsSessionId: item.json.id });
+			const session = await store.findSession({
+				channel: 'chat',
+				integrationIdn: 'wts_chat',
+				connectorIdn: 'wts_e2e',
+				externalKey: `${CHANNEL}|5511988887777`,
+			});
+			expect(session?.metadata).toEqual({
+				orderId: 'A-17',
+				'Order Source': 'n8n',
+				wtsSessionId: item.json.id,
+			});
 		} finally {
 			await store.close();
 		}
 	});
 
 	test('the queued endpoint answers a send status, and waiting follows it until it leaves PROCESSING / QUEUED', async () => {
-		const [queued] = await run({ botKey: { __rl: true, mode: 'id', value: SUPPORT_BOT }, from: { __rl: true, mode: 'id', value: CHANNEL }, to: '5511911112222', endpoint: 'queued' });
-		expect(queued.json).toMatchObject({ id: expect.any(String), status: 'QUEUED', sessionId: null });
-		const [waited] = await run({ botKey: { __rl: true, mode: 'id', value: SUPPORT_BOT }, from: { __rl: true, mode: 'id', value: CHANNEL }, to: '5511933334444', endpoint: 'queued', waitForSend: true, waitTimeout: 20 });
+		const [queued] = await run({
+			botKey: { __rl: true, mode: 'id', value: SUPPORT_BOT },
+			from: { __rl: true, mode: 'id', value: CHANNEL },
+			to: '5511911112222',
+			endpoint: 'queued',
+		});
+		expect(queued.json).toMatchObject({
+			id: expect.any(String),
+			status: 'QUEUED',
+			sessionId: null,
+		});
+		const [waited] = await run({
+			botKey: { __rl: true, mode: 'id', value: SUPPORT_BOT },
+			from: { __rl: true, mode: 'id', value: CHANNEL },
+			to: '5511933334444',
+			endpoint: 'queued',
+			waitForSend: true,
+			waitTimeout: 20,
+		});
 		expect(waited.json).toMatchObject({ status: 'SENT', sessionId: expect.any(String) });
-		expect(wts.requests.filter((request) => request.method === 'GET' && request.url.startsWith(`/chat/v1/send/chatbot/${String(waited.json.id)}`))).toHaveLength(2);
-		expect(wts.bodiesTo('POST', '/chat/v1/send/chatbot').map((body) => body.to)).toEqual(['5511911112222', '5511933334444']);
+		expect(
+			wts.requests.filter(
+				(request) =>
+					request.method === 'GET' &&
+					request.url.startsWith(`/chat/v1/send/chatbot/${String(waited.json.id)}`),
+			),
+		).toHaveLength(2);
+		expect(wts.bodiesTo('POST', '/chat/v1/send/chatbot').map((body) => body.to)).toEqual([
+			'5511911112222',
+			'5511933334444',
+		]);
 	});
 
 	test('401, 429 and 400 answers, and bad input: errors that say what to fix; nothing sent for bad input', async () => {
-		const base = { botKey: { __rl: true, mode: 'id', value: SALES_BOT }, from: { __rl: true, mode: 'id', value: CHANNEL } };
+		const base = {
+			botKey: { __rl: true, mode: 'id', value: SALES_BOT },
+			from: { __rl: true, mode: 'id', value: CHANNEL },
+		};
 		const [unauthorized] = await run({ ...base, to: '5511955556666' }, BAD_CREDENTIALS);
-		expect(unauthorized.json).toEqual({ error: 'WTS Chat answered 401: Unauthorized: invalid token', httpCode: '401', description: 'Check the API token of the WTS Chat API credential' });
+		expect(unauthorized.json).toEqual({
+			error: 'WTS Chat answered 401: Unauthorized: invalid token',
+			httpCode: '401',
+			description: 'Check the API token of the WTS Chat API credential',
+		});
 
 		const startsBefore = wts.starts.length;
 		wts.throttleNext(2);
@@ -161,20 +266,46 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 		expect(throttled.json).toMatchObject({ status: 'IN_PROGRESS' });
 		expect(wts.starts.length - startsBefore).toBe(1);
 
-		const [noTemplate] = await run({ ...base, botKey: { __rl: true, mode: 'id', value: NO_TEMPLATE_BOT }, to: '5511955558888' });
-		expect(noTemplate.json).toMatchObject({ error: 'WTS Chat answered 400: A WhatsApp conversation can only be started with a message template', httpCode: '400' });
+		const [noTemplate] = await run({
+			...base,
+			botKey: { __rl: true, mode: 'id', value: NO_TEMPLATE_BOT },
+			to: '5511955558888',
+		});
+		expect(noTemplate.json).toMatchObject({
+			error:
+				'WTS Chat answered 400: A WhatsApp conversation can only be started with a message template',
+			httpCode: '400',
+		});
 		expect(String(noTemplate.json.description)).toMatch(/approved message template/);
 
 		const before = wts.requests.length;
 		const cases: Array<[Record<string, unknown>, RegExp | string]> = [
-			[{ ...base }, "Argument 'to' is required unless a sessionId names the conversation (field 'to', item 0)"],
-			[{ ...base, botKey: { __rl: true, mode: 'id', value: 'Sales Assistant' }, to: '5511955559999' }, /^Argument 'botKey' must be a chatbot key \(a UUID\)/],
-			[{ ...base, sessionId: 'not-a-session', to: '5511955559999' }, /^Argument 'sessionId' must be a WTS Chat session ID/],
-			[{ botKey: base.botKey, to: '5511955559999' }, "Argument 'from' is required unless a sessionId names the conversation (field 'from', item 0)"],
+			[
+				{ ...base },
+				"Argument 'to' is required unless a sessionId names the conversation (field 'to', item 0)",
+			],
+			[
+				{
+					...base,
+					botKey: { __rl: true, mode: 'id', value: 'Sales Assistant' },
+					to: '5511955559999',
+				},
+				/^Argument 'botKey' must be a chatbot key \(a UUID\)/,
+			],
+			[
+				{ ...base, sessionId: 'not-a-session', to: '5511955559999' },
+				/^Argument 'sessionId' must be a WTS Chat session ID/,
+			],
+			[
+				{ botKey: base.botKey, to: '5511955559999' },
+				"Argument 'from' is required unless a sessionId names the conversation (field 'from', item 0)",
+			],
 		];
 		for (const [parameters, message] of cases) {
 			const [item] = await run(parameters);
-			expect(item.json.error).toEqual(typeof message === 'string' ? message : expect.stringMatching(message));
+			expect(item.json.error).toEqual(
+				typeof message === 'string' ? message : expect.stringMatching(message),
+			);
 		}
 		expect(wts.requests.length).toBe(before);
 	});
@@ -188,7 +319,13 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 					commandIdn: 'send_chatbot',
 					connectorIdn: 'wts_e2e',
 					cases: [
-						{ botKey: SUPPORT_BOT, from: CHANNEL, to: '5511944445555', skipIfBotInExecution: false, sessionMetadata: { origin: 'command' } },
+						{
+							botKey: SUPPORT_BOT,
+							from: CHANNEL,
+							to: '5511944445555',
+							skipIfBotInExecution: false,
+							sessionMetadata: { origin: 'command' },
+						},
 						// The editor refuses to run a node whose required Chatbot is empty; Send Command gets it as data.
 						{ from: CHANNEL, to: '5511944446666' },
 					],
@@ -196,9 +333,22 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 				}),
 			),
 		);
-		expect(outputOf(execution, 'Send Command')[0].json).toMatchObject({ integrationIdn: 'wts_chat', commandIdn: 'send_chatbot', status: 'completed', result: expect.objectContaining({ status: 'IN_PROGRESS' }) });
-		expect(sends().at(-1)).toEqual({ botKey: SUPPORT_BOT, from: CHANNEL, to: '5511944445555', options: { skipIfBotInExecution: false }, sessionMetadata: { origin: 'command' } });
-		expect(outputOf(execution, 'Send Command')[1].json.error).toBe("Argument 'botKey' is required (field 'botKey', item 1)");
+		expect(outputOf(execution, 'Send Command')[0].json).toMatchObject({
+			integrationIdn: 'wts_chat',
+			commandIdn: 'send_chatbot',
+			status: 'completed',
+			result: expect.objectContaining({ status: 'IN_PROGRESS' }),
+		});
+		expect(sends().at(-1)).toEqual({
+			botKey: SUPPORT_BOT,
+			from: CHANNEL,
+			to: '5511944445555',
+			options: { skipIfBotInExecution: false },
+			sessionMetadata: { origin: 'command' },
+		});
+		expect(outputOf(execution, 'Send Command')[1].json.error).toBe(
+			"Argument 'botKey' is required (field 'botKey', item 1)",
+		);
 	});
 	test("the Chatbot and From pickers list the account's chatbots and channels through n8n's editor API", async () => {
 		await n8n.start();
@@ -217,16 +367,27 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 				}),
 			});
 			expect(response.status).toBe(200);
-			return ((await response.json()) as { data: { results: Array<{ name: string; value: string }> } }).data.results;
+			return (
+				(await response.json()) as { data: { results: Array<{ name: string; value: string }> } }
+			).data.results;
 		};
 		expect(await search('searchChatbots')).toEqual([
 			{ name: 'Sales Assistant', value: SALES_BOT },
 			{ name: 'Support Triage', value: SUPPORT_BOT },
 			{ name: 'Sales Follow-up (no template)', value: NO_TEMPLATE_BOT },
 		]);
-		expect(await search('searchChatbots', 'support')).toEqual([{ name: 'Support Triage', value: SUPPORT_BOT }]);
-		expect(await search('searchChannels')).toEqual([{ name: `Main WhatsApp (${CHANNEL})`, value: CHANNEL }]);
-		expect(wts.requests.some((request) => request.url.startsWith('/chat/v1/chatbot?') && request.url.includes('Name=support'))).toBe(true);
+		expect(await search('searchChatbots', 'support')).toEqual([
+			{ name: 'Support Triage', value: SUPPORT_BOT },
+		]);
+		expect(await search('searchChannels')).toEqual([
+			{ name: `Main WhatsApp (${CHANNEL})`, value: CHANNEL },
+		]);
+		expect(
+			wts.requests.some(
+				(request) =>
+					request.url.startsWith('/chat/v1/chatbot?') && request.url.includes('Name=support'),
+			),
+		).toBe(true);
 	});
 
 	test('50 executions racing with Skip If In Progress for one contact start the chatbot once', async () => {
@@ -237,7 +398,11 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 		const contact = '5511977776666';
 		const answers = await Promise.all(
 			Array.from({ length: 50 }, async () => {
-				const response = await fetch(`${n8n.baseUrl}/webhook/wts-race`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: contact }) });
+				const response = await fetch(`${n8n.baseUrl}/webhook/wts-race`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ to: contact }),
+				});
 				return (await response.json()) as Record<string, unknown>;
 			}),
 		);
@@ -249,5 +414,4 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 		expect(skippedHere + answeredByWts).toBe(50);
 		expect(skippedHere).toBeGreaterThan(0);
 	});
-
 });

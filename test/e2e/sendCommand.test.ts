@@ -27,8 +27,16 @@ describe('Send Command in a real n8n', () => {
 		const items = outputOf(execution, 'Send Command');
 		expect(items).toHaveLength(3);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(items.map((item) => item.json.commandIdn)).toEqual(['send_message', 'make_call', 'set_timer']);
-		expect(items.map((item) => item.json.personaId)).toEqual(['persona-ada', 'persona-grace', 'persona-linus']);
+		expect(items.map((item) => item.json.commandIdn)).toEqual([
+			'send_message',
+			'make_call',
+			'set_timer',
+		]);
+		expect(items.map((item) => item.json.personaId)).toEqual([
+			'persona-ada',
+			'persona-grace',
+			'persona-linus',
+		]);
 		for (const [index, item] of items.entries()) {
 			expect(item.json).toMatchObject({
 				integrationIdn: 'sandbox',
@@ -86,11 +94,17 @@ describe('Send Command in a real n8n', () => {
 		const missing = outputOf(execution, 'Missing Connector');
 		expect(missing.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(missing[0].json.status).toBe('completed');
-		expect(missing[1].json).toEqual({ error: "Connector IDN is required (field 'connectorIdn', item 1)" });
+		expect(missing[1].json).toEqual({
+			error: "Connector IDN is required (field 'connectorIdn', item 1)",
+		});
 		expect(missing[2].json.status).toBe('completed');
 
 		const secret = outputOf(execution, 'Secret Argument');
-		expect(secret.every((item) => (item.json.arguments as Record<string, unknown>).apiToken === '[redacted]')).toBe(true);
+		expect(
+			secret.every(
+				(item) => (item.json.arguments as Record<string, unknown>).apiToken === '[redacted]',
+			),
+		).toBe(true);
 		expect(JSON.stringify(execution.runData)).not.toContain('tok-should-not-be-stored');
 
 		const store = new SqliteStore(n8n.storePath);
@@ -113,7 +127,9 @@ describe('Send Command in a real n8n', () => {
 			const execution = await n8n.execute(id);
 
 			expect(execution.ok).toBe(false);
-			expect(execution.error?.message).toBe("Connector IDN is required (field 'connectorIdn', item 1)");
+			expect(execution.error?.message).toBe(
+				"Connector IDN is required (field 'connectorIdn', item 1)",
+			);
 			expect(execution.error?.description).toBe('Name the connector the command goes to');
 			const after = await store.listActs({ connectorIdn: 'sms_connector', limit: 1000 });
 			// Every item is checked before any runs: valid item 0 was not sent either.

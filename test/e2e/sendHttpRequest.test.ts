@@ -24,15 +24,31 @@ function api(request: RecordedRequest): Reply | Promise<Reply> {
 		case '/boom':
 			return { status: 500, headers: { 'content-type': 'text/plain' }, body: 'boom' };
 		case '/slow':
-			return new Promise((resolve) => setTimeout(() => resolve({ status: 200, body: { late: true } }), 3000));
+			return new Promise((resolve) =>
+				setTimeout(() => resolve({ status: 200, body: { late: true } }), 3000),
+			);
 		case '/hang':
 			return never;
 		case '/agent': {
-			if (!verifySignature(vectorSigningValue, request.body, request.headers['x-vocode-signature'] as string | undefined)) {
+			if (
+				!verifySignature(
+					vectorSigningValue,
+					request.body,
+					request.headers['x-vocode-signature'] as string | undefined,
+				)
+			) {
 				return { status: 401, body: { error: 'bad signature' } };
 			}
-			const { payload } = JSON.parse(request.body.toString('utf8')) as { payload: Record<string, string> };
-			return { status: 200, body: { result: { booked: true, slot: payload.time }, agent_message: `Booked for ${payload.name}` } };
+			const { payload } = JSON.parse(request.body.toString('utf8')) as {
+				payload: Record<string, string>;
+			};
+			return {
+				status: 200,
+				body: {
+					result: { booked: true, slot: payload.time },
+					agent_message: `Booked for ${payload.name}`,
+				},
+			};
 		}
 		default:
 			return { status: 404, body: { error: 'unknown path' } };
@@ -41,7 +57,8 @@ function api(request: RecordedRequest): Reply | Promise<Reply> {
 
 function workflowFrom(file: string, replacements: Record<string, string>): WorkflowJson {
 	let text = readFileSync(join(__dirname, 'workflows', file), 'utf8');
-	for (const [placeholder, value] of Object.entries(replacements)) text = text.split(placeholder).join(value);
+	for (const [placeholder, value] of Object.entries(replacements))
+		text = text.split(placeholder).join(value);
 	return JSON.parse(text) as WorkflowJson;
 }
 
@@ -61,9 +78,13 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 	let refusedUrl: string;
 	let signingCredentialId: string;
 
-	const arrived = (path: string) => server.requests.filter((request) => request.url.startsWith(path));
+	const arrived = (path: string) =>
+		server.requests.filter((request) => request.url.startsWith(path));
 	const recordedResults = async (): Promise<Array<Record<string, unknown> & { act: Act }>> =>
-		(await store.listActs({ connectorIdn: 'result_runs', limit: 1000 })).map((act) => ({ ...act.arguments, act }));
+		(await store.listActs({ connectorIdn: 'result_runs', limit: 1000 })).map((act) => ({
+			...act.arguments,
+			act,
+		}));
 
 	const runInServer = async (workflowId: string) => {
 		const started = await n8n.request(`/rest/workflows/${workflowId}/run`, {
@@ -79,13 +100,19 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 		// Nothing listens there: connections are refused.
 		refusedUrl = `http://127.0.0.1:${await freePort()}`;
 		n8n = await N8nInstance.create();
-		await n8n.activate(await n8n.importWorkflow(join(__dirname, 'workflows', 'http-result-observer.json')));
+		await n8n.activate(
+			await n8n.importWorkflow(join(__dirname, 'workflows', 'http-result-observer.json')),
+		);
 		await n8n.start();
 		await n8n.setupOwner();
 		const created = await n8n.request('/rest/credentials', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ name: 'E2E signing secret', type: 'requestSigningApi', data: { secret: vectorSigningValue } }),
+			body: JSON.stringify({
+				name: 'E2E signing secret',
+				type: 'requestSigningApi',
+				data: { secret: vectorSigningValue },
+			}),
 		});
 		expect(created.status).toBe(200);
 		signingCredentialId = ((await created.json()) as { data: { id: string } }).data.id;
@@ -109,7 +136,9 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 
 		const success = outputOf(execution, 'Send HTTP Request', 0);
 		const failure = outputOf(execution, 'Send HTTP Request', 1);
-		expect(success.map((item) => [item.json.targetAction, item.json.statusCode, item.pairedItem])).toEqual([
+		expect(
+			success.map((item) => [item.json.targetAction, item.json.statusCode, item.pairedItem]),
+		).toEqual([
 			['check_ok', 200, { item: 0 }],
 			['check_not_found', 404, { item: 1 }],
 			['check_server_error', 500, { item: 2 }],
@@ -123,7 +152,14 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 			referenceIdn: expect.any(String),
 		});
 		expect(success[2].json.body).toBe('boom');
-		expect(failure.map((item) => [item.json.targetAction, item.json.event, item.json.errorCode, item.pairedItem])).toEqual([
+		expect(
+			failure.map((item) => [
+				item.json.targetAction,
+				item.json.event,
+				item.json.errorCode,
+				item.pairedItem,
+			]),
+		).toEqual([
 			['check_refused', 'result_error', 'ECONNREFUSED', { item: 3 }],
 			['check_slow', 'result_error', 'ETIMEDOUT', { item: 4 }],
 		]);
@@ -141,7 +177,11 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 		}
 		// Send Command with the seed's strings records the same act as the node.
 		const viaCommand = outputOf(execution, 'Send Command')[0].json;
-		expect(viaCommand).toMatchObject({ integrationIdn: 'http', commandIdn: 'send_request', status: 'completed' });
+		expect(viaCommand).toMatchObject({
+			integrationIdn: 'http',
+			commandIdn: 'send_request',
+			status: 'completed',
+		});
 		const [nodeAct, commandAct] = await Promise.all([
 			store.getAct(String(success[0].json.commandActId)),
 			store.getAct(String(viaCommand.actId)),
@@ -149,37 +189,71 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 		expect(commandAct?.arguments).toEqual(nodeAct?.arguments);
 		// The bearer token reached the server but is never stored.
 		expect(ok[0].headers.authorization).toBe('Bearer not-a-real-token');
-		expect(nodeAct?.arguments.headers).toMatchObject({ Authorization: '[redacted]', 'X-Test': 'yes' });
+		expect(nodeAct?.arguments.headers).toMatchObject({
+			Authorization: '[redacted]',
+			'X-Test': 'yes',
+		});
 
 		const signed = outputOf(execution, 'Signed Request', 0);
 		expect(signed).toHaveLength(1);
-		expect(signed[0].json).toMatchObject({ statusCode: 200, result: { booked: true, slot: '10:30am' }, agent_message: 'Booked for João' });
-		expect(arrived('/agent')[0].headers['x-vocode-signature']).toBe('q87i2EFv4mLmQu2B6qBM0wF0zX6rowI7PpDtQKJhX0M=');
+		expect(signed[0].json).toMatchObject({
+			statusCode: 200,
+			result: { booked: true, slot: '10:30am' },
+			agent_message: 'Booked for João',
+		});
+		expect(arrived('/agent')[0].headers['x-vocode-signature']).toBe(
+			'q87i2EFv4mLmQu2B6qBM0wF0zX6rowI7PpDtQKJhX0M=',
+		);
 	});
 
 	test('bad input: each case names its field and item and sends nothing; without Continue On Fail one bad item stops the node before any request', async () => {
-		const execution = await n8n.execute(await n8n.importWorkflow(workflowFrom('send-http-request-bad-input.json', { __BASE__: server.baseUrl })));
+		const execution = await n8n.execute(
+			await n8n.importWorkflow(
+				workflowFrom('send-http-request-bad-input.json', { __BASE__: server.baseUrl }),
+			),
+		);
 		const items = outputOf(execution, 'Send Command').map((item) => item.json);
 		expect(items.slice(0, 4).map((item) => item.error)).toEqual([
-			expect.stringMatching(/^Argument 'url' is not a valid URL: "not a url" \(field 'url', item 0\)$/),
-			expect.stringMatching(/^Argument 'headers' is not valid JSON: .* \(field 'headers', item 1\)$/),
+			expect.stringMatching(
+				/^Argument 'url' is not a valid URL: "not a url" \(field 'url', item 0\)$/,
+			),
+			expect.stringMatching(
+				/^Argument 'headers' is not valid JSON: .* \(field 'headers', item 1\)$/,
+			),
 			expect.stringMatching(/^Argument 'data' cannot be sent with GET \(field 'data', item 2\)$/),
-			expect.stringMatching(/^Argument 'body' does not match the input schema: \/length: .* \(field 'body', item 3\)$/),
+			expect.stringMatching(
+				/^Argument 'body' does not match the input schema: \/length: .* \(field 'body', item 3\)$/,
+			),
 		]);
-		expect(items[4]).toMatchObject({ status: 'completed', result: expect.objectContaining({ statusCode: 200 }) });
-		for (const path of ['/bad-headers', '/bad-form', '/bad-schema']) expect(arrived(path)).toHaveLength(0);
+		expect(items[4]).toMatchObject({
+			status: 'completed',
+			result: expect.objectContaining({ statusCode: 200 }),
+		});
+		for (const path of ['/bad-headers', '/bad-form', '/bad-schema'])
+			expect(arrived(path)).toHaveLength(0);
 
 		expect(execution.ok).toBe(false);
-		expect(execution.error?.message).toMatch(/Argument 'url' must use http or https, got "ftp:" \(field 'url', item 3\)/);
+		expect(execution.error?.message).toMatch(
+			/Argument 'url' must use http or https, got "ftp:" \(field 'url', item 3\)/,
+		);
 		expect(arrived('/must-not-arrive')).toHaveLength(0);
 	});
 
 	test('async: the node outputs the act at once and the HTTP Result Trigger filtered by targetAction gets the one matching result', async () => {
 		const workflowId = await n8n.importWorkflow(
-			workflowFrom('send-http-request-async.json', { __BASE__: server.baseUrl, __MATCH__: 'e2e_match_async' }),
+			workflowFrom('send-http-request-async.json', {
+				__BASE__: server.baseUrl,
+				__MATCH__: 'e2e_match_async',
+			}),
 		);
 		await runInServer(workflowId);
-		expect(await waitFor(async () => (await recordedResults()).some((result) => result.targetAction === 'e2e_match_async'), 30_000)).toBe(true);
+		expect(
+			await waitFor(
+				async () =>
+					(await recordedResults()).some((result) => result.targetAction === 'e2e_match_async'),
+				30_000,
+			),
+		).toBe(true);
 		// Give the non-matching result (there must be none) and a duplicate time to show up.
 		await new Promise((resolve) => setTimeout(resolve, 2000));
 		const results = await recordedResults();
@@ -195,9 +269,16 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 			connectorIdn: 'http',
 		});
 		const sent = await store.getAct(String(matching[0].commandActId));
-		expect(sent).toMatchObject({ integrationIdn: 'http', commandIdn: 'send_request', status: 'completed', personaId: 'persona-http' });
+		expect(sent).toMatchObject({
+			integrationIdn: 'http',
+			commandIdn: 'send_request',
+			status: 'completed',
+			personaId: 'persona-http',
+		});
 		// Both requests went out; only the matching one started the observer.
-		const other = (await store.listActs({ integrationIdn: 'http', limit: 1000 })).find((act) => act.arguments.targetAction === 'e2e_other');
+		const other = (await store.listActs({ integrationIdn: 'http', limit: 1000 })).find(
+			(act) => act.arguments.targetAction === 'e2e_other',
+		);
 		expect(other?.status).toBe('completed');
 	});
 
@@ -217,30 +298,54 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 		});
 		expect(started.status).toBe(200);
 
-		const sender = workflowFrom('send-http-request-async.json', { __BASE__: server.baseUrl, __MATCH__: 'e2e_listen' });
+		const sender = workflowFrom('send-http-request-async.json', {
+			__BASE__: server.baseUrl,
+			__MATCH__: 'e2e_listen',
+		});
 		sender.id = 'e2eHttpAsyncList1';
 		await runInServer(await n8n.importWorkflow(sender));
 		const heard = async () => (await store.listActs({ connectorIdn: 'listen_runs' })).length > 0;
 		expect(await waitFor(heard, 30_000)).toBe(true);
 		const [act] = await store.listActs({ connectorIdn: 'listen_runs' });
-		expect(act.arguments).toMatchObject({ event: 'result_success', targetAction: 'e2e_listen', statusCode: 200 });
+		expect(act.arguments).toMatchObject({
+			event: 'result_success',
+			targetAction: 'e2e_listen',
+			statusCode: 200,
+		});
 	});
 
 	test('a request in flight when n8n is killed ends as result_error "interrupted" after the restart', async () => {
-		const workflow = workflowFrom('send-http-request-async.json', { __BASE__: server.baseUrl, __MATCH__: 'e2e_match_interrupted' });
+		const workflow = workflowFrom('send-http-request-async.json', {
+			__BASE__: server.baseUrl,
+			__MATCH__: 'e2e_match_interrupted',
+		});
 		workflow.id = 'e2eHttpAsyncHang1';
-		const requests = (workflow.nodes[1].parameters as { jsonOutput: string });
-		requests.jsonOutput = JSON.stringify({ requests: [{ targetAction: 'e2e_match_interrupted', path: '/hang', timeout: 5 }] });
+		const requests = workflow.nodes[1].parameters as { jsonOutput: string };
+		requests.jsonOutput = JSON.stringify({
+			requests: [{ targetAction: 'e2e_match_interrupted', path: '/hang', timeout: 5 }],
+		});
 		await runInServer(await n8n.importWorkflow(workflow));
 		expect(await waitFor(async () => arrived('/hang').length > 0, 30_000)).toBe(true);
 
 		await n8n.kill();
 		await n8n.start();
 		expect(
-			await waitFor(async () => (await recordedResults()).some((result) => result.targetAction === 'e2e_match_interrupted'), 60_000),
+			await waitFor(
+				async () =>
+					(await recordedResults()).some(
+						(result) => result.targetAction === 'e2e_match_interrupted',
+					),
+				60_000,
+			),
 		).toBe(true);
-		const [interrupted] = (await recordedResults()).filter((result) => result.targetAction === 'e2e_match_interrupted');
-		expect(interrupted).toMatchObject({ event: 'result_error', errorCode: 'INTERRUPTED', statusCode: null });
+		const [interrupted] = (await recordedResults()).filter(
+			(result) => result.targetAction === 'e2e_match_interrupted',
+		);
+		expect(interrupted).toMatchObject({
+			event: 'result_error',
+			errorCode: 'INTERRUPTED',
+			statusCode: null,
+		});
 		expect(String(interrupted.errorMessage)).toMatch(/^interrupted/);
 		expect((await store.getAct(String(interrupted.commandActId)))?.status).toBe('failed');
 	});

@@ -14,7 +14,9 @@ const CREDENTIAL_ID = 'e2eTwilioSms0001';
 const MESSAGING_SERVICE = 'MG0123456789abcdef0123456789abcdef';
 
 function workflowFrom(file: string): WorkflowJson {
-	const text = readFileSync(join(__dirname, 'workflows', file), 'utf8').split('__TWILIO_CREDENTIAL__').join(CREDENTIAL_ID);
+	const text = readFileSync(join(__dirname, 'workflows', file), 'utf8')
+		.split('__TWILIO_CREDENTIAL__')
+		.join(CREDENTIAL_ID);
 	return JSON.parse(text) as WorkflowJson;
 }
 
@@ -25,7 +27,11 @@ interface WorkflowNode {
 }
 
 /** send-sms-many.json with these items, under its own id; `stopOnError` drops Continue On Fail. */
-function manyWorkflow(id: string, messages: Array<Record<string, unknown>>, options: { stopOnError?: boolean } = {}): WorkflowJson {
+function manyWorkflow(
+	id: string,
+	messages: Array<Record<string, unknown>>,
+	options: { stopOnError?: boolean } = {},
+): WorkflowJson {
 	const workflow = workflowFrom('send-sms-many.json');
 	const nodes = workflow.nodes as unknown as WorkflowNode[];
 	const items = nodes.find((node) => node.name === 'Messages');
@@ -40,21 +46,34 @@ function manyWorkflow(id: string, messages: Array<Record<string, unknown>>, opti
 const recipient = (index: number) => `+1650${String(7_100_000 + index)}`;
 
 describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
-	const env = useTwilioN8n({ accountSid: ACCOUNT_SID, authToken: accountToken, credentialId: CREDENTIAL_ID });
+	const env = useTwilioN8n({
+		accountSid: ACCOUNT_SID,
+		authToken: accountToken,
+		credentialId: CREDENTIAL_ID,
+	});
 
-	const created = () => env.twilio.requestsTo('POST', /\/Messages\.json$/).filter((request) => request.status === 201);
+	const created = () =>
+		env.twilio.requestsTo('POST', /\/Messages\.json$/).filter((request) => request.status === 201);
 
-	const messagesTo = (to: string): MessageState[] => [...env.twilio.messages.values()].filter((message) => message.to === to);
+	const messagesTo = (to: string): MessageState[] =>
+		[...env.twilio.messages.values()].filter((message) => message.to === to);
 
 	test('text, MMS, a WhatsApp content template and a scheduled message are sent as Twilio expects; Send Command send_message sends the same', async () => {
 		const before = Date.now();
-		const execution = await env.n8n.execute(await env.n8n.importWorkflow(workflowFrom('send-sms.json')));
+		const execution = await env.n8n.execute(
+			await env.n8n.importWorkflow(workflowFrom('send-sms.json')),
+		);
 		expect(execution.error).toBeUndefined();
 
 		const forms = created().map((request) => request.form);
 		const byTo = (to: string) => forms.find((form) => form.To === to);
 		const common = { StatusCallback: 'https://example.com/sms-status', ValidityPeriod: '600' };
-		expect(byTo('+16507000101')).toEqual({ To: '+16507000101', From: '+16505550100', Body: 'Hello Ana,\nyour order has shipped.', ...common });
+		expect(byTo('+16507000101')).toEqual({
+			To: '+16507000101',
+			From: '+16505550100',
+			Body: 'Hello Ana,\nyour order has shipped.',
+			...common,
+		});
 		expect(byTo('+16507000102')).toEqual({
 			To: '+16507000102',
 			From: '+16505550100',
@@ -70,26 +89,50 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			...common,
 		});
 		const scheduled = byTo('+16507000104');
-		expect(scheduled).toMatchObject({ To: '+16507000104', MessagingServiceSid: MESSAGING_SERVICE, ScheduleType: 'fixed', ...common });
+		expect(scheduled).toMatchObject({
+			To: '+16507000104',
+			MessagingServiceSid: MESSAGING_SERVICE,
+			ScheduleType: 'fixed',
+			...common,
+		});
 		expect(scheduled?.From).toBeUndefined();
 		// One day ahead, sent as UTC.
 		const sendAt = Date.parse(String(scheduled?.SendAt));
 		expect(String(scheduled?.SendAt)).toMatch(/Z$/);
 		expect(sendAt - before).toBeGreaterThan(23.9 * 3600_000);
 		expect(sendAt - before).toBeLessThan(24.1 * 3600_000);
-		expect(byTo('+16507000000')).toEqual({ To: '+16507000000', From: '+16505550100', Body: 'Hello, how can I assist you today?' });
+		expect(byTo('+16507000000')).toEqual({
+			To: '+16507000000',
+			From: '+16505550100',
+			Body: 'Hello, how can I assist you today?',
+		});
 
 		const output = outputOf(execution, 'Send SMS/MMS');
-		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
-		expect(output.map((item) => [item.json.to, String(item.json.messageSid).slice(0, 2), item.json.status])).toEqual([
+		expect(output.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
+		expect(
+			output.map((item) => [
+				item.json.to,
+				String(item.json.messageSid).slice(0, 2),
+				item.json.status,
+			]),
+		).toEqual([
 			['+16507000101', 'SM', 'queued'],
 			['+16507000102', 'MM', 'queued'],
 			['whatsapp:+16507000103', 'SM', 'queued'],
 			['+16507000104', 'SM', 'scheduled'],
 		]);
 		expect(output[1].json).toMatchObject({ numMedia: '2', personaCreated: true });
-		expect(output[3].json).toMatchObject({ messagingServiceSid: MESSAGING_SERVICE, sendAt: scheduled?.SendAt });
-		for (const item of output) expect(env.twilio.messages.get(String(item.json.messageSid))?.to).toBe(item.json.to);
+		expect(output[3].json).toMatchObject({
+			messagingServiceSid: MESSAGING_SERVICE,
+			sendAt: scheduled?.SendAt,
+		});
+		for (const item of output)
+			expect(env.twilio.messages.get(String(item.json.messageSid))?.to).toBe(item.json.to);
 
 		const act = outputOf(execution, 'Send Command')[0].json;
 		expect(act).toMatchObject({
@@ -104,10 +147,19 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 		// The recipient got a persona and an actor; the act carries the message SID.
 		const store = new SqliteStore(env.n8n.storePath);
 		try {
-			const actor = await store.getActor({ integrationIdn: 'twilio_messenger', connectorIdn: 'sms_e2e', externalId: '+16507000102' });
+			const actor = await store.getActor({
+				integrationIdn: 'twilio_messenger',
+				connectorIdn: 'sms_e2e',
+				externalId: '+16507000102',
+			});
 			expect(actor?.personaId).toBe(output[1].json.personaId);
-			const acts = await store.listActs({ integrationIdn: 'twilio_messenger', connectorIdn: 'sms_e2e' });
-			expect(acts.map((recorded) => recorded.externalId).sort()).toEqual(output.map((item) => item.json.messageSid).sort());
+			const acts = await store.listActs({
+				integrationIdn: 'twilio_messenger',
+				connectorIdn: 'sms_e2e',
+			});
+			expect(acts.map((recorded) => recorded.externalId).sort()).toEqual(
+				output.map((item) => item.json.messageSid).sort(),
+			);
 		} finally {
 			await store.close();
 		}
@@ -128,54 +180,95 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			{ ...good, from: '', messagingServiceSid: MESSAGING_SERVICE, sendAt: '2020-01-01T10:00:00Z' },
 			{ ...good, validityPeriod: 36001 },
 		];
-		const execution = await env.n8n.execute(await env.n8n.importWorkflow(manyWorkflow('e2eSendSmsBad001', cases)));
+		const execution = await env.n8n.execute(
+			await env.n8n.importWorkflow(manyWorkflow('e2eSendSmsBad001', cases)),
+		);
 		expect(outputOf(execution, 'Send SMS/MMS').map((item) => item.json.error)).toEqual([
-			expect.stringMatching(/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 0\)$/),
+			expect.stringMatching(
+				/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 0\)$/,
+			),
 			"Argument 'mediaUrl' has 11 URLs; Twilio takes at most 10 per message (field 'mediaUrl', item 1)",
-			'Argument \'mediaUrl\' (URL 2) must use http or https, got "ftp:" (field \'mediaUrl\', item 2)',
+			"Argument 'mediaUrl' (URL 2) must use http or https, got \"ftp:\" (field 'mediaUrl', item 2)",
 			"Argument 'text' has 1601 characters; Twilio takes at most 1600 (field 'text', item 3)",
 			"Argument 'text' is required unless mediaUrl or contentSid give the message (field 'text', item 4)",
 			"Argument 'from' is required unless a messagingServiceSid picks the sender (field 'from', item 5)",
-			expect.stringMatching(/^Argument 'sendAt' needs a messagingServiceSid: .* \(field 'sendAt', item 6\)$/),
-			expect.stringMatching(/^Argument 'sendAt' must be 15 minutes to 35 days ahead, .* \(field 'sendAt', item 7\)$/),
+			expect.stringMatching(
+				/^Argument 'sendAt' needs a messagingServiceSid: .* \(field 'sendAt', item 6\)$/,
+			),
+			expect.stringMatching(
+				/^Argument 'sendAt' must be 15 minutes to 35 days ahead, .* \(field 'sendAt', item 7\)$/,
+			),
 			"Argument 'validityPeriod' must be at most 36000, got 36001 (field 'validityPeriod', item 8)",
 		]);
 		expect(env.twilio.requests.length).toBe(before);
 
 		// Without Continue On Fail one bad item stops the node before any item is sent.
 		const stopped = await env.n8n.execute(
-			await env.n8n.importWorkflow(manyWorkflow('e2eSendSmsBad002', [good, { ...good, phoneNumber: '+0' }, good], { stopOnError: true })),
+			await env.n8n.importWorkflow(
+				manyWorkflow('e2eSendSmsBad002', [good, { ...good, phoneNumber: '+0' }, good], {
+					stopOnError: true,
+				}),
+			),
 		);
-		expect(stopped.error?.message).toMatch(/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 1\)$/);
+		expect(stopped.error?.message).toMatch(
+			/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 1\)$/,
+		);
 		expect(env.twilio.requests.length).toBe(before);
 	});
 
 	test('Twilio answering 429 twice is retried with backoff: the message is sent once', async () => {
-		const fault = env.twilio.inject({ method: 'POST', path: '/Messages.json', times: 2, status: 429 });
+		const fault = env.twilio.inject({
+			method: 'POST',
+			path: '/Messages.json',
+			times: 2,
+			status: 429,
+		});
 		const execution = await env.n8n.execute(
-			await env.n8n.importWorkflow(manyWorkflow('e2eSendSms429001', [{ phoneNumber: '+16507000301', from: '+16505550100', text: 'Hi' }])),
+			await env.n8n.importWorkflow(
+				manyWorkflow('e2eSendSms429001', [
+					{ phoneNumber: '+16507000301', from: '+16505550100', text: 'Hi' },
+				]),
+			),
 		);
 		expect(fault.hits).toBe(2);
-		expect(env.twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === '+16507000301').map((request) => request.status)).toEqual([
-			429, 429, 201,
-		]);
-		expect(outputOf(execution, 'Send SMS/MMS')[0].json).toMatchObject({ messageSid: expect.stringMatching(/^SM/) });
+		expect(
+			env.twilio
+				.requestsTo('POST', '/Messages.json')
+				.filter((request) => request.form.To === '+16507000301')
+				.map((request) => request.status),
+		).toEqual([429, 429, 201]);
+		expect(outputOf(execution, 'Send SMS/MMS')[0].json).toMatchObject({
+			messageSid: expect.stringMatching(/^SM/),
+		});
 		expect(messagesTo('+16507000301')).toHaveLength(1);
 	});
 
 	test('500 items with 30 % of answers 429 and some 5xx: every accepted message exactly once, every failure an error item, nothing lost', async () => {
 		const COUNT = 500;
-		const faults = randomFaults('CreateMessage', { throttled: 0.3, failedBefore: 0.03, failedAfter: 0.02, seed: 6 });
+		const faults = randomFaults('CreateMessage', {
+			throttled: 0.3,
+			failedBefore: 0.03,
+			failedAfter: 0.02,
+			seed: 6,
+		});
 		env.twilio.handle('CreateMessage', faults.handler);
 		const before = env.twilio.requests.length;
 		try {
-			const messages = Array.from({ length: COUNT }, (_, index) => ({ phoneNumber: recipient(index), from: '+16505550100', text: `Message ${index}` }));
-			const execution = await env.n8n.execute(await env.n8n.importWorkflow(manyWorkflow('e2eSendSmsMany500', messages)));
+			const messages = Array.from({ length: COUNT }, (_, index) => ({
+				phoneNumber: recipient(index),
+				from: '+16505550100',
+				text: `Message ${index}`,
+			}));
+			const execution = await env.n8n.execute(
+				await env.n8n.importWorkflow(manyWorkflow('e2eSendSmsMany500', messages)),
+			);
 			expect(execution.error).toBeUndefined();
 
 			const output = outputOf(execution, 'Send SMS/MMS');
 			// One output item per input item, in order, each paired with its item.
-			expect(output.map((item) => item.pairedItem)).toEqual(Array.from({ length: COUNT }, (_, item) => ({ item })));
+			expect(output.map((item) => item.pairedItem)).toEqual(
+				Array.from({ length: COUNT }, (_, item) => ({ item })),
+			);
 			const sent = output.filter((item) => item.json.messageSid !== undefined);
 			const failed = output.filter((item) => item.json.error !== undefined);
 			expect(sent.length + failed.length).toBe(COUNT);
@@ -184,7 +277,9 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			for (const [index, item] of output.entries()) {
 				if (item.json.messageSid === undefined) continue;
 				expect(item.json.to).toBe(recipient(index));
-				expect(messagesTo(recipient(index)).map((message) => message.sid)).toEqual([item.json.messageSid]);
+				expect(messagesTo(recipient(index)).map((message) => message.sid)).toEqual([
+					item.json.messageSid,
+				]);
 			}
 			// A failed item's message exists only if Twilio created it and then answered 5xx, and never twice.
 			const createdButFailed = new Set(faults.tally.createdButFailed);
@@ -196,11 +291,18 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			}
 
 			// 429 is sent again, a 5xx never (it may have been processed): per recipient, only 429s before the last answer.
-			const requests = env.twilio.requests.slice(before).filter((request) => request.operationId === 'CreateMessage');
+			const requests = env.twilio.requests
+				.slice(before)
+				.filter((request) => request.operationId === 'CreateMessage');
 			const byRecipient = new Map<string, number[]>();
-			for (const request of requests) byRecipient.set(String(request.form.To), [...(byRecipient.get(String(request.form.To)) ?? []), request.status ?? 0]);
+			for (const request of requests)
+				byRecipient.set(String(request.form.To), [
+					...(byRecipient.get(String(request.form.To)) ?? []),
+					request.status ?? 0,
+				]);
 			expect(byRecipient.size).toBe(COUNT);
-			for (const statuses of byRecipient.values()) expect(statuses.slice(0, -1).every((status) => status === 429)).toBe(true);
+			for (const statuses of byRecipient.values())
+				expect(statuses.slice(0, -1).every((status) => status === 429)).toBe(true);
 
 			const tally = faults.tally;
 			expect(tally.passed).toBe(sent.length);
@@ -208,9 +310,13 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			expect(tally.failedBefore + tally.createdButFailed.length).toBeGreaterThan(0);
 			// Failures are the 5xx answers plus items still throttled after every retry.
 			const fiveXx = tally.failedBefore + tally.createdButFailed.length;
-			const exhausted = [...byRecipient.values()].filter((statuses) => statuses.at(-1) === 429).length;
+			const exhausted = [...byRecipient.values()].filter(
+				(statuses) => statuses.at(-1) === 429,
+			).length;
 			expect(failed.length).toBe(fiveXx + exhausted);
-			expect(failed.every((item) => /Twilio error 20(429|500|502)/.test(String(item.json.error)))).toBe(true);
+			expect(
+				failed.every((item) => /Twilio error 20(429|500|502)/.test(String(item.json.error))),
+			).toBe(true);
 
 			process.stdout.write(
 				`Send SMS/MMS reliability: ${COUNT} items, ${requests.length} requests: ${tally.throttled} answered 429, ` +
@@ -222,9 +328,15 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			// Every item's act is recorded with its outcome.
 			const store = new SqliteStore(env.n8n.storePath);
 			try {
-				const acts = await store.listActs({ integrationIdn: 'twilio_messenger', connectorIdn: 'sms_e2e', limit: 10_000 });
+				const acts = await store.listActs({
+					integrationIdn: 'twilio_messenger',
+					connectorIdn: 'sms_e2e',
+					limit: 10_000,
+				});
 				const ofRun = acts.filter((act) => String(act.arguments.phoneNumber).startsWith('+16507'));
-				const inRun = ofRun.filter((act) => Number(String(act.arguments.phoneNumber).slice(5)) >= 7_100_000);
+				const inRun = ofRun.filter(
+					(act) => Number(String(act.arguments.phoneNumber).slice(5)) >= 7_100_000,
+				);
 				expect(inRun.filter((act) => act.status === 'sent')).toHaveLength(sent.length);
 				expect(inRun.filter((act) => act.status === 'failed')).toHaveLength(failed.length);
 			} finally {

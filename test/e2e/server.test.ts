@@ -26,7 +26,11 @@ describe('Send Command in a running n8n (activated workflow, production webhook)
 			const response = await fetch(`${n8n.baseUrl}/webhook/agent-connectors-e2e`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ command: 'set_timer', persona, args: { timerName: `t-${persona}`, interval: '120' } }),
+				body: JSON.stringify({
+					command: 'set_timer',
+					persona,
+					args: { timerName: `t-${persona}`, interval: '120' },
+				}),
 			});
 			expect(response.status).toBe(200);
 			answers.push((await response.json()) as Record<string, unknown>);
@@ -36,7 +40,9 @@ describe('Send Command in a running n8n (activated workflow, production webhook)
 		const store = new SqliteStore(n8n.storePath);
 		try {
 			const acts = await store.listActs({ connectorIdn: 'webhook_connector' });
-			expect(acts.map((act) => act.id).sort()).toEqual(answers.map((answer) => answer.actId).sort());
+			expect(acts.map((act) => act.id).sort()).toEqual(
+				answers.map((answer) => answer.actId).sort(),
+			);
 			expect(acts.find((act) => act.personaId === 'p-2')).toMatchObject({
 				commandIdn: 'set_timer',
 				arguments: { timerName: 't-p-2', interval: '120' },

@@ -4,8 +4,18 @@ import { join } from 'node:path';
 
 import { freePort, N8nInstance, outputOf, PROJECT_ROOT, type WorkflowJson } from '../support/n8n';
 import { TwilioServer } from '../support/twilioServer';
-import { incomingMessageParams, messageStatusParams, postTwilioWebhook, twilioSignature } from '../support/twilioWebhooks';
-import { commandCasesWorkflow, readUntil, recordedArguments, workflowFrom } from '../support/workflows';
+import {
+	incomingMessageParams,
+	messageStatusParams,
+	postTwilioWebhook,
+	twilioSignature,
+} from '../support/twilioWebhooks';
+import {
+	commandCasesWorkflow,
+	readUntil,
+	recordedArguments,
+	workflowFrom,
+} from '../support/workflows';
 
 jest.setTimeout(300_000);
 
@@ -25,8 +35,10 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 	let webhookBase: string;
 	let commandRuns = 0;
 
-	const turnsOf = async (connectorIdn: string): Promise<Turn[]> => await recordedArguments(store, connectorIdn);
-	const waitForTurns = async (connectorIdn: string, count: number): Promise<Turn[]> => await readUntil(() => turnsOf(connectorIdn), count);
+	const turnsOf = async (connectorIdn: string): Promise<Turn[]> =>
+		await recordedArguments(store, connectorIdn);
+	const waitForTurns = async (connectorIdn: string, count: number): Promise<Turn[]> =>
+		await readUntil(() => turnsOf(connectorIdn), count);
 	/** Runs one session command through Send Command in a separate `n8n execute`, as a workflow would. */
 	const sessionCommand = async (commandIdn: string, args: Record<string, unknown>) => {
 		commandRuns += 1;
@@ -40,8 +52,11 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		});
 		return outputOf(await n8n.execute(await n8n.importWorkflow(workflow)), 'Send Command')[0].json;
 	};
-	const message = (body: string, from = USER, media?: Array<{ url: string; contentType: string }>) =>
-		incomingMessageParams({ accountSid: ACCOUNT_SID, from, to: TENANT, body, media });
+	const message = (
+		body: string,
+		from = USER,
+		media?: Array<{ url: string; contentType: string }>,
+	) => incomingMessageParams({ accountSid: ACCOUNT_SID, from, to: TENANT, body, media });
 
 	beforeAll(async () => {
 		twilio = await TwilioServer.start({ accountSid: ACCOUNT_SID, authToken: accountToken });
@@ -54,14 +69,23 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 				id: 'e2eTwilioSms0001',
 				name: 'Twilio (e2e)',
 				type: 'agentTwilioApi',
-				data: { accountSid: ACCOUNT_SID, authType: 'authToken', authToken: accountToken, baseUrl: twilio.baseUrl },
+				data: {
+					accountSid: ACCOUNT_SID,
+					authType: 'authToken',
+					authToken: accountToken,
+					baseUrl: twilio.baseUrl,
+				},
 			},
 		]);
 		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-observer.json')));
 		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-proxy.json')));
 		// The example as a user has it once they selected their credential.
-		const example = JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples', 'sms-conversation.json'), 'utf8')) as WorkflowJson;
-		for (const node of example.nodes) if (String(node.type).startsWith('n8n-nodes-agent-connectors.')) node.credentials = CREDENTIALS;
+		const example = JSON.parse(
+			readFileSync(join(PROJECT_ROOT, 'examples', 'sms-conversation.json'), 'utf8'),
+		) as WorkflowJson;
+		for (const node of example.nodes)
+			if (String(node.type).startsWith('n8n-nodes-agent-connectors.'))
+				node.credentials = CREDENTIALS;
 		await n8n.activate(await n8n.importWorkflow(example));
 		await n8n.start();
 		await n8n.waitForWebhook('e2e-sms');
@@ -80,8 +104,14 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		const response = await postTwilioWebhook(
 			`${webhookBase}/e2e-sms`,
 			message('Hi, I need help', USER, [
-				{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1', contentType: 'image/jpeg' },
-				{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2', contentType: 'audio/amr' },
+				{
+					url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1',
+					contentType: 'image/jpeg',
+				},
+				{
+					url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2',
+					contentType: 'audio/amr',
+				},
 			]),
 			{ authToken: accountToken },
 		);
@@ -100,31 +130,60 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 			smsSessionTimeoutCount: null,
 			smsError: null,
 			smsMedia: [
-				{ mediaURL: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1', mediaContentType: 'image/jpeg' },
-				{ mediaURL: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2', mediaContentType: 'audio/amr' },
+				{
+					mediaURL: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1',
+					mediaContentType: 'image/jpeg',
+				},
+				{
+					mediaURL: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2',
+					mediaContentType: 'audio/amr',
+				},
 			],
 			messageSid: expect.stringMatching(/^MM[0-9a-f]{32}$/),
 			personaId: expect.any(String),
 			sessionId: expect.any(String),
 			connectorIdn: 'sms_e2e',
 		});
-		const actor = await store.getActor({ integrationIdn: 'twilio_messenger', connectorIdn: 'sms_e2e', externalId: USER });
+		const actor = await store.getActor({
+			integrationIdn: 'twilio_messenger',
+			connectorIdn: 'sms_e2e',
+			externalId: USER,
+		});
 		expect(actor?.personaId).toBe(turn.personaId);
 		const session = await store.getSession(String(turn.sessionId));
-		expect(session).toMatchObject({ channel: 'sms', externalKey: `${TENANT}|${USER}`, status: 'active', personaId: turn.personaId });
+		expect(session).toMatchObject({
+			channel: 'sms',
+			externalKey: `${TENANT}|${USER}`,
+			status: 'active',
+			personaId: turn.personaId,
+		});
 	});
 
 	test('a forged or missing signature gets 403 and starts nothing; so does a signature over another URL', async () => {
 		const before = (await turnsOf('sms_runs')).length;
 		const params = message('forged');
-		const forged = await postTwilioWebhook(`${webhookBase}/e2e-sms`, params, { authToken: 'not-the-auth-token' });
-		const missing = await postTwilioWebhook(`${webhookBase}/e2e-sms`, params, { authToken: accountToken, signature: null });
-		const otherUrl = await postTwilioWebhook(`${webhookBase}/e2e-sms`, params, { authToken: accountToken, signedUrl: 'https://evil.example.com/webhook/e2e-sms' });
-		const tampered = await postTwilioWebhook(`${webhookBase}/e2e-sms`, { ...params, Body: 'changed' }, {
-			authToken: accountToken,
-			signature: twilioSignature(accountToken, `${webhookBase}/e2e-sms`, params),
+		const forged = await postTwilioWebhook(`${webhookBase}/e2e-sms`, params, {
+			authToken: 'not-the-auth-token',
 		});
-		expect([forged.status, missing.status, otherUrl.status, tampered.status]).toEqual([403, 403, 403, 403]);
+		const missing = await postTwilioWebhook(`${webhookBase}/e2e-sms`, params, {
+			authToken: accountToken,
+			signature: null,
+		});
+		const otherUrl = await postTwilioWebhook(`${webhookBase}/e2e-sms`, params, {
+			authToken: accountToken,
+			signedUrl: 'https://evil.example.com/webhook/e2e-sms',
+		});
+		const tampered = await postTwilioWebhook(
+			`${webhookBase}/e2e-sms`,
+			{ ...params, Body: 'changed' },
+			{
+				authToken: accountToken,
+				signature: twilioSignature(accountToken, `${webhookBase}/e2e-sms`, params),
+			},
+		);
+		expect([forged.status, missing.status, otherUrl.status, tampered.status]).toEqual([
+			403, 403, 403, 403,
+		]);
 		await new Promise((resolve) => setTimeout(resolve, 1_500));
 		expect(await turnsOf('sms_runs')).toHaveLength(before);
 	});
@@ -133,13 +192,26 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		const before = (await turnsOf('sms_runs')).length;
 		const delivered = await postTwilioWebhook(
 			`${webhookBase}/e2e-sms`,
-			messageStatusParams({ accountSid: ACCOUNT_SID, messageSid: 'SM0123456789abcdef0123456789abcdef', from: TENANT, to: USER, status: 'delivered' }),
+			messageStatusParams({
+				accountSid: ACCOUNT_SID,
+				messageSid: 'SM0123456789abcdef0123456789abcdef',
+				from: TENANT,
+				to: USER,
+				status: 'delivered',
+			}),
 			{ authToken: accountToken },
 		);
 		expect(delivered.status).toBe(200);
 		const failed = await postTwilioWebhook(
 			`${webhookBase}/e2e-sms`,
-			messageStatusParams({ accountSid: ACCOUNT_SID, messageSid: 'SM00000000000000000000000000000001', from: TENANT, to: USER, status: 'failed', errorCode: 30008 }),
+			messageStatusParams({
+				accountSid: ACCOUNT_SID,
+				messageSid: 'SM00000000000000000000000000000001',
+				from: TENANT,
+				to: USER,
+				status: 'failed',
+				errorCode: 30008,
+			}),
 			{ authToken: accountToken },
 		);
 		expect(failed.status).toBe(200);
@@ -165,21 +237,38 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 	test('session timeout: Set Session Timeout 2 s, the user stays silent, the trigger gets smsResponseTimeout once; a reply restarts the count', async () => {
 		const before = (await turnsOf('sms_runs')).length;
 		const set = await sessionCommand('set_session_timeout', { phoneNumber: USER, count: 2 });
-		expect(set).toMatchObject({ status: 'completed', result: expect.objectContaining({ smsSessionTimeoutCount: 2, smsUserPhoneNumber: USER }) });
+		expect(set).toMatchObject({
+			status: 'completed',
+			result: expect.objectContaining({ smsSessionTimeoutCount: 2, smsUserPhoneNumber: USER }),
+		});
 
 		const turns = await waitForTurns('sms_runs', before + 1);
 		expect(turns.slice(before)).toEqual([
-			expect.objectContaining({ event: 'smsResponseTimeout', text: 'smsResponseTimeout', smsSessionTimeoutCount: 2, smsUserPhoneNumber: USER, smsError: null, smsMedia: [] }),
+			expect.objectContaining({
+				event: 'smsResponseTimeout',
+				text: 'smsResponseTimeout',
+				smsSessionTimeoutCount: 2,
+				smsUserPhoneNumber: USER,
+				smsError: null,
+				smsMedia: [],
+			}),
 		]);
 		await new Promise((resolve) => setTimeout(resolve, 3_000));
 		expect(await turnsOf('sms_runs')).toHaveLength(before + 1);
 
 		// Writing again starts the silence over: a timeout follows the message, not before it.
 		const sent = Date.now();
-		await postTwilioWebhook(`${webhookBase}/e2e-sms`, message('still there?'), { authToken: accountToken });
+		await postTwilioWebhook(`${webhookBase}/e2e-sms`, message('still there?'), {
+			authToken: accountToken,
+		});
 		const after = await waitForTurns('sms_runs', before + 3);
-		expect(after.slice(before + 1).map((turn) => turn.event)).toEqual(['message', 'smsResponseTimeout']);
-		const timeoutAct = (await store.listActs({ connectorIdn: 'sms_runs', limit: 1000 })).sort((a, b) => b.createdAt - a.createdAt)[0];
+		expect(after.slice(before + 1).map((turn) => turn.event)).toEqual([
+			'message',
+			'smsResponseTimeout',
+		]);
+		const timeoutAct = (await store.listActs({ connectorIdn: 'sms_runs', limit: 1000 })).sort(
+			(a, b) => b.createdAt - a.createdAt,
+		)[0];
 		expect(timeoutAct.createdAt - sent).toBeGreaterThanOrEqual(2_000);
 		await sessionCommand('set_session_timeout', { phoneNumber: USER, count: 0 });
 	});
@@ -188,28 +277,63 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		const before = await turnsOf('sms_runs');
 		const sessionID = before.at(-1)?.smsSessionID;
 		const forced = await sessionCommand('force_no_input_turn', { phoneNumber: USER });
-		expect(forced).toMatchObject({ status: 'completed', result: expect.objectContaining({ noInputTurn: true, smsSessionID: sessionID }) });
+		expect(forced).toMatchObject({
+			status: 'completed',
+			result: expect.objectContaining({ noInputTurn: true, smsSessionID: sessionID }),
+		});
 		const turns = await waitForTurns('sms_runs', before.length + 1);
-		expect(turns.at(-1)).toMatchObject({ event: 'smsNoInputTurn', text: 'smsNoInputTurn', smsSessionID: sessionID, smsUserPhoneNumber: USER });
+		expect(turns.at(-1)).toMatchObject({
+			event: 'smsNoInputTurn',
+			text: 'smsNoInputTurn',
+			smsSessionID: sessionID,
+			smsUserPhoneNumber: USER,
+		});
 
 		const terminated = await sessionCommand('terminate_session', { phoneNumber: USER });
-		expect(terminated).toMatchObject({ status: 'completed', result: expect.objectContaining({ terminated: true, status: 'ended' }) });
+		expect(terminated).toMatchObject({
+			status: 'completed',
+			result: expect.objectContaining({ terminated: true, status: 'ended' }),
+		});
 		const noSession = await sessionCommand('force_no_input_turn', { phoneNumber: USER });
-		expect(noSession.error).toMatch(/^Argument 'phoneNumber' has no active SMS session with \+16505550100 .*\(field 'phoneNumber', item 0\)$/);
+		expect(noSession.error).toMatch(
+			/^Argument 'phoneNumber' has no active SMS session with \+16505550100 .*\(field 'phoneNumber', item 0\)$/,
+		);
 
-		await postTwilioWebhook(`${webhookBase}/e2e-sms`, message('hello again'), { authToken: accountToken });
+		await postTwilioWebhook(`${webhookBase}/e2e-sms`, message('hello again'), {
+			authToken: accountToken,
+		});
 		const next = await waitForTurns('sms_runs', before.length + 2);
-		expect(next.at(-1)).toMatchObject({ event: 'message', text: 'hello again', smsSessionID: expect.stringMatching(UUID) });
+		expect(next.at(-1)).toMatchObject({
+			event: 'message',
+			text: 'hello again',
+			smsSessionID: expect.stringMatching(UUID),
+		});
 		expect(next.at(-1)?.smsSessionID).not.toBe(sessionID);
 	});
 
 	test('Start Session carries smsUserData into every turn; bad input names the field and the item', async () => {
 		const other = '+16507000002';
-		const started = await sessionCommand('start_session', { phoneNumber: other, userData: { orderId: 'A-17', vip: true }, count: 600 });
-		expect(started).toMatchObject({ result: expect.objectContaining({ started: true, smsUserData: { orderId: 'A-17', vip: true }, smsSessionTimeoutCount: 600 }) });
-		await postTwilioWebhook(`${webhookBase}/e2e-sms`, message('where is my order?', other), { authToken: accountToken });
+		const started = await sessionCommand('start_session', {
+			phoneNumber: other,
+			userData: { orderId: 'A-17', vip: true },
+			count: 600,
+		});
+		expect(started).toMatchObject({
+			result: expect.objectContaining({
+				started: true,
+				smsUserData: { orderId: 'A-17', vip: true },
+				smsSessionTimeoutCount: 600,
+			}),
+		});
+		await postTwilioWebhook(`${webhookBase}/e2e-sms`, message('where is my order?', other), {
+			authToken: accountToken,
+		});
 		const turns = await waitForTurns('sms_runs', (await turnsOf('sms_runs')).length + 1);
-		expect(turns.at(-1)).toMatchObject({ smsUserPhoneNumber: other, smsUserData: { orderId: 'A-17', vip: true }, smsSessionTimeoutCount: 600 });
+		expect(turns.at(-1)).toMatchObject({
+			smsUserPhoneNumber: other,
+			smsUserData: { orderId: 'A-17', vip: true },
+			smsSessionTimeoutCount: 600,
+		});
 
 		const bad = await n8n.execute(
 			await n8n.importWorkflow(
@@ -228,51 +352,117 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 			),
 		);
 		expect(outputOf(bad, 'Send Command').map((item) => item.json.error)).toEqual([
-			expect.stringMatching(/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 0\)$/),
-			expect.stringMatching(/^Argument 'count' must be a whole number of seconds .* \(field 'count', item 1\)$/),
+			expect.stringMatching(
+				/^Argument 'phoneNumber' must be an E\.164 number .* \(field 'phoneNumber', item 0\)$/,
+			),
+			expect.stringMatching(
+				/^Argument 'count' must be a whole number of seconds .* \(field 'count', item 1\)$/,
+			),
 			"Argument 'count' is required (field 'count', item 2)",
 		]);
 	});
 
 	test('Send Media (seed smsActSendMedia) sends the user an MMS of the listed URLs; more than 10 is refused before sending', async () => {
 		const urls = ['https://example.com/media/first.gif', 'https://example.com/media/second.gif'];
-		const sent = await sessionCommand('send_media', { phoneNumber: USER, from: TENANT, mediaURL: urls, text: 'Here you go' });
-		expect(sent).toMatchObject({ commandIdn: 'send_media', status: 'sent', externalId: expect.stringMatching(/^MM[0-9a-f]{32}$/) });
-		expect(twilio.requestsTo('POST', '/Messages.json').map((request) => request.form)).toEqual([{ To: USER, From: TENANT, Body: 'Here you go', MediaUrl: urls }]);
+		const sent = await sessionCommand('send_media', {
+			phoneNumber: USER,
+			from: TENANT,
+			mediaURL: urls,
+			text: 'Here you go',
+		});
+		expect(sent).toMatchObject({
+			commandIdn: 'send_media',
+			status: 'sent',
+			externalId: expect.stringMatching(/^MM[0-9a-f]{32}$/),
+		});
+		expect(twilio.requestsTo('POST', '/Messages.json').map((request) => request.form)).toEqual([
+			{ To: USER, From: TENANT, Body: 'Here you go', MediaUrl: urls },
+		]);
 
-		const tooMany = await sessionCommand('send_media', { phoneNumber: USER, from: TENANT, mediaURL: Array.from({ length: 11 }, (_, index) => `https://example.com/${index}.png`) });
-		expect(tooMany.error).toBe("Argument 'mediaURL' has 11 URLs; Twilio takes at most 10 per message (field 'mediaURL', item 0)");
+		const tooMany = await sessionCommand('send_media', {
+			phoneNumber: USER,
+			from: TENANT,
+			mediaURL: Array.from({ length: 11 }, (_, index) => `https://example.com/${index}.png`),
+		});
+		expect(tooMany.error).toBe(
+			"Argument 'mediaURL' has 11 URLs; Twilio takes at most 10 per message (field 'mediaURL', item 0)",
+		);
 		expect(twilio.requestsTo('POST', '/Messages.json')).toHaveLength(1);
 	});
 
 	test('the example: a message is answered and the session gets a 5-minute timeout', async () => {
 		const tenant = '+16505550177';
 		const user = '+16507000077';
-		await postTwilioWebhook(`${webhookBase}/sms`, incomingMessageParams({ accountSid: ACCOUNT_SID, from: user, to: tenant, body: 'Do you deliver?' }), { authToken: accountToken });
+		await postTwilioWebhook(
+			`${webhookBase}/sms`,
+			incomingMessageParams({
+				accountSid: ACCOUNT_SID,
+				from: user,
+				to: tenant,
+				body: 'Do you deliver?',
+			}),
+			{ authToken: accountToken },
+		);
 		const deadline = Date.now() + 20_000;
-		const replies = () => twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === user);
-		while (replies().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-		expect(replies().map((request) => request.form)).toEqual([{ To: user, From: tenant, Body: 'Thanks! You wrote: Do you deliver?' }]);
-		let session = await store.findSession({ channel: 'sms', integrationIdn: 'twilio_messenger', connectorIdn: 'twilio_messenger', externalKey: `${tenant}|${user}` });
+		const replies = () =>
+			twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === user);
+		while (replies().length === 0 && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(replies().map((request) => request.form)).toEqual([
+			{ To: user, From: tenant, Body: 'Thanks! You wrote: Do you deliver?' },
+		]);
+		let session = await store.findSession({
+			channel: 'sms',
+			integrationIdn: 'twilio_messenger',
+			connectorIdn: 'twilio_messenger',
+			externalKey: `${tenant}|${user}`,
+		});
 		while (session?.timeoutSeconds !== 300 && Date.now() < deadline) {
 			await new Promise((resolve) => setTimeout(resolve, 200));
-			session = await store.findSession({ channel: 'sms', integrationIdn: 'twilio_messenger', connectorIdn: 'twilio_messenger', externalKey: `${tenant}|${user}` });
+			session = await store.findSession({
+				channel: 'sms',
+				integrationIdn: 'twilio_messenger',
+				connectorIdn: 'twilio_messenger',
+				externalKey: `${tenant}|${user}`,
+			});
 		}
 		expect(session).toMatchObject({ status: 'active', timeoutSeconds: 300 });
 	});
 
 	test('behind a proxy: the signature is checked against the Public URL option; Reply Message answers at once; other tenant numbers are ignored', async () => {
 		const publicUrl = 'https://sms.example.com/hooks/twilio?tenant=main';
-		const params = incomingMessageParams({ accountSid: ACCOUNT_SID, from: USER, to: '+16505550199', body: 'via proxy' });
-		const response = await postTwilioWebhook(`${webhookBase}/e2e-sms-proxy`, params, { authToken: accountToken, signedUrl: publicUrl });
+		const params = incomingMessageParams({
+			accountSid: ACCOUNT_SID,
+			from: USER,
+			to: '+16505550199',
+			body: 'via proxy',
+		});
+		const response = await postTwilioWebhook(`${webhookBase}/e2e-sms-proxy`, params, {
+			authToken: accountToken,
+			signedUrl: publicUrl,
+		});
 		expect(response.status).toBe(200);
-		expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks, we got your message</Message></Response>');
-		expect(await waitForTurns('sms_runs_proxy', 1)).toEqual([expect.objectContaining({ text: 'via proxy', smsTenantPhoneNumber: '+16505550199' })]);
+		expect(await response.text()).toBe(
+			'<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks, we got your message</Message></Response>',
+		);
+		expect(await waitForTurns('sms_runs_proxy', 1)).toEqual([
+			expect.objectContaining({ text: 'via proxy', smsTenantPhoneNumber: '+16505550199' }),
+		]);
 
-		const ownUrl = await postTwilioWebhook(`${webhookBase}/e2e-sms-proxy`, params, { authToken: accountToken });
+		const ownUrl = await postTwilioWebhook(`${webhookBase}/e2e-sms-proxy`, params, {
+			authToken: accountToken,
+		});
 		expect(ownUrl.status).toBe(403);
-		const otherTenant = incomingMessageParams({ accountSid: ACCOUNT_SID, from: USER, to: TENANT, body: 'wrong number' });
-		const ignored = await postTwilioWebhook(`${webhookBase}/e2e-sms-proxy`, otherTenant, { authToken: accountToken, signedUrl: publicUrl });
+		const otherTenant = incomingMessageParams({
+			accountSid: ACCOUNT_SID,
+			from: USER,
+			to: TENANT,
+			body: 'wrong number',
+		});
+		const ignored = await postTwilioWebhook(`${webhookBase}/e2e-sms-proxy`, otherTenant, {
+			authToken: accountToken,
+			signedUrl: publicUrl,
+		});
 		expect(ignored.status).toBe(200);
 		await new Promise((resolve) => setTimeout(resolve, 1_500));
 		expect(await turnsOf('sms_runs_proxy')).toHaveLength(1);

@@ -12,10 +12,15 @@ interface NodeTypeEntry {
 	displayName: string;
 }
 
-async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilReady(
+	baseUrl: string,
+	child: ChildProcess,
+	output: () => string,
+): Promise<void> {
 	const deadline = Date.now() + 240_000;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output()}`);
+		if (child.exitCode !== null)
+			throw new Error(`npm start exited with ${child.exitCode}:\n${output()}`);
 		try {
 			if ((await fetch(`${baseUrl}/healthz/readiness`)).ok) return;
 		} catch {
@@ -49,7 +54,12 @@ describe('npm start', () => {
 		// The script npm start runs after building (the test run has built already).
 		child = spawn(NODE_BIN, ['-r', './test/support/ts-register.js', 'scripts/start-n8n.ts'], {
 			cwd: PROJECT_ROOT,
-			env: { ...outsideTestRunner(process.env), N8N_USER_FOLDER: userFolder, N8N_PORT: String(port), N8N_LOG_LEVEL: 'warn' },
+			env: {
+				...outsideTestRunner(process.env),
+				N8N_USER_FOLDER: userFolder,
+				N8N_PORT: String(port),
+				N8N_LOG_LEVEL: 'warn',
+			},
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -61,14 +71,24 @@ describe('npm start', () => {
 		const editor = N8nInstance.attach(userFolder, port);
 		await editor.setupOwner();
 		const nodeTypes = (await (await editor.request('/types/nodes.json')).json()) as NodeTypeEntry[];
-		const sendCommand = nodeTypes.find((type) => type.name === 'n8n-nodes-agent-connectors.sendCommand');
+		const sendCommand = nodeTypes.find(
+			(type) => type.name === 'n8n-nodes-agent-connectors.sendCommand',
+		);
 		expect(sendCommand?.displayName).toBe('Send Command');
 
-		const credentialTypes = (await (await editor.request('/types/credentials.json')).json()) as NodeTypeEntry[];
-		expect(credentialTypes.map((type) => type.name)).toEqual(expect.arrayContaining(['agentTwilioApi', 'wtsChatApi']));
+		const credentialTypes = (await (
+			await editor.request('/types/credentials.json')
+		).json()) as NodeTypeEntry[];
+		expect(credentialTypes.map((type) => type.name)).toEqual(
+			expect.arrayContaining(['agentTwilioApi', 'wtsChatApi']),
+		);
 
-		const workflows = (await (await editor.request('/rest/workflows')).json()) as { data: Array<{ name: string }> };
-		expect(workflows.data.map((workflow) => workflow.name)).toContain('Example: Send Command (sandbox, no credentials)');
+		const workflows = (await (await editor.request('/rest/workflows')).json()) as {
+			data: Array<{ name: string }>;
+		};
+		expect(workflows.data.map((workflow) => workflow.name)).toContain(
+			'Example: Send Command (sandbox, no credentials)',
+		);
 		expect((await fetch(`${baseUrl}/`)).status).toBe(200);
 	});
 });

@@ -21,12 +21,21 @@ interface TimerSpec {
  * string arguments.
  */
 function setTimersWorkflow(id: string, timers: TimerSpec[], viaSendCommand?: string): WorkflowJson {
-	const node = (suffix: number, rest: Record<string, unknown>) => ({ id: `1c2d3e4f-0005-4000-8000-${String(suffix).padStart(12, '0')}`, ...rest });
+	const node = (suffix: number, rest: Record<string, unknown>) => ({
+		id: `1c2d3e4f-0005-4000-8000-${String(suffix).padStart(12, '0')}`,
+		...rest,
+	});
 	return {
 		id,
 		name: `E2E: set timers ${id}`,
 		nodes: [
-			node(1, { name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }),
+			node(1, {
+				name: 'Manual Trigger',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			}),
 			node(2, {
 				name: 'Timers',
 				type: 'n8n-nodes-base.set',
@@ -34,7 +43,13 @@ function setTimersWorkflow(id: string, timers: TimerSpec[], viaSendCommand?: str
 				position: [220, 0],
 				parameters: { mode: 'raw', jsonOutput: JSON.stringify({ timers }), options: {} },
 			}),
-			node(3, { name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [440, 0], parameters: { fieldToSplitOut: 'timers', options: {} } }),
+			node(3, {
+				name: 'Split',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: { fieldToSplitOut: 'timers', options: {} },
+			}),
 			node(4, {
 				name: 'Set Timer',
 				type: 'n8n-nodes-agent-connectors.setTimer',
@@ -77,7 +92,12 @@ function setTimersWorkflow(id: string, timers: TimerSpec[], viaSendCommand?: str
 		],
 		connections: {
 			'Manual Trigger': {
-				main: [[{ node: 'Timers', type: 'main', index: 0 }, ...(viaSendCommand ? [{ node: 'Send Command', type: 'main', index: 0 }] : [])]],
+				main: [
+					[
+						{ node: 'Timers', type: 'main', index: 0 },
+						...(viaSendCommand ? [{ node: 'Send Command', type: 'main', index: 0 }] : []),
+					],
+				],
 			},
 			Timers: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
 			Split: { main: [[{ node: 'Set Timer', type: 'main', index: 0 }]] },
@@ -104,7 +124,11 @@ describe('Set Timer and Timer Trigger in a real n8n', () => {
 	const setTimers = async (timers: TimerSpec[], viaSendCommand?: string) => {
 		workflowCount += 1;
 		const id = await n8n.importWorkflow(
-			setTimersWorkflow(`e2eSetTimers${String(workflowCount).padStart(4, '0')}`, timers, viaSendCommand),
+			setTimersWorkflow(
+				`e2eSetTimers${String(workflowCount).padStart(4, '0')}`,
+				timers,
+				viaSendCommand,
+			),
 		);
 		const execution = await n8n.execute(id);
 		expect(execution.ok).toBe(true);
@@ -121,7 +145,9 @@ describe('Set Timer and Timer Trigger in a real n8n', () => {
 
 	beforeAll(async () => {
 		n8n = await N8nInstance.create({ env: { GENERIC_TIMEZONE: 'Europe/Berlin' } });
-		const observer = await n8n.importWorkflow(join(__dirname, 'workflows', 'timer-trigger-observer.json'));
+		const observer = await n8n.importWorkflow(
+			join(__dirname, 'workflows', 'timer-trigger-observer.json'),
+		);
 		await n8n.activate(observer);
 		await n8n.start();
 		store = new SqliteStore(n8n.storePath);
@@ -142,7 +168,12 @@ describe('Set Timer and Timer Trigger in a real n8n', () => {
 		);
 		const output = execution.runData['Set Timer'][0].data?.main[0] ?? [];
 		expect(output.map((item) => item.json)).toEqual([
-			expect.objectContaining({ timerName: 'e2e_once', state: 'scheduled', fireCount: 0, nextFireAt: expect.stringMatching(/\+01:00$/) }),
+			expect.objectContaining({
+				timerName: 'e2e_once',
+				state: 'scheduled',
+				fireCount: 0,
+				nextFireAt: expect.stringMatching(/\+01:00$/),
+			}),
 			expect.objectContaining({ timerName: 'e2e_disabled', state: 'disabled', enabled: false }),
 		]);
 
@@ -151,15 +182,30 @@ describe('Set Timer and Timer Trigger in a real n8n', () => {
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		const runs = await runsOf('e2e_once');
 		expect(runs).toHaveLength(1);
-		expect(runs[0]).toMatchObject({ personaId: 'persona-e2e', connectorIdn: 'e2e_timers', eventIdn: 'timer_fired', fireCount: 1, repeatable: false });
+		expect(runs[0]).toMatchObject({
+			personaId: 'persona-e2e',
+			connectorIdn: 'e2e_timers',
+			eventIdn: 'timer_fired',
+			fireCount: 1,
+			repeatable: false,
+		});
 		expect(Date.parse(runs[0].firedAt) - Date.parse(runs[0].scheduledAt)).toBeLessThan(500);
 		expect(runs[0].lateMs).toBeLessThan(500);
 		expect(await runsOf('e2e_disabled')).toHaveLength(0);
 
 		// Send Command with the seed's strings runs the same command: same timer, same single run.
 		const viaCommand = execution.runData['Send Command'][0].data?.main[0]?.[0]?.json;
-		expect(viaCommand).toMatchObject({ integrationIdn: 'program_timer', commandIdn: 'set_timer', status: 'completed' });
-		expect(viaCommand?.result).toMatchObject({ timerName: 'e2e_via_command', state: 'scheduled', repeatable: false, interval: 2 });
+		expect(viaCommand).toMatchObject({
+			integrationIdn: 'program_timer',
+			commandIdn: 'set_timer',
+			status: 'completed',
+		});
+		expect(viaCommand?.result).toMatchObject({
+			timerName: 'e2e_via_command',
+			state: 'scheduled',
+			repeatable: false,
+			interval: 2,
+		});
 		const commandRuns = await runsOf('e2e_via_command');
 		expect(commandRuns).toHaveLength(1);
 		expect(commandRuns[0]).toMatchObject({ fireCount: 1, repeatable: false, interval: 2 });
@@ -173,12 +219,15 @@ describe('Set Timer and Timer Trigger in a real n8n', () => {
 		const scheduled = runs.map((run) => Date.parse(run.scheduledAt));
 		expect(scheduled[1] - scheduled[0]).toBe(2000);
 		expect(scheduled[2] - scheduled[1]).toBe(2000);
-		for (const run of runs) expect(Date.parse(run.firedAt) - Date.parse(run.scheduledAt)).toBeLessThan(500);
+		for (const run of runs)
+			expect(Date.parse(run.firedAt) - Date.parse(run.scheduledAt)).toBeLessThan(500);
 	});
 
 	test("in the editor's listen-for-test-event mode the trigger runs its workflow on the next fire", async () => {
 		await n8n.setupOwner();
-		const workflowId = await n8n.importWorkflow(join(__dirname, 'workflows', 'timer-trigger-manual.json'));
+		const workflowId = await n8n.importWorkflow(
+			join(__dirname, 'workflows', 'timer-trigger-manual.json'),
+		);
 		const started = await n8n.request(`/rest/workflows/${workflowId}/run`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
@@ -191,7 +240,11 @@ describe('Set Timer and Timer Trigger in a real n8n', () => {
 		const recorded = async () => (await store.listActs({ connectorIdn: 'manual_runs' })).length > 0;
 		await waitFor(recorded, 30_000);
 		const [act] = await store.listActs({ connectorIdn: 'manual_runs' });
-		expect(act.arguments).toMatchObject({ timerName: 'e2e_manual_1', connectorIdn: 'e2e_manual', fireCount: 1 });
+		expect(act.arguments).toMatchObject({
+			timerName: 'e2e_manual_1',
+			connectorIdn: 'e2e_manual',
+			fireCount: 1,
+		});
 
 		let status = '';
 		await waitFor(async () => {

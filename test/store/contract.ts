@@ -440,14 +440,40 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 			});
 
 			it('settleAct applies the patch and appends the event together, once: a second settle of the same status finds nothing', async () => {
-				const act = await store.createAct({ ...actInput, status: 'sent', result: { deadlineAt: 1 } });
-				const resultEvent = { type: 'result_success', integrationIdn: 'http', connectorIdn: 'api', payload: { commandActId: act.id } };
-				const settled = await store.settleAct(act.id, 'sent', { status: 'completed', result: { statusCode: 200 } }, resultEvent);
-				expect(settled?.act).toMatchObject({ id: act.id, status: 'completed', result: { statusCode: 200 } });
-				expect(settled?.event).toMatchObject({ type: 'result_success', payload: { commandActId: act.id } });
+				const act = await store.createAct({
+					...actInput,
+					status: 'sent',
+					result: { deadlineAt: 1 },
+				});
+				const resultEvent = {
+					type: 'result_success',
+					integrationIdn: 'http',
+					connectorIdn: 'api',
+					payload: { commandActId: act.id },
+				};
+				const settled = await store.settleAct(
+					act.id,
+					'sent',
+					{ status: 'completed', result: { statusCode: 200 } },
+					resultEvent,
+				);
+				expect(settled?.act).toMatchObject({
+					id: act.id,
+					status: 'completed',
+					result: { statusCode: 200 },
+				});
+				expect(settled?.event).toMatchObject({
+					type: 'result_success',
+					payload: { commandActId: act.id },
+				});
 				await expect(store.getAct(act.id)).resolves.toEqual(settled?.act);
 
-				const again = await store.settleAct(act.id, 'sent', { status: 'failed', result: 'interrupted' }, { ...resultEvent, type: 'result_error' });
+				const again = await store.settleAct(
+					act.id,
+					'sent',
+					{ status: 'failed', result: 'interrupted' },
+					{ ...resultEvent, type: 'result_error' },
+				);
 				expect(again).toBeNull();
 				await expect(store.getAct(act.id)).resolves.toEqual(settled?.act);
 				const events = await store.readEvents('settle-reader');
@@ -455,21 +481,28 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 			});
 
 			it('settleAct rejects for a missing act and appends nothing', async () => {
-				await expect(store.settleAct('no-such-act', 'sent', { status: 'failed' }, eventInput)).rejects.toThrow('no-such-act');
+				await expect(
+					store.settleAct('no-such-act', 'sent', { status: 'failed' }, eventInput),
+				).rejects.toThrow('no-such-act');
 				await expect(store.readEvents('settle-missing')).resolves.toEqual([]);
 			});
 
 			it('of racing settleAct calls for one act exactly one wins', async () => {
 				const act = await store.createAct({ ...actInput, status: 'sent' });
 				const outcomes = await Promise.all(
-					[1, 2, 3, 4].map((n) => store.settleAct(act.id, 'sent', { status: 'completed', result: n }, eventInput)),
+					[1, 2, 3, 4].map((n) =>
+						store.settleAct(act.id, 'sent', { status: 'completed', result: n }, eventInput),
+					),
 				);
 				expect(outcomes.filter((outcome) => outcome !== null)).toHaveLength(1);
 				await expect(store.readEvents('settle-race')).resolves.toHaveLength(1);
 			});
 
 			it('createActs records every act in order and updateActs patches them in one step', async () => {
-				const acts = await store.createActs([actInput, { ...actInput, commandIdn: 'second', personaId: 'p2' }]);
+				const acts = await store.createActs([
+					actInput,
+					{ ...actInput, commandIdn: 'second', personaId: 'p2' },
+				]);
 				expect(acts.map((act) => [act.commandIdn, act.status, act.personaId])).toEqual([
 					['send_message', 'pending', null],
 					['second', 'pending', 'p2'],
@@ -482,7 +515,11 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 					[acts[1].id, 'failed'],
 					[acts[0].id, 'completed'],
 				]);
-				await expect(store.getAct(acts[0].id)).resolves.toMatchObject({ status: 'completed', externalId: 'SM1', result: null });
+				await expect(store.getAct(acts[0].id)).resolves.toMatchObject({
+					status: 'completed',
+					externalId: 'SM1',
+					result: null,
+				});
 				await expect(store.createActs([])).resolves.toEqual([]);
 				await expect(store.updateActs([])).resolves.toEqual([]);
 			});
@@ -996,7 +1033,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 				await expect(
 					store.fireTimer(claim.timer.id, 'not-the-token', outcome, timerEvent),
 				).resolves.toBeNull();
-				await expect(store.fireTimer('no-such-timer', claim.leaseToken, outcome, timerEvent)).resolves.toBeNull();
+				await expect(
+					store.fireTimer('no-such-timer', claim.leaseToken, outcome, timerEvent),
+				).resolves.toBeNull();
 				await expect(store.getTimer('persona-1', 'reminder')).resolves.toEqual(claim.timer);
 				await expect(store.readEvents('trigger')).resolves.toEqual([]);
 
@@ -1004,7 +1043,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 				await expect(
 					store.fireTimer(claim.timer.id, claim.leaseToken, outcome, timerEvent),
 				).resolves.toBeNull();
-				await expect(store.getTimer('persona-1', 'reminder')).resolves.toMatchObject({ fireCount: 1 });
+				await expect(store.getTimer('persona-1', 'reminder')).resolves.toMatchObject({
+					fireCount: 1,
+				});
 				await expect(store.readEvents('trigger')).resolves.toEqual([fired?.event]);
 			});
 
@@ -1012,11 +1053,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 				await store.putTimer(timerInput({ timerName: 'replaced', nextFireAt: T0 }));
 				await store.putTimer(timerInput({ timerName: 'cancelled', nextFireAt: T0 }));
 				const claims = await store.claimDueTimers(T0, 10, 60_000);
-				const replacement = await store.putTimer(timerInput({ timerName: 'replaced', nextFireAt: T0 + 1000 }));
+				const replacement = await store.putTimer(
+					timerInput({ timerName: 'replaced', nextFireAt: T0 + 1000 }),
+				);
 				await store.cancelTimer('persona-1', 'cancelled');
 				for (const claim of claims) {
 					await expect(
-						store.fireTimer(claim.timer.id, claim.leaseToken, { firedAt: T0, nextFireAt: null }, timerEvent),
+						store.fireTimer(
+							claim.timer.id,
+							claim.leaseToken,
+							{ firedAt: T0, nextFireAt: null },
+							timerEvent,
+						),
 					).resolves.toBeNull();
 				}
 				await expect(store.getTimer('persona-1', 'replaced')).resolves.toEqual(replacement);
@@ -1032,7 +1080,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 				const [claim] = await store.claimDueTimers(T0, 1, 1000);
 				const results = await Promise.all(
 					Array.from({ length: 5 }, () =>
-						store.fireTimer(claim.timer.id, claim.leaseToken, { firedAt: T0, nextFireAt: null }, timerEvent),
+						store.fireTimer(
+							claim.timer.id,
+							claim.leaseToken,
+							{ firedAt: T0, nextFireAt: null },
+							timerEvent,
+						),
 					),
 				);
 				expect(results.filter((result) => result !== null)).toHaveLength(1);
@@ -1052,7 +1105,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 				const results = await store.fireTimers(fires);
 				expect(results.map((result) => result?.timer.timerName ?? null)).toEqual(['a', null, 'c']);
 				expect(results[0]?.event.seq).toBeLessThan(results[2]?.event.seq ?? 0);
-				await expect(store.readEvents('trigger')).resolves.toEqual([results[0]?.event, results[2]?.event]);
+				await expect(store.readEvents('trigger')).resolves.toEqual([
+					results[0]?.event,
+					results[2]?.event,
+				]);
 				await expect(store.getTimer('persona-1', 'b')).resolves.toEqual(claims[1].timer);
 				await expect(store.fireTimers([])).resolves.toEqual([]);
 			});

@@ -7,9 +7,16 @@ import { PROJECT_ROOT, SHARED_NODES_DIR, installPackageInto } from './n8n';
 /** Runs a command with its output shown: the first n8n install takes minutes. */
 async function runShown(command: string, args: string[]): Promise<void> {
 	await new Promise<void>((resolve, reject) => {
-		const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+		const child = spawn(command, args, {
+			cwd: PROJECT_ROOT,
+			stdio: ['ignore', 'inherit', 'inherit'],
+		});
 		child.on('error', reject);
-		child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+		child.on('close', (code) =>
+			code === 0
+				? resolve()
+				: reject(new Error(`${command} ${args.join(' ')} exited with ${code}`)),
+		);
 	});
 }
 

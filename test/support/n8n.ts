@@ -18,7 +18,8 @@ const run = promisify(execFile);
 export const PROJECT_ROOT = join(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-agent-connectors';
 export const N8N_VERSION = process.env.N8N_VERSION ?? '2.40.7';
-export const N8N_DIR = process.env.N8N_CACHE_DIR ?? join(PROJECT_ROOT, '.cache', `n8n-${N8N_VERSION}`);
+export const N8N_DIR =
+	process.env.N8N_CACHE_DIR ?? join(PROJECT_ROOT, '.cache', `n8n-${N8N_VERSION}`);
 /**
  * The nodes folder every test instance links to, filled once per test run.
  * It must lie outside the project: from inside, Node's upward module lookup
@@ -65,10 +66,14 @@ function npmEnv(): NodeJS.ProcessEnv {
 export async function installPackageInto(nodesDir: string): Promise<string> {
 	const packDir = await mkdtemp(join(tmpdir(), 'agent-connectors-pack-'));
 	try {
-		const { stdout } = await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir], {
-			cwd: PROJECT_ROOT,
-			env: npmEnv(),
-		});
+		const { stdout } = await run(
+			'npm',
+			['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir],
+			{
+				cwd: PROJECT_ROOT,
+				env: npmEnv(),
+			},
+		);
 		const tarball = join(packDir, stdout.trim().split('\n').pop() ?? '');
 		const packageDir = join(nodesDir, 'node_modules', PACKAGE_NAME);
 		await rm(packageDir, { recursive: true, force: true });
@@ -99,7 +104,11 @@ export async function installPackageInto(nodesDir: string): Promise<string> {
 		const version = String(manifest.version);
 		await writeFile(
 			join(nodesDir, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: version } }, null, 2),
+			JSON.stringify(
+				{ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: version } },
+				null,
+				2,
+			),
 		);
 		return packageDir;
 	} finally {
@@ -119,7 +128,9 @@ function assertUsesN8nsOwnWorkflowPackage(packageDir: string): void {
 	} catch {
 		return;
 	}
-	throw new Error(`${packageDir} would load n8n-workflow from ${shadowing} instead of n8n's own copy`);
+	throw new Error(
+		`${packageDir} would load n8n-workflow from ${shadowing} instead of n8n's own copy`,
+	);
 }
 
 export interface N8nInstanceOptions {
@@ -157,7 +168,8 @@ export class N8nInstance {
 
 	static async create(options: N8nInstanceOptions = {}): Promise<N8nInstance> {
 		const temporary = options.userFolder === undefined;
-		const userFolder = options.userFolder ?? (await mkdtemp(join(tmpdir(), 'agent-connectors-n8n-')));
+		const userFolder =
+			options.userFolder ?? (await mkdtemp(join(tmpdir(), 'agent-connectors-n8n-')));
 		const nodesDir = join(userFolder, '.n8n', 'nodes');
 		await mkdir(join(userFolder, '.n8n'), { recursive: true });
 		if (options.nodes === 'install') {
@@ -190,19 +202,27 @@ export class N8nInstance {
 	}
 
 	/** Runs one n8n CLI command to completion. */
-	async cli(args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+	async cli(
+		args: string[],
+		options: { timeoutMs?: number; env?: Record<string, string> } = {},
+	): Promise<CliResult> {
 		const timeoutMs = options.timeoutMs ?? 120_000;
 		// Its own task-runner port, so a CLI command can run beside the server.
 		const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...options.env };
 		return await new Promise((resolve, reject) => {
-			const child = spawn(NODE_BIN, [N8N_ENTRY, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+			const child = spawn(NODE_BIN, [N8N_ENTRY, ...args], {
+				env,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
 			let stdout = '';
 			let stderr = '';
 			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 			const timer = setTimeout(() => {
 				child.kill('SIGKILL');
-				reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
+				reject(
+					new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`),
+				);
 			}, timeoutMs);
 			child.on('error', reject);
 			child.on('close', (code, signal) => {
@@ -213,12 +233,17 @@ export class N8nInstance {
 	}
 
 	/** Imports credentials with their plain data (n8n encrypts them); the file holding the secrets is removed at once. */
-	async importCredentials(credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>): Promise<void> {
+	async importCredentials(
+		credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>,
+	): Promise<void> {
 		const file = join(this.userFolder, `credentials-${randomWorkflowId()}.json`);
 		await writeFile(file, JSON.stringify(credentials));
 		try {
 			const result = await this.cli(['import:credentials', `--input=${file}`]);
-			if (result.code !== 0) throw new Error(`n8n import:credentials failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+			if (result.code !== 0)
+				throw new Error(
+					`n8n import:credentials failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+				);
 		} finally {
 			await rm(file, { force: true });
 		}
@@ -227,13 +252,17 @@ export class N8nInstance {
 	/** Imports a workflow (object or JSON file path) and returns its id. */
 	async importWorkflow(workflow: WorkflowJson | string): Promise<string> {
 		const data: WorkflowJson =
-			typeof workflow === 'string' ? (JSON.parse(await readFile(workflow, 'utf8')) as WorkflowJson) : workflow;
+			typeof workflow === 'string'
+				? (JSON.parse(await readFile(workflow, 'utf8')) as WorkflowJson)
+				: workflow;
 		const id = data.id ?? randomWorkflowId();
 		const file = join(this.userFolder, `workflow-${id}.json`);
 		await writeFile(file, JSON.stringify({ ...data, id }));
 		const result = await this.cli(['import:workflow', `--input=${file}`]);
 		if (result.code !== 0) {
-			throw new Error(`n8n import:workflow failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+			throw new Error(
+				`n8n import:workflow failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+			);
 		}
 		return id;
 	}
@@ -245,7 +274,9 @@ export class N8nInstance {
 	async activate(workflowId: string): Promise<void> {
 		const result = await this.cli(['publish:workflow', `--id=${workflowId}`]);
 		if (result.code !== 0) {
-			throw new Error(`n8n publish:workflow failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+			throw new Error(
+				`n8n publish:workflow failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+			);
 		}
 	}
 
@@ -255,7 +286,9 @@ export class N8nInstance {
 	 */
 	async execute(workflowId: string): Promise<ExecutionResult> {
 		// `n8n execute` prints the run data through its logger at info level.
-		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { env: { N8N_LOG_LEVEL: 'info' } });
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], {
+			env: { N8N_LOG_LEVEL: 'info' },
+		});
 		return parseExecution(result);
 	}
 
@@ -267,7 +300,10 @@ export class N8nInstance {
 	async start(options: { timeoutMs?: number; showOutput?: boolean } = {}): Promise<void> {
 		const timeoutMs = options.timeoutMs ?? 120_000;
 		// That line is logged at info level.
-		const env = { ...this.env, N8N_LOG_LEVEL: this.env.N8N_LOG_LEVEL === 'warn' ? 'info' : this.env.N8N_LOG_LEVEL };
+		const env = {
+			...this.env,
+			N8N_LOG_LEVEL: this.env.N8N_LOG_LEVEL === 'warn' ? 'info' : this.env.N8N_LOG_LEVEL,
+		};
 		const child = spawn(NODE_BIN, [N8N_ENTRY, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.server = child;
 		const collect = (chunk: Buffer) => {
@@ -278,7 +314,8 @@ export class N8nInstance {
 		child.stderr?.on('data', collect);
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode}:\n${this.serverLog}`);
+			if (child.exitCode !== null)
+				throw new Error(`n8n exited with ${child.exitCode}:\n${this.serverLog}`);
 			if (this.serverLog.includes('Editor is now accessible via')) {
 				try {
 					const response = await fetch(`${this.baseUrl}/healthz/readiness`);
@@ -311,7 +348,9 @@ export class N8nInstance {
 			if (body.includes(`Did you mean to make a ${method} request`)) return;
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}
-		throw new Error(`webhook ${method} ${path} was not registered within ${timeoutMs} ms:\n${this.serverLog}`);
+		throw new Error(
+			`webhook ${method} ${path} was not registered within ${timeoutMs} ms:\n${this.serverLog}`,
+		);
 	}
 
 	/**
@@ -324,7 +363,8 @@ export class N8nInstance {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(TEST_OWNER),
 		});
-		if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
 		const cookie = response.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
 		if (!cookie) throw new Error('owner setup returned no n8n-auth cookie');
 		this.authCookie = cookie.split(';')[0];
@@ -398,7 +438,11 @@ export function outsideTestRunner(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** The environment every n8n run here gets: isolated, quiet, no outside calls. */
-export function n8nBaseEnv(userFolder: string, port: number, brokerPort: number): Record<string, string> {
+export function n8nBaseEnv(
+	userFolder: string,
+	port: number,
+	brokerPort: number,
+): Record<string, string> {
 	return {
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
@@ -450,7 +494,8 @@ export interface ExecutionResult {
 function randomWorkflowId(): string {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 	let id = '';
-	for (let index = 0; index < 16; index++) id += alphabet[Math.floor(Math.random() * alphabet.length)];
+	for (let index = 0; index < 16; index++)
+		id += alphabet[Math.floor(Math.random() * alphabet.length)];
 	return id;
 }
 
@@ -499,7 +544,12 @@ function parseExecution(result: CliResult): ExecutionResult {
 		return { ok: true, runData: run.data.resultData.runData, raw: result };
 	}
 	if (run) {
-		return { ok: false, runData: run.data.resultData.runData, error: run.data.resultData.error, raw: result };
+		return {
+			ok: false,
+			runData: run.data.resultData.runData,
+			error: run.data.resultData.error,
+			raw: result,
+		};
 	}
 	throw new Error(
 		`n8n execute failed (exit ${result.code}, signal ${result.signal}) without run data:\n${result.stdout}\n${result.stderr}`,
@@ -510,7 +560,9 @@ function parseExecution(result: CliResult): ExecutionResult {
 export function outputOf(execution: ExecutionResult, nodeName: string, output = 0): OutputItem[] {
 	const runs = execution.runData[nodeName];
 	if (!runs || runs.length === 0) {
-		throw new Error(`node '${nodeName}' did not run; ran: ${Object.keys(execution.runData).join(', ')}`);
+		throw new Error(
+			`node '${nodeName}' did not run; ran: ${Object.keys(execution.runData).join(', ')}`,
+		);
 	}
 	return runs[0].data?.main[output] ?? [];
 }

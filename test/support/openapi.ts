@@ -10,7 +10,13 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
-import { Validator, encodePointer, type InstanceType, type OutputUnit, type Schema } from '@cfworker/json-schema';
+import {
+	Validator,
+	encodePointer,
+	type InstanceType,
+	type OutputUnit,
+	type Schema,
+} from '@cfworker/json-schema';
 
 /** The parts of an OpenAPI 3.0 schema object these checks read. */
 export interface OasSchema {
@@ -120,7 +126,15 @@ const KEPT_FORMATS: Record<FormatPolicy, ReadonlySet<string>> = {
 	response: new Set(),
 };
 
-const COPIED_KEYWORDS = ['minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems'] as const;
+const COPIED_KEYWORDS = [
+	'minimum',
+	'maximum',
+	'minLength',
+	'maxLength',
+	'pattern',
+	'minItems',
+	'maxItems',
+] as const;
 
 /** Keywords that name what is wrong; the others (`properties`, `items`, `allOf`, …) only say that something below failed. */
 const LEAF_KEYWORDS = new Set([
@@ -170,7 +184,11 @@ class SchemaReader {
 	}
 
 	/** OpenAPI 3.0 → JSON Schema: `$ref`s inlined, `nullable` as a `null` type, prose and examples dropped. */
-	convert(schema: OasSchema | undefined, policy: FormatPolicy, inProgress: Set<string> = new Set()): Schema | boolean {
+	convert(
+		schema: OasSchema | undefined,
+		policy: FormatPolicy,
+		inProgress: Set<string> = new Set(),
+	): Schema | boolean {
 		if (schema === undefined) return true;
 		if (schema.$ref !== undefined) {
 			const name = refName(schema.$ref);
@@ -185,16 +203,25 @@ class SchemaReader {
 		}
 		const out: Schema = {};
 		if (schema.type !== undefined) out.type = schema.nullable ? [schema.type, 'null'] : schema.type;
-		if (schema.enum !== undefined) out.enum = schema.nullable ? [...schema.enum, null] : [...schema.enum];
+		if (schema.enum !== undefined)
+			out.enum = schema.nullable ? [...schema.enum, null] : [...schema.enum];
 		for (const keyword of COPIED_KEYWORDS)
-			if (schema[keyword] !== undefined) (out as Record<string, unknown>)[keyword] = schema[keyword];
-		if (schema.format !== undefined && KEPT_FORMATS[policy].has(schema.format) && !schema['x-twilio']?.ignoreFormat) {
+			if (schema[keyword] !== undefined)
+				(out as Record<string, unknown>)[keyword] = schema[keyword];
+		if (
+			schema.format !== undefined &&
+			KEPT_FORMATS[policy].has(schema.format) &&
+			!schema['x-twilio']?.ignoreFormat
+		) {
 			out.format = schema.format;
 		}
 		if (schema.items !== undefined) out.items = this.convert(schema.items, policy, inProgress);
 		if (schema.properties !== undefined) {
 			out.properties = Object.fromEntries(
-				Object.entries(schema.properties).map(([name, property]) => [name, this.convert(property, policy, inProgress)]),
+				Object.entries(schema.properties).map(([name, property]) => [
+					name,
+					this.convert(property, policy, inProgress),
+				]),
 			);
 		}
 		if (schema.required !== undefined) out.required = [...schema.required];
@@ -203,14 +230,17 @@ class SchemaReader {
 
 	shape(schema: OasSchema | undefined): FieldShape {
 		const resolved = this.resolve(schema);
-		if (resolved?.type === 'array') return { array: true, scalar: scalarOf(this.resolve(resolved.items)) };
+		if (resolved?.type === 'array')
+			return { array: true, scalar: scalarOf(this.resolve(resolved.items)) };
 		return { array: false, scalar: scalarOf(resolved) };
 	}
 }
 
 function scalarOf(schema: OasSchema | undefined): Scalar {
 	const type = schema?.type;
-	return type === 'string' || type === 'integer' || type === 'number' || type === 'boolean' ? type : 'other';
+	return type === 'string' || type === 'integer' || type === 'number' || type === 'boolean'
+		? type
+		: 'other';
 }
 
 /** A form value as the type the spec declares, when it reads as one; otherwise the string, for the validator to refuse. */
@@ -281,7 +311,11 @@ export class CompiledOperation {
 		const media = responses[status]?.content?.[JSON_TYPE];
 		const ref = media?.schema?.$ref;
 		const example = Object.values(media?.examples ?? {})[0]?.value;
-		return { status: Number(status), schemaName: ref === undefined ? undefined : refName(ref), example };
+		return {
+			status: Number(status),
+			schemaName: ref === undefined ? undefined : refName(ref),
+			example,
+		};
 	}
 
 	/** The property names of the success response's object, as the spec lists them. */
@@ -326,7 +360,11 @@ export class CompiledOperation {
 		}
 		for (const [lower, name] of compiled.headerNames) {
 			const value = input.headers[lower];
-			if (typeof value === 'string') instance.header[lower] = coerce(value, compiled.shapes.header.get(name)?.scalar ?? 'string');
+			if (typeof value === 'string')
+				instance.header[lower] = coerce(
+					value,
+					compiled.shapes.header.get(name)?.scalar ?? 'string',
+				);
 		}
 
 		let contentFinding: Finding | undefined;
@@ -338,7 +376,10 @@ export class CompiledOperation {
 				message: `${this.id} takes ${[...compiled.bodyTypes].join(' or ') || 'no body'}, not ${input.contentType}`,
 			};
 		} else if (input.contentType === JSON_TYPE) {
-			instance.body = typeof input.body === 'object' && input.body !== null ? (input.body as Record<string, unknown>) : {};
+			instance.body =
+				typeof input.body === 'object' && input.body !== null
+					? (input.body as Record<string, unknown>)
+					: {};
 		} else if (input.contentType === FORM) {
 			instance.body = this.wireInstance('body', input.body as WireValues, compiled, findings);
 		}
@@ -398,7 +439,9 @@ export class CompiledOperation {
 	): { finding: Finding; detail: string } {
 		const parameter = name === undefined ? undefined : this.displayName(location, name, compiled);
 		const documented =
-			name !== undefined && location === 'body' && unit.keywordLocation.includes(`/${encodePointer(name)}/allOf/1/`);
+			name !== undefined &&
+			location === 'body' &&
+			unit.keywordLocation.includes(`/${encodePointer(name)}/allOf/1/`);
 		const subject = `${this.id}: ${LABELS[location]} ${parameter ?? ''}${index === undefined ? '' : `[${index}]`}`;
 		const value = atPointer(instance, unit.instanceLocation);
 		const limit = atPointer(compiled.schema, unit.keywordLocation);
@@ -478,16 +521,34 @@ export class CompiledOperation {
 
 	private compile(): Compiled {
 		if (this.compiledState) return this.compiledState;
-		const shapes: Compiled['shapes'] = { path: new Map(), query: new Map(), header: new Map(), body: new Map() };
-		const properties: Record<ParameterLocation, Record<string, Schema | boolean>> = { path: {}, query: {}, header: {}, body: {} };
-		const required: Record<ParameterLocation, string[]> = { path: [], query: [], header: [], body: [] };
+		const shapes: Compiled['shapes'] = {
+			path: new Map(),
+			query: new Map(),
+			header: new Map(),
+			body: new Map(),
+		};
+		const properties: Record<ParameterLocation, Record<string, Schema | boolean>> = {
+			path: {},
+			query: {},
+			header: {},
+			body: {},
+		};
+		const required: Record<ParameterLocation, string[]> = {
+			path: [],
+			query: [],
+			header: [],
+			body: [],
+		};
 		const headerNames = new Map<string, string>();
 		for (const parameter of this.operation.parameters ?? []) {
 			if (parameter.in === 'cookie') continue;
 			const key = parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name;
 			if (parameter.in === 'header') headerNames.set(key, parameter.name);
 			shapes[parameter.in].set(parameter.name, this.reader.shape(parameter.schema));
-			properties[parameter.in][key] = this.reader.convert(parameter.schema, parameter.in === 'query' ? 'query' : 'body');
+			properties[parameter.in][key] = this.reader.convert(
+				parameter.schema,
+				parameter.in === 'query' ? 'query' : 'body',
+			);
 			if (parameter.required) required[parameter.in].push(key);
 		}
 
@@ -501,9 +562,13 @@ export class CompiledOperation {
 		const overlayWhy = new Map<string, string>();
 		for (const [name, overlay] of Object.entries(this.overlays)) {
 			const specSchema = properties.body[name];
-			if (specSchema === undefined) throw new Error(`Overlay for ${this.id}: ${name} is not one of its body parameters`);
+			if (specSchema === undefined)
+				throw new Error(`Overlay for ${this.id}: ${name} is not one of its body parameters`);
 			properties.body[name] = {
-				allOf: [specSchema === true ? {} : specSchema === false ? { not: {} } : specSchema, overlay.schema],
+				allOf: [
+					specSchema === true ? {} : specSchema === false ? { not: {} } : specSchema,
+					overlay.schema,
+				],
 			};
 			overlayWhy.set(name, overlay.why);
 		}
@@ -573,7 +638,10 @@ export class OpenApiRouter {
 	private readonly bySegments = new Map<number, CompiledPath[]>();
 	private readonly byId = new Map<string, CompiledOperation>();
 
-	constructor(documents: ReadonlyArray<{ name: string; document: OasDocument }>, overlays: Overlays = {}) {
+	constructor(
+		documents: ReadonlyArray<{ name: string; document: OasDocument }>,
+		overlays: Overlays = {},
+	) {
 		for (const { name, document } of documents) {
 			const reader = new SchemaReader(document);
 			for (const [template, item] of Object.entries(document.paths)) {
@@ -583,7 +651,15 @@ export class OpenApiRouter {
 					if (operation === undefined) continue;
 					const id = operation.operationId ?? `${method.toUpperCase()} ${template}`;
 					if (this.byId.has(id)) throw new Error(`Two operations are called ${id}`);
-					const compiled = new CompiledOperation(id, method, template, name, operation, reader, overlays[id]);
+					const compiled = new CompiledOperation(
+						id,
+						method,
+						template,
+						name,
+						operation,
+						reader,
+						overlays[id],
+					);
 					this.byId.set(id, compiled);
 					path.operations.set(method.toUpperCase(), compiled);
 				}
@@ -593,9 +669,11 @@ export class OpenApiRouter {
 				this.bySegments.set(segments, bucket);
 			}
 		}
-		for (const bucket of this.bySegments.values()) bucket.sort((a, b) => b.staticLength - a.staticLength);
+		for (const bucket of this.bySegments.values())
+			bucket.sort((a, b) => b.staticLength - a.staticLength);
 		const missing = Object.keys(overlays).filter((id) => !this.byId.has(id));
-		if (missing.length > 0) throw new Error(`Overlays for unknown operations: ${missing.join(', ')}`);
+		if (missing.length > 0)
+			throw new Error(`Overlays for unknown operations: ${missing.join(', ')}`);
 	}
 
 	operation(id: string): CompiledOperation | undefined {
@@ -609,7 +687,9 @@ export class OpenApiRouter {
 			if (match === null) continue;
 			let pathParams: Record<string, string>;
 			try {
-				pathParams = Object.fromEntries(path.names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+				pathParams = Object.fromEntries(
+					path.names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]),
+				);
 			} catch {
 				continue;
 			}

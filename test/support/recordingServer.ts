@@ -62,14 +62,22 @@ export class RecordingServer {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-	const isJson = reply.body !== undefined && typeof reply.body !== 'string' && !Buffer.isBuffer(reply.body);
-	const payload = isJson ? JSON.stringify(reply.body) : ((reply.body as string | Buffer | undefined) ?? '');
-	res.writeHead(reply.status, { ...(isJson ? { 'content-type': 'application/json' } : {}), ...reply.headers });
+	const isJson =
+		reply.body !== undefined && typeof reply.body !== 'string' && !Buffer.isBuffer(reply.body);
+	const payload = isJson
+		? JSON.stringify(reply.body)
+		: ((reply.body as string | Buffer | undefined) ?? '');
+	res.writeHead(reply.status, {
+		...(isJson ? { 'content-type': 'application/json' } : {}),
+		...reply.headers,
+	});
 	res.end(payload);
 }
 
 /** The user and password of a Basic Authorization header, if any. */
-export function basicAuth(request: RecordedRequest): { user: string; password: string } | undefined {
+export function basicAuth(
+	request: RecordedRequest,
+): { user: string; password: string } | undefined {
 	const header = request.headers.authorization;
 	if (!header?.startsWith('Basic ')) return undefined;
 	const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');

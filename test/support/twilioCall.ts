@@ -14,14 +14,23 @@ export interface TwimlNode {
 	text: string;
 }
 
-const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&apos;': "'" };
-const unescape = (text: string) => text.replace(/&(lt|gt|amp|quot|apos);/g, (entity) => ENTITIES[entity]);
+const ENTITIES: Record<string, string> = {
+	'&lt;': '<',
+	'&gt;': '>',
+	'&amp;': '&',
+	'&quot;': '"',
+	'&apos;': "'",
+};
+const unescape = (text: string) =>
+	text.replace(/&(lt|gt|amp|quot|apos);/g, (entity) => ENTITIES[entity]);
 
 /** Reads a TwiML document (elements, attributes, text) into a tree. Enough for TwiML, not for XML at large. */
 export function parseTwiml(document: string): TwimlNode {
 	const root: TwimlNode = { name: '#document', attributes: {}, children: [], text: '' };
 	const stack = [root];
-	const tokens = document.replace(/<\?xml[^>]*\?>/, '').matchAll(/<(\/?)([A-Za-z]+)((?:\s+[A-Za-z]+="[^"]*")*)\s*(\/?)>|([^<]+)/g);
+	const tokens = document
+		.replace(/<\?xml[^>]*\?>/, '')
+		.matchAll(/<(\/?)([A-Za-z]+)((?:\s+[A-Za-z]+="[^"]*")*)\s*(\/?)>|([^<]+)/g);
 	for (const [, closing, name, attributeText, selfClosing, text] of tokens) {
 		const current = stack[stack.length - 1];
 		if (text !== undefined) {
@@ -33,7 +42,8 @@ export function parseTwiml(document: string): TwimlNode {
 			continue;
 		}
 		const attributes: Record<string, string> = {};
-		for (const [, key, value] of (attributeText ?? '').matchAll(/([A-Za-z]+)="([^"]*)"/g)) attributes[key] = unescape(value);
+		for (const [, key, value] of (attributeText ?? '').matchAll(/([A-Za-z]+)="([^"]*)"/g))
+			attributes[key] = unescape(value);
 		const node: TwimlNode = { name, attributes, children: [], text: '' };
 		current.children.push(node);
 		if (!selfClosing) stack.push(node);
@@ -112,25 +122,44 @@ export class SimulatedCall {
 		this.documents.push(document);
 		this.gather = undefined;
 		for (const verb of parseTwiml(document).children) {
-			if (verb.name === 'Say') this.log.push({ verb: 'Say', text: verb.text, ...(verb.attributes.voice ? { voice: verb.attributes.voice } : {}) });
+			if (verb.name === 'Say')
+				this.log.push({
+					verb: 'Say',
+					text: verb.text,
+					...(verb.attributes.voice ? { voice: verb.attributes.voice } : {}),
+				});
 			else if (verb.name === 'Play') this.log.push({ verb: 'Play', url: verb.text });
 			else if (verb.name === 'Hangup') {
 				this.log.push({ verb: 'Hangup' });
 				return await this.hangUp();
 			} else if (verb.name === 'Dial') {
 				const [target] = verb.children;
-				this.log.push({ verb: 'Dial', target: `${target.name}:${target.text}`, ...(verb.attributes.timeout ? { timeout: verb.attributes.timeout } : {}) });
+				this.log.push({
+					verb: 'Dial',
+					target: `${target.name}:${target.text}`,
+					...(verb.attributes.timeout ? { timeout: verb.attributes.timeout } : {}),
+				});
 				return await this.hangUp();
 			} else if (verb.name === 'Redirect') {
 				return await this.fetchTwiml(verb.text, this.params({}));
 			} else if (verb.name === 'Gather') {
 				for (const child of verb.children) {
-					if (child.name === 'Say') this.log.push({ verb: 'Say', text: child.text, ...(child.attributes.voice ? { voice: child.attributes.voice } : {}) });
+					if (child.name === 'Say')
+						this.log.push({
+							verb: 'Say',
+							text: child.text,
+							...(child.attributes.voice ? { voice: child.attributes.voice } : {}),
+						});
 					if (child.name === 'Play') this.log.push({ verb: 'Play', url: child.text });
 				}
 				const action = verb.attributes.action ?? documentUrl;
-				if (action === undefined) throw new Error('A <Gather> without action in inline TwiML has nowhere to post');
-				this.gather = { action, actionOnEmptyResult: verb.attributes.actionOnEmptyResult === 'true', input: verb.attributes.input ?? 'dtmf' };
+				if (action === undefined)
+					throw new Error('A <Gather> without action in inline TwiML has nowhere to post');
+				this.gather = {
+					action,
+					actionOnEmptyResult: verb.attributes.actionOnEmptyResult === 'true',
+					input: verb.attributes.input ?? 'dtmf',
+				};
 				return;
 			} else throw new Error(`The simulated call does not run <${verb.name}>`);
 		}
@@ -144,14 +173,18 @@ export class SimulatedCall {
 	}
 
 	private requireGather(): PendingGather {
-		if (this.gather === undefined) throw new Error(`The call is not listening; it did: ${JSON.stringify(this.log)}`);
+		if (this.gather === undefined)
+			throw new Error(`The call is not listening; it did: ${JSON.stringify(this.log)}`);
 		return this.gather;
 	}
 
 	async speak(text: string, confidence = 0.92): Promise<void> {
 		const gather = this.requireGather();
 		if (!gather.input.includes('speech')) throw new Error('The call listens for keys only');
-		await this.fetchTwiml(gather.action, this.params({ SpeechResult: text, Confidence: String(confidence), Language: 'en-US' }));
+		await this.fetchTwiml(
+			gather.action,
+			this.params({ SpeechResult: text, Confidence: String(confidence), Language: 'en-US' }),
+		);
 	}
 
 	async press(digits: string): Promise<void> {
@@ -168,8 +201,12 @@ export class SimulatedCall {
 	}
 
 	/** Twilio's status callback for an event the call subscribed to. */
-	async reportStatus(event: 'answered' | 'completed', durationSeconds = 0): Promise<number | undefined> {
-		if (this.statusCallback === undefined || !this.statusCallback.events.includes(event)) return undefined;
+	async reportStatus(
+		event: 'answered' | 'completed',
+		durationSeconds = 0,
+	): Promise<number | undefined> {
+		if (this.statusCallback === undefined || !this.statusCallback.events.includes(event))
+			return undefined;
 		this.sequence += 1;
 		const completed = event === 'completed';
 		const params = this.params({
@@ -177,9 +214,16 @@ export class SimulatedCall {
 			CallbackSource: 'call-progress-events',
 			SequenceNumber: String(this.sequence - 1),
 			Timestamp: new Date().toUTCString(),
-			...(completed ? { CallDuration: String(durationSeconds), Duration: String(Math.ceil(durationSeconds / 60)) } : {}),
+			...(completed
+				? {
+						CallDuration: String(durationSeconds),
+						Duration: String(Math.ceil(durationSeconds / 60)),
+					}
+				: {}),
 		});
-		const response = await postTwilioWebhook(this.statusCallback.url, params, { authToken: this.authToken });
+		const response = await postTwilioWebhook(this.statusCallback.url, params, {
+			authToken: this.authToken,
+		});
 		this.statuses.push(response.status);
 		await response.text();
 		return response.status;

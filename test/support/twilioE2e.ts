@@ -17,7 +17,12 @@ export interface TwilioN8n {
 }
 
 export async function startTwilioN8n(options: TwilioN8nOptions): Promise<TwilioN8n> {
-	const { credentialId, credentialName = 'Twilio (e2e)', n8n: n8nOptions, ...serverOptions } = options;
+	const {
+		credentialId,
+		credentialName = 'Twilio (e2e)',
+		n8n: n8nOptions,
+		...serverOptions
+	} = options;
 	const twilio = await TwilioServer.start(serverOptions);
 	const n8n = await N8nInstance.create(n8nOptions);
 	await n8n.importCredentials([
@@ -25,7 +30,12 @@ export async function startTwilioN8n(options: TwilioN8nOptions): Promise<TwilioN
 			id: credentialId,
 			name: credentialName,
 			type: 'agentTwilioApi',
-			data: { accountSid: options.accountSid, authType: 'authToken', authToken: options.authToken, baseUrl: twilio.baseUrl },
+			data: {
+				accountSid: options.accountSid,
+				authType: 'authToken',
+				authToken: options.authToken,
+				baseUrl: twilio.baseUrl,
+			},
 		},
 	]);
 	return { n8n, twilio };

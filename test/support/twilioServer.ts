@@ -19,15 +19,32 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+	createServer,
+	type IncomingHttpHeaders,
+	type IncomingMessage,
+	type Server,
+	type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { OpenApiRouter, type CompiledOperation, type Finding, type OasDocument, type Overlays, type WireValues } from './openapi';
+import {
+	OpenApiRouter,
+	type CompiledOperation,
+	type Finding,
+	type OasDocument,
+	type Overlays,
+	type WireValues,
+} from './openapi';
 
 export const TWILIO_FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'twilio');
-export const TWILIO_SPEC_FILES = ['twilio_api_v2010.json', 'twilio_taskrouter_v1.json', 'twilio_conversations_v1.json'] as const;
+export const TWILIO_SPEC_FILES = [
+	'twilio_api_v2010.json',
+	'twilio_taskrouter_v1.json',
+	'twilio_conversations_v1.json',
+] as const;
 
 /** A form or query value as sent: one string, or every value of a repeated key. */
 export type TwilioParams = Readonly<Record<string, string | string[]>>;
@@ -122,7 +139,8 @@ export interface TwilioServerOptions {
 	documentedRules?: boolean;
 }
 
-export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
+export type CallStatus =
+	'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
 
 export interface CallState {
 	sid: string;
@@ -183,7 +201,13 @@ export interface MessageState {
 	createParams: TwilioParams;
 }
 
-const FINAL_CALL_STATUSES: ReadonlySet<CallStatus> = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+const FINAL_CALL_STATUSES: ReadonlySet<CallStatus> = new Set([
+	'completed',
+	'busy',
+	'failed',
+	'no-answer',
+	'canceled',
+]);
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
@@ -214,16 +238,27 @@ export const TWILIO_OVERLAYS: Overlays = {
 			why: 'description: "Can be: `initiated`, `ringing`, `answered`, and `completed`"',
 		},
 		RecordingStatusCallbackEvent: {
-			schema: { items: { pattern: '^(in-progress|completed|absent)( (in-progress|completed|absent))*$' } },
+			schema: {
+				items: { pattern: '^(in-progress|completed|absent)( (in-progress|completed|absent))*$' },
+			},
 			why: 'description: "Can be: `in-progress`, `completed` and `absent` … Separate multiple values with a space"',
 		},
-		RecordingChannels: { schema: { enum: ['mono', 'dual'] }, why: 'description: "Can be: `mono` or `dual`"' },
+		RecordingChannels: {
+			schema: { enum: ['mono', 'dual'] },
+			why: 'description: "Can be: `mono` or `dual`"',
+		},
 		RecordingTrack: {
 			schema: { enum: ['inbound', 'outbound', 'both'] },
 			why: 'description: "Can be: `inbound`, `outbound` or `both`"',
 		},
-		Trim: { schema: { enum: ['trim-silence', 'do-not-trim'] }, why: 'description: "Can be: `trim-silence` or `do-not-trim`"' },
-		AsyncAmd: { schema: { enum: ['true', 'false'] }, why: 'description: "Can be: `true` or `false`"' },
+		Trim: {
+			schema: { enum: ['trim-silence', 'do-not-trim'] },
+			why: 'description: "Can be: `trim-silence` or `do-not-trim`"',
+		},
+		AsyncAmd: {
+			schema: { enum: ['true', 'false'] },
+			why: 'description: "Can be: `true` or `false`"',
+		},
 		SendDigits: {
 			schema: { pattern: '^[0-9A-DwW#*]{1,32}$' },
 			why: 'description: digits 0-9, A-D, #, *, w and W, "a maximum length of 32 digits"',
@@ -244,14 +279,26 @@ export const TWILIO_OVERLAYS: Overlays = {
 		},
 	},
 	UpdateCall: {
-		Twiml: { schema: { maxLength: 4000 }, why: "Twilio's TwiML limit, stated in Calls.create's description" },
+		Twiml: {
+			schema: { maxLength: 4000 },
+			why: "Twilio's TwiML limit, stated in Calls.create's description",
+		},
 	},
 	CreateMessage: {
 		To: NO_SURROUNDING_SPACE,
 		From: NO_SURROUNDING_SPACE,
-		Body: { schema: { maxLength: 1600 }, why: 'description: "Can be up to 1,600 characters in length"' },
-		MediaUrl: { schema: { maxItems: 10 }, why: 'description: "You can include up to ten `media_url` parameters"' },
-		ValidityPeriod: { schema: { minimum: 1, maximum: 36000 }, why: 'description: "integers from `1` to `36000`"' },
+		Body: {
+			schema: { maxLength: 1600 },
+			why: 'description: "Can be up to 1,600 characters in length"',
+		},
+		MediaUrl: {
+			schema: { maxItems: 10 },
+			why: 'description: "You can include up to ten `media_url` parameters"',
+		},
+		ValidityPeriod: {
+			schema: { minimum: 1, maximum: 36000 },
+			why: 'description: "integers from `1` to `36000`"',
+		},
 	},
 };
 
@@ -325,12 +372,24 @@ const CROSS_PARAMETER_RULES: Readonly<Record<string, (params: TwilioParams) => R
 				message: "A 'From' or 'MessagingServiceSid' parameter is required to send a message",
 			});
 		}
-		if (!has(params, 'Body') && all(params, 'MediaUrl').length === 0 && !has(params, 'ContentSid')) {
-			findings.push({ parameter: 'Body', code: 21602, message: 'Message body is required: send Body, MediaUrl or ContentSid' });
+		if (
+			!has(params, 'Body') &&
+			all(params, 'MediaUrl').length === 0 &&
+			!has(params, 'ContentSid')
+		) {
+			findings.push({
+				parameter: 'Body',
+				code: 21602,
+				message: 'Message body is required: send Body, MediaUrl or ContentSid',
+			});
 		}
 		if (first(params, 'ScheduleType') === 'fixed') {
 			if (!has(params, 'SendAt'))
-				findings.push({ parameter: 'SendAt', code: 35111, message: "SendAt is required when ScheduleType is 'fixed'" });
+				findings.push({
+					parameter: 'SendAt',
+					code: 35111,
+					message: "SendAt is required when ScheduleType is 'fixed'",
+				});
 			if (!has(params, 'MessagingServiceSid')) {
 				findings.push({
 					parameter: 'MessagingServiceSid',
@@ -345,7 +404,8 @@ const CROSS_PARAMETER_RULES: Readonly<Record<string, (params: TwilioParams) => R
 				findings.push({
 					parameter: 'ContentVariables',
 					code: 20001,
-					message: 'ContentVariables needs ContentSid (description: "`content_sid` parameter must also be provided")',
+					message:
+						'ContentVariables needs ContentSid (description: "`content_sid` parameter must also be provided")',
 				});
 			}
 			if (!isJsonObject(variables)) {
@@ -387,10 +447,16 @@ const FINDING_CODES: Readonly<Record<string, number>> = {
 	'CreateMessage:Body:maxLength': 21617,
 };
 
-function codeAndStatus(operationId: string | undefined, finding: Finding): { code: number; status: number } {
+function codeAndStatus(
+	operationId: string | undefined,
+	finding: Finding,
+): { code: number; status: number } {
 	if (finding.keyword === 'unknown-path') return { code: 20404, status: 404 };
 	if (finding.keyword === 'unknown-method') return { code: 20004, status: 405 };
-	return { code: FINDING_CODES[`${operationId}:${finding.parameter}:${finding.keyword}`] ?? 20001, status: 400 };
+	return {
+		code: FINDING_CODES[`${operationId}:${finding.parameter}:${finding.keyword}`] ?? 20001,
+		status: 400,
+	};
 }
 
 // ---------------------------------------------------------------------------
@@ -433,11 +499,16 @@ function wireValues(search: URLSearchParams): WireValues {
 }
 
 function flatten(values: WireValues): Record<string, string | string[]> {
-	return Object.fromEntries(Object.entries(values).map(([key, list]) => [key, list.length === 1 ? (list[0] ?? '') : list]));
+	return Object.fromEntries(
+		Object.entries(values).map(([key, list]) => [key, list.length === 1 ? (list[0] ?? '') : list]),
+	);
 }
 
 export function twilioError(status: number, code: number, message: string): TwilioReply {
-	return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
+	return {
+		status,
+		body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+	};
 }
 
 const STANDARD_MESSAGES: Readonly<Record<number, string>> = {
@@ -489,7 +560,9 @@ export class TwilioServer {
 		this.server = createServer((req, res) => {
 			this.receive(req, res).catch((error: unknown) => {
 				if (!res.headersSent)
-					res.writeHead(500, { 'content-type': 'text/plain' }).end(`Twilio test server failed: ${String(error)}`);
+					res
+						.writeHead(500, { 'content-type': 'text/plain' })
+						.end(`Twilio test server failed: ${String(error)}`);
 			});
 		});
 	}
@@ -527,7 +600,9 @@ export class TwilioServer {
 	/** Throws, listing every request the spec refused, if there was any. */
 	assertNoViolations(): void {
 		if (this.violations.length === 0) return;
-		const lines = this.violations.map((violation) => `  ${violation.request}: ${violation.message} [${violation.source}]`);
+		const lines = this.violations.map(
+			(violation) => `  ${violation.request}: ${violation.message} [${violation.source}]`,
+		);
 		throw new Error(
 			`The Twilio test server got ${this.violations.length} request(s) Twilio's spec refuses:\n${lines.join('\n')}`,
 		);
@@ -552,7 +627,8 @@ export class TwilioServer {
 
 	/** Answers an operation (by operationId) with this handler instead of the built-in one or the spec's example. */
 	handle(operationId: string, handler: TwilioHandler): void {
-		if (this.router.operation(operationId) === undefined) throw new Error(`No Twilio operation is called ${operationId}`);
+		if (this.router.operation(operationId) === undefined)
+			throw new Error(`No Twilio operation is called ${operationId}`);
 		this.handlers.set(operationId, handler);
 	}
 
@@ -599,7 +675,10 @@ export class TwilioServer {
 	}
 
 	/** A participant (and its call, unless `callSid` names one) in a conference that is added if missing. */
-	addParticipant(conferenceSid: string, participant: Partial<ParticipantState> = {}): ParticipantState {
+	addParticipant(
+		conferenceSid: string,
+		participant: Partial<ParticipantState> = {},
+	): ParticipantState {
 		if (!this.conferences.has(conferenceSid)) this.addConference({ sid: conferenceSid });
 		const callSid = participant.callSid ?? this.addCall().sid;
 		const now = new Date();
@@ -647,14 +726,20 @@ export class TwilioServer {
 	participant(conferenceSid: string, callSidOrLabel: string): ParticipantState | undefined {
 		const inConference = this.participants.get(conferenceSid);
 		if (inConference === undefined) return undefined;
-		return inConference.get(callSidOrLabel) ?? [...inConference.values()].find((p) => p.label === callSidOrLabel);
+		return (
+			inConference.get(callSidOrLabel) ??
+			[...inConference.values()].find((p) => p.label === callSidOrLabel)
+		);
 	}
 
 	/** `values` laid out on every field of the operation's response schema, null where not given; an unknown field throws. */
 	shape(operation: CompiledOperation, values: Record<string, unknown>): Record<string, unknown> {
 		const properties = operation.responseProperties();
 		const unknown = Object.keys(values).filter((key) => !properties.includes(key));
-		if (unknown.length > 0) throw new Error(`${operation.success.schemaName ?? operation.id} has no field ${unknown.join(', ')}`);
+		if (unknown.length > 0)
+			throw new Error(
+				`${operation.success.schemaName ?? operation.id} has no field ${unknown.join(', ')}`,
+			);
 		return Object.fromEntries(properties.map((property) => [property, values[property] ?? null]));
 	}
 
@@ -671,7 +756,10 @@ export class TwilioServer {
 		const rawBody = Buffer.concat(chunks).toString('utf8');
 		const url = new URL(req.url ?? '/', this.baseUrl);
 		const method = (req.method ?? 'GET').toUpperCase();
-		const contentType = rawBody === '' ? undefined : (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+		const contentType =
+			rawBody === ''
+				? undefined
+				: (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
 		const query = wireValues(url.searchParams);
 		const formValues = contentType === FORM_TYPE ? wireValues(new URLSearchParams(rawBody)) : {};
 		const request: TwilioRequest = {
@@ -695,8 +783,18 @@ export class TwilioServer {
 			request.pathParams = route.pathParams;
 			let body: unknown = formValues;
 			if (contentType === 'application/json') body = parseJson(rawBody);
-			this.record(request, operation.check({ pathParams: route.pathParams, query, headers: req.headers, contentType, body }));
-			const rules = this.options.documentedRules === false ? undefined : CROSS_PARAMETER_RULES[operation.id];
+			this.record(
+				request,
+				operation.check({
+					pathParams: route.pathParams,
+					query,
+					headers: req.headers,
+					contentType,
+					body,
+				}),
+			);
+			const rules =
+				this.options.documentedRules === false ? undefined : CROSS_PARAMETER_RULES[operation.id];
 			for (const finding of rules?.(request.form) ?? []) this.recordRule(request, finding);
 		} else {
 			this.record(request, [
@@ -722,7 +820,10 @@ export class TwilioServer {
 		const reply = await this.answer(request, operation, res);
 		if (reply === undefined) return;
 		request.status = reply.status;
-		const headers: Record<string, string> = { 'twilio-request-id': twilioSid('RQ'), ...reply.headers };
+		const headers: Record<string, string> = {
+			'twilio-request-id': twilioSid('RQ'),
+			...reply.headers,
+		};
 		if (reply.body === undefined || reply.status === 204) {
 			res.writeHead(reply.status, headers).end();
 		} else {
@@ -740,7 +841,9 @@ export class TwilioServer {
 	): Promise<TwilioReply | undefined> {
 		if (!this.authenticate(request)) return twilioError(401, 20003, 'Authenticate');
 
-		const fault = this.faults.find((candidate) => candidate.remaining > 0 && faultMatches(candidate.options, request));
+		const fault = this.faults.find(
+			(candidate) => candidate.remaining > 0 && faultMatches(candidate.options, request),
+		);
 		if (fault !== undefined) {
 			fault.remaining -= 1;
 			fault.hits += 1;
@@ -754,7 +857,9 @@ export class TwilioServer {
 		}
 
 		const refused = request.violations[0];
-		const reply = refused ? twilioError(refused.status, refused.code, refused.message) : await this.process(request, operation);
+		const reply = refused
+			? twilioError(refused.status, refused.code, refused.message)
+			: await this.process(request, operation);
 		if (fault?.options.reset === 'after-processing') {
 			res.destroy();
 			return undefined;
@@ -762,7 +867,10 @@ export class TwilioServer {
 		return reply;
 	}
 
-	private async process(request: TwilioRequest, operation: CompiledOperation | undefined): Promise<TwilioReply> {
+	private async process(
+		request: TwilioRequest,
+		operation: CompiledOperation | undefined,
+	): Promise<TwilioReply> {
 		if (operation === undefined) return notFound(request.path);
 		const handler = this.handlers.get(operation.id);
 		if (handler === undefined) {
@@ -770,9 +878,19 @@ export class TwilioServer {
 			return { status, body: status === 204 ? undefined : (example ?? {}) };
 		}
 		try {
-			return await handler({ request, operation, pathParams: request.pathParams, params: request.form, server: this });
+			return await handler({
+				request,
+				operation,
+				pathParams: request.pathParams,
+				params: request.form,
+				server: this,
+			});
 		} catch (error) {
-			return twilioError(500, 20500, `Test server handler for ${operation.id} failed: ${String(error)}`);
+			return twilioError(
+				500,
+				20500,
+				`Test server handler for ${operation.id} failed: ${String(error)}`,
+			);
 		}
 	}
 
@@ -786,10 +904,12 @@ export class TwilioServer {
 		const { accountSid, authToken, apiKeys = [] } = this.options;
 		let kind: 'authToken' | 'apiKey' | 'rejected' = 'rejected';
 		if (separator >= 0 && user === accountSid && password === authToken) kind = 'authToken';
-		else if (separator >= 0 && apiKeys.some((key) => key.sid === user && key.secret === password)) kind = 'apiKey';
+		else if (separator >= 0 && apiKeys.some((key) => key.sid === user && key.secret === password))
+			kind = 'apiKey';
 		// The credentials open one account: a path naming another one is refused like a wrong password.
 		const pathAccount =
-			request.pathParams.AccountSid ?? (request.operationId === 'FetchAccount' ? request.pathParams.Sid : undefined);
+			request.pathParams.AccountSid ??
+			(request.operationId === 'FetchAccount' ? request.pathParams.Sid : undefined);
 		if (pathAccount !== undefined && pathAccount !== accountSid) kind = 'rejected';
 		request.auth = { user, kind };
 		return kind !== 'rejected';
@@ -820,8 +940,15 @@ export class TwilioServer {
 		});
 	}
 
-	private push(request: TwilioRequest, violation: Omit<SpecViolation, 'request' | 'operationId'>): void {
-		const full: SpecViolation = { request: `${request.method} ${request.path}`, operationId: request.operationId, ...violation };
+	private push(
+		request: TwilioRequest,
+		violation: Omit<SpecViolation, 'request' | 'operationId'>,
+	): void {
+		const full: SpecViolation = {
+			request: `${request.method} ${request.path}`,
+			operationId: request.operationId,
+			...violation,
+		};
 		request.violations.push(full);
 		this.violations.push(full);
 	}
@@ -837,9 +964,12 @@ function parseJson(text: string): unknown {
 
 function faultMatches(options: FaultOptions, request: TwilioRequest): boolean {
 	if (options.method !== undefined && options.method.toUpperCase() !== request.method) return false;
-	if (options.operationId !== undefined && options.operationId !== request.operationId) return false;
+	if (options.operationId !== undefined && options.operationId !== request.operationId)
+		return false;
 	if (options.path === undefined) return true;
-	return typeof options.path === 'string' ? request.path.includes(options.path) : options.path.test(request.path);
+	return typeof options.path === 'string'
+		? request.path.includes(options.path)
+		: options.path.test(request.path);
 }
 
 function faultReply(options: FaultOptions): TwilioReply {
@@ -848,7 +978,8 @@ function faultReply(options: FaultOptions): TwilioReply {
 		options.body !== undefined
 			? { status, body: options.body }
 			: twilioError(status, 20000 + status, STANDARD_MESSAGES[status] ?? `HTTP ${status}`);
-	if (options.retryAfter !== undefined) reply.headers = { 'retry-after': String(options.retryAfter) };
+	if (options.retryAfter !== undefined)
+		reply.headers = { 'retry-after': String(options.retryAfter) };
 	return reply;
 }
 
@@ -885,7 +1016,9 @@ function callResource(context: TwilioContext, call: CallState): Record<string, u
 	const duration =
 		call.endedAt === undefined
 			? null
-			: String(Math.round((call.endedAt.getTime() - (call.startedAt ?? call.endedAt).getTime()) / 1000));
+			: String(
+					Math.round((call.endedAt.getTime() - (call.startedAt ?? call.endedAt).getTime()) / 1000),
+				);
 	return context.server.shape(context.operation, {
 		...fields,
 		to: call.to,
@@ -930,7 +1063,10 @@ function messageResource(context: TwilioContext, message: MessageState): Record<
 	});
 }
 
-function conferenceResource(context: TwilioContext, conference: ConferenceState): Record<string, unknown> {
+function conferenceResource(
+	context: TwilioContext,
+	conference: ConferenceState,
+): Record<string, unknown> {
 	const { base, fields } = resourceBase(context, 'Conferences', conference);
 	return context.server.shape(context.operation, {
 		...fields,
@@ -938,11 +1074,17 @@ function conferenceResource(context: TwilioContext, conference: ConferenceState)
 		status: conference.status,
 		region: 'us1',
 		reason_conference_ended: conference.reasonEnded,
-		subresource_uris: { participants: `${base}/Participants.json`, recordings: `${base}/Recordings.json` },
+		subresource_uris: {
+			participants: `${base}/Participants.json`,
+			recordings: `${base}/Recordings.json`,
+		},
 	});
 }
 
-function participantResource(context: TwilioContext, participant: ParticipantState): Record<string, unknown> {
+function participantResource(
+	context: TwilioContext,
+	participant: ParticipantState,
+): Record<string, unknown> {
 	return context.server.shape(context.operation, {
 		account_sid: context.server.accountSid,
 		call_sid: participant.callSid,
@@ -967,17 +1109,29 @@ function withCall(context: TwilioContext, then: (call: CallState) => TwilioReply
 	return call === undefined ? notFound(context.request.path) : then(call);
 }
 
-function withConference(context: TwilioContext, then: (conference: ConferenceState) => TwilioReply): TwilioReply {
+function withConference(
+	context: TwilioContext,
+	then: (conference: ConferenceState) => TwilioReply,
+): TwilioReply {
 	const conference = context.server.conferences.get(context.pathParams.Sid ?? '');
 	return conference === undefined ? notFound(context.request.path) : then(conference);
 }
 
-function withParticipant(context: TwilioContext, then: (participant: ParticipantState) => TwilioReply): TwilioReply {
-	const participant = context.server.participant(context.pathParams.ConferenceSid ?? '', context.pathParams.CallSid ?? '');
+function withParticipant(
+	context: TwilioContext,
+	then: (participant: ParticipantState) => TwilioReply,
+): TwilioReply {
+	const participant = context.server.participant(
+		context.pathParams.ConferenceSid ?? '',
+		context.pathParams.CallSid ?? '',
+	);
 	return participant === undefined ? notFound(context.request.path) : then(participant);
 }
 
-function withMessage(context: TwilioContext, then: (message: MessageState) => TwilioReply): TwilioReply {
+function withMessage(
+	context: TwilioContext,
+	then: (message: MessageState) => TwilioReply,
+): TwilioReply {
 	const message = context.server.messages.get(context.pathParams.Sid ?? '');
 	return message === undefined ? notFound(context.request.path) : then(message);
 }
@@ -1021,7 +1175,8 @@ const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 		return { status: 201, body: callResource(context, call) };
 	},
 
-	FetchCall: (context) => withCall(context, (call) => ({ status: 200, body: callResource(context, call) })),
+	FetchCall: (context) =>
+		withCall(context, (call) => ({ status: 200, body: callResource(context, call) })),
 
 	UpdateCall: (context) =>
 		withCall(context, (call) => {
@@ -1039,12 +1194,15 @@ const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 			// `canceled` only stops a call that has not been answered; `completed` ends it either way.
 			if (status === 'canceled' && (call.status === 'queued' || call.status === 'ringing'))
 				context.server.setCallStatus(call.sid, 'canceled');
-			if (status === 'completed' && !FINAL_CALL_STATUSES.has(call.status)) context.server.setCallStatus(call.sid, 'completed');
+			if (status === 'completed' && !FINAL_CALL_STATUSES.has(call.status))
+				context.server.setCallStatus(call.sid, 'completed');
 			return { status: 200, body: callResource(context, call) };
 		}),
 
 	DeleteCall: (context) =>
-		withCall(context, (call) => (context.server.calls.delete(call.sid) ? { status: 204 } : notFound(context.request.path))),
+		withCall(context, (call) =>
+			context.server.calls.delete(call.sid) ? { status: 204 } : notFound(context.request.path),
+		),
 
 	CreateMessage: (context) => {
 		const { params } = context;
@@ -1070,13 +1228,15 @@ const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 		return { status: 201, body: messageResource(context, message) };
 	},
 
-	FetchMessage: (context) => withMessage(context, (message) => ({ status: 200, body: messageResource(context, message) })),
+	FetchMessage: (context) =>
+		withMessage(context, (message) => ({ status: 200, body: messageResource(context, message) })),
 
 	UpdateMessage: (context) =>
 		withMessage(context, (message) => {
 			const status = first(context.params, 'Status');
 			if (status === 'canceled') {
-				if (message.status !== 'scheduled') return twilioError(400, 20001, 'Only a scheduled message can be canceled');
+				if (message.status !== 'scheduled')
+					return twilioError(400, 20001, 'Only a scheduled message can be canceled');
 				message.status = 'canceled';
 			}
 			const body = first(context.params, 'Body');
@@ -1087,11 +1247,16 @@ const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 
 	DeleteMessage: (context) =>
 		withMessage(context, (message) =>
-			context.server.messages.delete(message.sid) ? { status: 204 } : notFound(context.request.path),
+			context.server.messages.delete(message.sid)
+				? { status: 204 }
+				: notFound(context.request.path),
 		),
 
 	FetchConference: (context) =>
-		withConference(context, (conference) => ({ status: 200, body: conferenceResource(context, conference) })),
+		withConference(context, (conference) => ({
+			status: 200,
+			body: conferenceResource(context, conference),
+		})),
 
 	UpdateConference: (context) =>
 		withConference(context, (conference) => {
@@ -1102,7 +1267,8 @@ const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 				conference.reasonEnded = 'conference-ended-via-api';
 				for (const participant of context.server.participants.get(conference.sid)?.values() ?? []) {
 					const call = context.server.calls.get(participant.callSid);
-					if (call && !FINAL_CALL_STATUSES.has(call.status)) context.server.setCallStatus(call.sid, 'completed');
+					if (call && !FINAL_CALL_STATUSES.has(call.status))
+						context.server.setCallStatus(call.sid, 'completed');
 				}
 				context.server.participants.get(conference.sid)?.clear();
 			}
@@ -1111,7 +1277,10 @@ const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 		}),
 
 	FetchParticipant: (context) =>
-		withParticipant(context, (participant) => ({ status: 200, body: participantResource(context, participant) })),
+		withParticipant(context, (participant) => ({
+			status: 200,
+			body: participantResource(context, participant),
+		})),
 
 	UpdateParticipant: (context) =>
 		withParticipant(context, (participant) => {
@@ -1120,7 +1289,8 @@ const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 			participant.hold = booleanParam(params, 'Hold') ?? participant.hold;
 			participant.muted = booleanParam(params, 'Muted') ?? participant.muted;
 			participant.coaching = booleanParam(params, 'Coaching') ?? participant.coaching;
-			participant.endConferenceOnExit = booleanParam(params, 'EndConferenceOnExit') ?? participant.endConferenceOnExit;
+			participant.endConferenceOnExit =
+				booleanParam(params, 'EndConferenceOnExit') ?? participant.endConferenceOnExit;
 			participant.callSidToCoach = first(params, 'CallSidToCoach') ?? participant.callSidToCoach;
 			participant.holdUrl = first(params, 'HoldUrl') ?? participant.holdUrl;
 			participant.holdMethod = first(params, 'HoldMethod') ?? participant.holdMethod;
@@ -1132,7 +1302,8 @@ const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 		withParticipant(context, (participant) => {
 			context.server.participants.get(participant.conferenceSid)?.delete(participant.callSid);
 			const call = context.server.calls.get(participant.callSid);
-			if (call && !FINAL_CALL_STATUSES.has(call.status)) context.server.setCallStatus(call.sid, 'completed');
+			if (call && !FINAL_CALL_STATUSES.has(call.status))
+				context.server.setCallStatus(call.sid, 'completed');
 			return { status: 204 };
 		}),
 };
@@ -1165,7 +1336,8 @@ export interface RandomFaultTally {
 /** The built-in handler of an operation, e.g. to put it back after `handle` replaced it. */
 export function defaultTwilioHandler(operationId: string): TwilioHandler {
 	const handler = DEFAULT_HANDLERS[operationId];
-	if (handler === undefined) throw new Error(`The test server has no built-in handler for ${operationId}`);
+	if (handler === undefined)
+		throw new Error(`The test server has no built-in handler for ${operationId}`);
 	return handler;
 }
 
@@ -1186,10 +1358,18 @@ function seededRandom(seed: number): () => number {
  * and processes the rest with the built-in handler; the tally says what
  * happened. Use it with `server.handle(operationId, handler)`.
  */
-export function randomFaults(operationId: string, rates: RandomFaultRates): { handler: TwilioHandler; tally: RandomFaultTally } {
+export function randomFaults(
+	operationId: string,
+	rates: RandomFaultRates,
+): { handler: TwilioHandler; tally: RandomFaultTally } {
 	const process = defaultTwilioHandler(operationId);
 	const random = seededRandom(rates.seed ?? 1);
-	const tally: RandomFaultTally = { throttled: 0, failedBefore: 0, createdButFailed: [], passed: 0 };
+	const tally: RandomFaultTally = {
+		throttled: 0,
+		failedBefore: 0,
+		createdButFailed: [],
+		passed: 0,
+	};
 	const handler: TwilioHandler = async (context) => {
 		const draw = random();
 		const failedBefore = rates.failedBefore ?? 0;

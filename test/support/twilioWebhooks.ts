@@ -7,7 +7,11 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
-export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+export function twilioSignature(
+	authToken: string,
+	url: string,
+	params: Record<string, string>,
+): string {
 	const data = Object.keys(params)
 		.sort()
 		.reduce((text, name) => text + name + params[name], url);
@@ -93,8 +97,15 @@ export interface PostOptions {
 }
 
 /** Posts a webhook the way Twilio does: form-encoded, signed, with Twilio's headers. */
-export async function postTwilioWebhook(url: string, params: Record<string, string>, options: PostOptions): Promise<Response> {
-	const signature = options.signature === undefined ? twilioSignature(options.authToken, options.signedUrl ?? url, params) : options.signature;
+export async function postTwilioWebhook(
+	url: string,
+	params: Record<string, string>,
+	options: PostOptions,
+): Promise<Response> {
+	const signature =
+		options.signature === undefined
+			? twilioSignature(options.authToken, options.signedUrl ?? url, params)
+			: options.signature;
 	return await fetch(url, {
 		method: 'POST',
 		headers: {

@@ -5,9 +5,13 @@ import type { SessionStore } from '../../nodes/shared/store/types';
 import type { WorkflowJson } from './n8n';
 
 /** A workflow file of test/e2e/workflows with its placeholders replaced. */
-export function workflowFrom(file: string, replacements: Record<string, string> = {}): WorkflowJson {
+export function workflowFrom(
+	file: string,
+	replacements: Record<string, string> = {},
+): WorkflowJson {
 	let text = readFileSync(join(__dirname, '..', 'e2e', 'workflows', file), 'utf8');
-	for (const [placeholder, value] of Object.entries(replacements)) text = text.split(placeholder).join(value);
+	for (const [placeholder, value] of Object.entries(replacements))
+		text = text.split(placeholder).join(value);
 	return JSON.parse(text) as WorkflowJson;
 }
 
@@ -22,13 +26,27 @@ export interface CommandCases {
 }
 
 /** Manual Trigger → the cases as items → one Send Command node (Continue On Fail on), so every case gets its own output item. */
-export function commandCasesWorkflow({ id, integrationIdn, commandIdn, connectorIdn, cases, credentials }: CommandCases): WorkflowJson {
+export function commandCasesWorkflow({
+	id,
+	integrationIdn,
+	commandIdn,
+	connectorIdn,
+	cases,
+	credentials,
+}: CommandCases): WorkflowJson {
 	const node = (suffix: number) => `8c1d2e3f-0002-4000-8000-${String(suffix).padStart(12, '0')}`;
 	return {
 		id,
 		name: `E2E: ${integrationIdn} ${commandIdn} cases ${id}`,
 		nodes: [
-			{ id: node(1), name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: node(1),
+				name: 'Manual Trigger',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: node(2),
 				name: 'Cases',
@@ -37,7 +55,14 @@ export function commandCasesWorkflow({ id, integrationIdn, commandIdn, connector
 				position: [220, 0],
 				parameters: { mode: 'raw', jsonOutput: JSON.stringify({ cases }), options: {} },
 			},
-			{ id: node(3), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [440, 0], parameters: { fieldToSplitOut: 'cases', options: {} } },
+			{
+				id: node(3),
+				name: 'Split',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: { fieldToSplitOut: 'cases', options: {} },
+			},
 			{
 				id: node(4),
 				name: 'Send Command',
@@ -45,7 +70,13 @@ export function commandCasesWorkflow({ id, integrationIdn, commandIdn, connector
 				typeVersion: 1,
 				position: [660, 0],
 				continueOnFail: true,
-				parameters: { integrationIdn, commandIdn, connectorIdn, argumentsMode: 'json', argumentsJson: '={{ JSON.stringify($json) }}' },
+				parameters: {
+					integrationIdn,
+					commandIdn,
+					connectorIdn,
+					argumentsMode: 'json',
+					argumentsJson: '={{ JSON.stringify($json) }}',
+				},
 				...(credentials ? { credentials } : {}),
 			},
 		],
@@ -62,13 +93,22 @@ export function commandCasesWorkflow({ id, integrationIdn, commandIdn, connector
  * What an observer workflow recorded: the arguments of the sandbox acts its
  * Send Command left under `connectorIdn`, oldest first.
  */
-export async function recordedArguments(store: SessionStore, connectorIdn: string): Promise<Array<Record<string, unknown>>> {
+export async function recordedArguments(
+	store: SessionStore,
+	connectorIdn: string,
+): Promise<Array<Record<string, unknown>>> {
 	const acts = await store.listActs({ connectorIdn, limit: 1000 });
-	return acts.sort((a, b) => a.createdAt - b.createdAt).map((act) => act.arguments as Record<string, unknown>);
+	return acts
+		.sort((a, b) => a.createdAt - b.createdAt)
+		.map((act) => act.arguments as Record<string, unknown>);
 }
 
 /** Reads until it has at least `count` entries or `timeoutMs` passed, and returns the last read. */
-export async function readUntil<T>(read: () => Promise<T[]>, count: number, timeoutMs = 20_000): Promise<T[]> {
+export async function readUntil<T>(
+	read: () => Promise<T[]>,
+	count: number,
+	timeoutMs = 20_000,
+): Promise<T[]> {
 	const deadline = Date.now() + timeoutMs;
 	let entries = await read();
 	while (entries.length < count && Date.now() < deadline) {

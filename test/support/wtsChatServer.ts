@@ -45,7 +45,10 @@ export interface WtsChatServerOptions {
 
 export class WtsChatServer {
 	readonly sessions = new Map<string, ChatSession>();
-	readonly queuedSends = new Map<string, { id: string; sessionId: string | null; status: string; polls: number }>();
+	readonly queuedSends = new Map<
+		string,
+		{ id: string; sessionId: string | null; status: string; polls: number }
+	>();
 	/** Chatbot starts per contact: what "started the bot once" counts. */
 	readonly starts: Array<{ contact: string; botKey: string; sessionId: string }> = [];
 	private throttle = 0;
@@ -57,7 +60,9 @@ export class WtsChatServer {
 
 	static async start(options: WtsChatServerOptions): Promise<WtsChatServer> {
 		const holder: { server?: WtsChatServer } = {};
-		const recording = await RecordingServer.start((request) => (holder.server as WtsChatServer).handle(request));
+		const recording = await RecordingServer.start((request) =>
+			(holder.server as WtsChatServer).handle(request),
+		);
 		holder.server = new WtsChatServer(recording, options);
 		return holder.server;
 	}
@@ -72,7 +77,9 @@ export class WtsChatServer {
 
 	/** The JSON bodies of the requests to a path. */
 	bodiesTo(method: string, path: string): Array<Record<string, unknown>> {
-		return this.requests.filter((request) => request.method === method && request.url.split('?')[0] === path).map((request) => JSON.parse(request.body.toString('utf8')) as Record<string, unknown>);
+		return this.requests
+			.filter((request) => request.method === method && request.url.split('?')[0] === path)
+			.map((request) => JSON.parse(request.body.toString('utf8')) as Record<string, unknown>);
 	}
 
 	/** The next `times` requests are answered 429 with Retry-After: 1. */
@@ -85,21 +92,29 @@ export class WtsChatServer {
 	}
 
 	private activeSession(contact: string): ChatSession | undefined {
-		return [...this.sessions.values()].find((session) => session.contact === contact && session.status !== 'COMPLETED');
+		return [...this.sessions.values()].find(
+			(session) => session.contact === contact && session.status !== 'COMPLETED',
+		);
 	}
 
 	private async handle(request: RecordedRequest): Promise<Reply> {
-		if (request.headers.authorization !== `Bearer ${this.options.token}`) return { status: 401, body: { text: 'Unauthorized: invalid token' } };
+		if (request.headers.authorization !== `Bearer ${this.options.token}`)
+			return { status: 401, body: { text: 'Unauthorized: invalid token' } };
 		if (this.throttle > 0) {
 			this.throttle -= 1;
 			return { status: 429, headers: { 'retry-after': '1' }, body: { text: 'Too many requests' } };
 		}
 		const [path, query = ''] = request.url.split('?');
 		const params = new URLSearchParams(query);
-		if (request.method === 'GET' && path === '/auth/v1/login/validate') return { status: 200, body: { valid: true } };
+		if (request.method === 'GET' && path === '/auth/v1/login/validate')
+			return { status: 200, body: { valid: true } };
 		if (request.method === 'GET' && path === '/chat/v1/chatbot') return this.listChatbots(params);
-		if (request.method === 'GET' && path === '/chat/v1/channel') return { status: 200, body: this.options.channels };
-		if (request.method === 'POST' && (path === '/chat/v1/chatbot/send' || path === '/chat/v1/send/chatbot')) {
+		if (request.method === 'GET' && path === '/chat/v1/channel')
+			return { status: 200, body: this.options.channels };
+		if (
+			request.method === 'POST' &&
+			(path === '/chat/v1/chatbot/send' || path === '/chat/v1/send/chatbot')
+		) {
 			const body = JSON.parse(request.body.toString('utf8') || '{}') as Record<string, unknown>;
 			return path === '/chat/v1/send/chatbot' ? this.queue(body) : await this.sendChatbot(body);
 		}
@@ -113,18 +128,39 @@ export class WtsChatServer {
 		const pageNumber = Number(params.get('PageNumber') ?? 1);
 		const pageSize = Number(params.get('PageSize') ?? 10);
 		const matching = this.options.chatbots.filter((bot) => bot.name.toLowerCase().includes(name));
-		const items = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(({ id, key, name: botName }) => ({ id, key, name: botName, type: 'Reactive', archived: false, publishStatus: 'READY' }));
+		const items = matching
+			.slice((pageNumber - 1) * pageSize, pageNumber * pageSize)
+			.map(({ id, key, name: botName }) => ({
+				id,
+				key,
+				name: botName,
+				type: 'Reactive',
+				archived: false,
+				publishStatus: 'READY',
+			}));
 		const totalPages = Math.max(1, Math.ceil(matching.length / pageSize));
-		return { status: 200, body: { pageNumber, pageSize, items, totalItems: matching.length, totalPages, hasMorePages: pageNumber < totalPages } };
+		return {
+			status: 200,
+			body: {
+				pageNumber,
+				pageSize,
+				items,
+				totalItems: matching.length,
+				totalPages,
+				hasMorePages: pageNumber < totalPages,
+			},
+		};
 	}
 
 	private problem(body: Record<string, unknown>): string | undefined {
 		const options = (body.options ?? {}) as Record<string, unknown>;
-		for (const [name, value] of Object.entries(options)) if (typeof value !== 'boolean') return `options.${name} must be a boolean`;
+		for (const [name, value] of Object.entries(options))
+			if (typeof value !== 'boolean') return `options.${name} must be a boolean`;
 		if (!this.options.chatbots.some((bot) => bot.key === body.botKey)) return 'Chatbot not found';
 		if (body.sessionId === undefined) {
 			if (typeof body.to !== 'string') return 'The recipient (to) is required';
-			if (!this.options.channels.some((channel) => channel.humanId === body.from)) return 'Channel not found';
+			if (!this.options.channels.some((channel) => channel.humanId === body.from))
+				return 'Channel not found';
 		} else if (!this.sessions.has(String(body.sessionId))) return 'Session not found';
 		return undefined;
 	}
@@ -134,14 +170,22 @@ export class WtsChatServer {
 		if (problem !== undefined) return { status: 400, body: { text: problem } };
 		const options = (body.options ?? {}) as Record<string, boolean>;
 		const bot = this.options.chatbots.find((candidate) => candidate.key === body.botKey) as Chatbot;
-		const existing = body.sessionId !== undefined ? this.sessions.get(String(body.sessionId)) : this.activeSession(String(body.to));
+		const existing =
+			body.sessionId !== undefined
+				? this.sessions.get(String(body.sessionId))
+				: this.activeSession(String(body.to));
 		if (existing && existing.status !== 'COMPLETED') {
 			// Skipped: the conversation is answered as it is, and no chatbot starts.
-			if (options.skipIfInProgress || (options.skipIfBotInExecution && existing.botRunning)) return { status: 200, body: this.sessionDto(existing) };
+			if (options.skipIfInProgress || (options.skipIfBotInExecution && existing.botRunning))
+				return { status: 200, body: this.sessionDto(existing) };
 			if (options.forceStartSession) existing.status = 'COMPLETED';
 		}
 		if (!existing || existing.status === 'COMPLETED') {
-			if (!bot.startsWithTemplate) return { status: 400, body: { text: 'A WhatsApp conversation can only be started with a message template' } };
+			if (!bot.startsWithTemplate)
+				return {
+					status: 400,
+					body: { text: 'A WhatsApp conversation can only be started with a message template' },
+				};
 		}
 		await new Promise((resolve) => setTimeout(resolve, this.options.startDelayMs ?? 0));
 		const reuse = existing && existing.status !== 'COMPLETED' ? existing : undefined;
@@ -169,7 +213,16 @@ export class WtsChatServer {
 		void this.sendChatbot(body).then((reply) => {
 			send.sessionId = reply.status === 200 ? String((reply.body as { id: string }).id) : null;
 		});
-		return { status: 200, body: { id: send.id, sessionId: null, status: send.status, failedReason: null, createdAt: new Date().toISOString() } };
+		return {
+			status: 200,
+			body: {
+				id: send.id,
+				sessionId: null,
+				status: send.status,
+				failedReason: null,
+				createdAt: new Date().toISOString(),
+			},
+		};
 	}
 
 	/** A queued send goes QUEUED → PROCESSING → SENT over three looks. */
@@ -178,12 +231,17 @@ export class WtsChatServer {
 		if (send === undefined) return { status: 404, body: { text: 'Send not found' } };
 		send.polls += 1;
 		send.status = send.polls === 1 ? 'PROCESSING' : 'SENT';
-		return { status: 200, body: { id: send.id, sessionId: send.sessionId, status: send.status, failedReason: null } };
+		return {
+			status: 200,
+			body: { id: send.id, sessionId: send.sessionId, status: send.status, failedReason: null },
+		};
 	}
 
 	private sessionDto(session: ChatSession): Record<string, unknown> {
 		const bot = this.options.chatbots.find((candidate) => candidate.key === session.botKey);
-		const channel = this.options.channels.find((candidate) => candidate.humanId === session.channel);
+		const channel = this.options.channels.find(
+			(candidate) => candidate.humanId === session.channel,
+		);
 		return {
 			id: session.id,
 			status: session.status,

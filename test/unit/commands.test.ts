@@ -1,9 +1,17 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CommandInputError, UnknownCommandError, toNodeError } from '../../nodes/shared/commands/errors';
+import {
+	CommandInputError,
+	UnknownCommandError,
+	toNodeError,
+} from '../../nodes/shared/commands/errors';
 import { redactSecrets, runCommand } from '../../nodes/shared/commands/execute';
-import { findCommand, findIntegration, listIntegrations } from '../../nodes/shared/commands/registry';
+import {
+	findCommand,
+	findIntegration,
+	listIntegrations,
+} from '../../nodes/shared/commands/registry';
 import type { CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
 
@@ -19,7 +27,14 @@ const functions = { getNode: () => node } as unknown as IExecuteFunctions;
 
 describe('command registry', () => {
 	test('lists only integrations whose commands work', () => {
-		expect(listIntegrations().map((integration) => integration.integrationIdn)).toEqual(['sandbox', 'program_timer', 'http', 'twilio_voice', 'twilio_messenger', 'wts_chat']);
+		expect(listIntegrations().map((integration) => integration.integrationIdn)).toEqual([
+			'sandbox',
+			'program_timer',
+			'http',
+			'twilio_voice',
+			'twilio_messenger',
+			'wts_chat',
+		]);
 	});
 
 	test('an unknown command of a known integration is an error that lists its commands', () => {
@@ -30,10 +45,11 @@ describe('command registry', () => {
 
 	test('an unknown integration is an error that lists the valid ones', () => {
 		expect(() => findIntegration('twilio_nope')).toThrow(
-			new UnknownCommandError("Unknown integration 'twilio_nope'. Valid integrations: sandbox, program_timer, http, twilio_voice, twilio_messenger, wts_chat", 'integrationIdn', [
-				'sandbox',
-				'program_timer',
-			]),
+			new UnknownCommandError(
+				"Unknown integration 'twilio_nope'. Valid integrations: sandbox, program_timer, http, twilio_voice, twilio_messenger, wts_chat",
+				'integrationIdn',
+				['sandbox', 'program_timer'],
+			),
 		);
 	});
 
@@ -81,14 +97,24 @@ describe('runCommand', () => {
 
 	test('a blank connector is rejected before anything is stored', async () => {
 		await expect(
-			runCommand(context, { integrationIdn: 'sandbox', commandIdn: 'x', connectorIdn: '  ', arguments: {} }),
+			runCommand(context, {
+				integrationIdn: 'sandbox',
+				commandIdn: 'x',
+				connectorIdn: '  ',
+				arguments: {},
+			}),
 		).rejects.toThrow(new CommandInputError('Connector IDN is required', 'connectorIdn'));
 		expect(await store.listActs()).toEqual([]);
 	});
 
 	test('an unknown integration is rejected before anything is stored', async () => {
 		await expect(
-			runCommand(context, { integrationIdn: 'nope', commandIdn: 'x', connectorIdn: 'c', arguments: {} }),
+			runCommand(context, {
+				integrationIdn: 'nope',
+				commandIdn: 'x',
+				connectorIdn: 'c',
+				arguments: {},
+			}),
 		).rejects.toBeInstanceOf(UnknownCommandError);
 		expect(await store.listActs()).toEqual([]);
 	});
@@ -97,7 +123,14 @@ describe('runCommand', () => {
 describe('secrets', () => {
 	test('arguments named like secrets are redacted, others kept', () => {
 		expect(
-			redactSecrets({ apiToken: 't', password: 'p', client_secret: 's', 'x-api-key': 'k', Authorization: 'a', text: 'hello' }),
+			redactSecrets({
+				apiToken: 't',
+				password: 'p',
+				client_secret: 's',
+				'x-api-key': 'k',
+				Authorization: 'a',
+				text: 'hello',
+			}),
 		).toEqual({
 			apiToken: '[redacted]',
 			password: '[redacted]',
@@ -111,7 +144,11 @@ describe('secrets', () => {
 
 describe('toNodeError', () => {
 	test('an input error names the field and the item and keeps its hint', () => {
-		const error = toNodeError(functions, new CommandInputError('Argument x is required', 'x', 'Give x'), 4);
+		const error = toNodeError(
+			functions,
+			new CommandInputError('Argument x is required', 'x', 'Give x'),
+			4,
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe("Argument x is required (field 'x', item 4)");
 		expect(error.description).toBe('Give x');

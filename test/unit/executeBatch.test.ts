@@ -7,7 +7,9 @@ import type { Act } from '../../nodes/shared/store/types';
 
 const functions = { getNode: () => ({ name: 'Node' }) } as unknown as IExecuteFunctions;
 
-function commandThat(run: (item: number, act: Act) => Promise<CommandOutcome>): CommandDefinition<number> {
+function commandThat(
+	run: (item: number, act: Act) => Promise<CommandOutcome>,
+): CommandDefinition<number> {
 	return {
 		integrationIdn: 'test',
 		commandIdn: 'work',
@@ -19,10 +21,19 @@ function commandThat(run: (item: number, act: Act) => Promise<CommandOutcome>): 
 	};
 }
 
-function batchOf(store: MemoryStore, count: number, command: CommandDefinition<number>): PreparedCommand[] {
+function batchOf(
+	store: MemoryStore,
+	count: number,
+	command: CommandDefinition<number>,
+): PreparedCommand[] {
 	return Array.from({ length: count }, (_, itemIndex) => ({
 		context: { store, timezone: 'UTC', itemIndex, functions },
-		request: { integrationIdn: 'test', commandIdn: 'work', connectorIdn: 'c', arguments: { item: itemIndex } },
+		request: {
+			integrationIdn: 'test',
+			commandIdn: 'work',
+			connectorIdn: 'c',
+			arguments: { item: itemIndex },
+		},
 		command,
 		input: itemIndex,
 	}));
@@ -40,11 +51,14 @@ describe('executePreparedBatch', () => {
 			running -= 1;
 			return { status: 'completed', result: { item } };
 		});
-		const outcomes = await executePreparedBatch(batchOf(store, 120, command), { concurrency: 5, stopAtFirstFailure: true });
+		const outcomes = await executePreparedBatch(batchOf(store, 120, command), {
+			concurrency: 5,
+			stopAtFirstFailure: true,
+		});
 		expect(most).toBe(5);
-		expect(outcomes.map((outcome) => ('act' in outcome ? outcome.act.result : outcome.error.message))).toEqual(
-			Array.from({ length: 120 }, (_, item) => ({ item })),
-		);
+		expect(
+			outcomes.map((outcome) => ('act' in outcome ? outcome.act.result : outcome.error.message)),
+		).toEqual(Array.from({ length: 120 }, (_, item) => ({ item })));
 		const stored = await store.listActs({ limit: 1000 });
 		expect(stored).toHaveLength(120);
 		expect(stored.every((act) => act.status === 'completed')).toBe(true);
@@ -58,7 +72,10 @@ describe('executePreparedBatch', () => {
 			if (item === 2) throw new Error('the service refused');
 			return { status: 'completed', result: item };
 		});
-		const outcomes = await executePreparedBatch(batchOf(store, 6, command), { concurrency: 1, stopAtFirstFailure: true });
+		const outcomes = await executePreparedBatch(batchOf(store, 6, command), {
+			concurrency: 1,
+			stopAtFirstFailure: true,
+		});
 		expect(started).toEqual([0, 1, 2]);
 		expect(outcomes.map((outcome) => ('act' in outcome ? 'ok' : outcome.error.message))).toEqual([
 			'ok',
@@ -83,7 +100,10 @@ describe('executePreparedBatch', () => {
 				continueInBackground: (act) => seenByBackground.push(act.status),
 			};
 		});
-		const outcomes = await executePreparedBatch(batchOf(store, 3, command), { concurrency: 3, stopAtFirstFailure: false });
+		const outcomes = await executePreparedBatch(batchOf(store, 3, command), {
+			concurrency: 3,
+			stopAtFirstFailure: false,
+		});
 		expect(outcomes.map((outcome) => 'act' in outcome)).toEqual([false, true, true]);
 		expect(seenByBackground).toEqual(['sent', 'sent']);
 	});

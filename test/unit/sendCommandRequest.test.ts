@@ -19,7 +19,13 @@ describe('Send Command parameters', () => {
 			functionsWith({
 				...base,
 				argumentsMode: 'keyValue',
-				arguments: { argument: [{ name: 'interval', value: 120 }, { name: 'repeatable', value: false }, { name: ' text ', value: 'hi' }] },
+				arguments: {
+					argument: [
+						{ name: 'interval', value: 120 },
+						{ name: 'repeatable', value: false },
+						{ name: ' text ', value: 'hi' },
+					],
+				},
 			}),
 			0,
 		);
@@ -30,19 +36,31 @@ describe('Send Command parameters', () => {
 	test('an argument given twice is an error naming it', () => {
 		const functions = functionsWith({
 			...base,
-			arguments: { argument: [{ name: 'text', value: 'a' }, { name: 'text', value: 'b' }] },
+			arguments: {
+				argument: [
+					{ name: 'text', value: 'a' },
+					{ name: 'text', value: 'b' },
+				],
+			},
 		});
 		expect(() => readCommandRequest(functions, 0)).toThrow("Argument 'text' is given twice");
 	});
 
 	test('an argument without a name is an error', () => {
-		const functions = functionsWith({ ...base, arguments: { argument: [{ name: ' ', value: 'a' }] } });
+		const functions = functionsWith({
+			...base,
+			arguments: { argument: [{ name: ' ', value: 'a' }] },
+		});
 		expect(() => readCommandRequest(functions, 0)).toThrow('An argument has no name');
 	});
 
 	test('JSON arguments keep their types', () => {
 		const request = readCommandRequest(
-			functionsWith({ ...base, argumentsMode: 'json', argumentsJson: '{"count": 2, "urgent": true}' }),
+			functionsWith({
+				...base,
+				argumentsMode: 'json',
+				argumentsJson: '{"count": 2, "urgent": true}',
+			}),
 			0,
 		);
 		expect(request.arguments).toEqual({ count: 2, urgent: true });
@@ -50,14 +68,22 @@ describe('Send Command parameters', () => {
 
 	test('JSON arguments that do not parse, or are not an object, are errors naming the field', () => {
 		expect(() =>
-			readCommandRequest(functionsWith({ ...base, argumentsMode: 'json', argumentsJson: '{"count": ' }), 0),
+			readCommandRequest(
+				functionsWith({ ...base, argumentsMode: 'json', argumentsJson: '{"count": ' }),
+				0,
+			),
 		).toThrow(/^Arguments \(JSON\) is not valid JSON/);
-		expect(() => readCommandRequest(functionsWith({ ...base, argumentsMode: 'json', argumentsJson: '[1]' }), 0)).toThrow(
-			'Arguments (JSON) must be a JSON object',
-		);
+		expect(() =>
+			readCommandRequest(
+				functionsWith({ ...base, argumentsMode: 'json', argumentsJson: '[1]' }),
+				0,
+			),
+		).toThrow('Arguments (JSON) must be a JSON object');
 	});
 
 	test('an empty command is an error', () => {
-		expect(() => readCommandRequest(functionsWith({ ...base, commandIdn: ' ' }), 0)).toThrow('Command is required');
+		expect(() => readCommandRequest(functionsWith({ ...base, commandIdn: ' ' }), 0)).toThrow(
+			'Command is required',
+		);
 	});
 });

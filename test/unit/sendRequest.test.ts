@@ -1,22 +1,35 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { prepareCommand, runCommand } from '../../nodes/shared/commands/execute';
-import { RESULT_ERROR, RESULT_SUCCESS, settleInterruptedRequests, settleRequest } from '../../nodes/shared/commands/http/result';
+import {
+	RESULT_ERROR,
+	RESULT_SUCCESS,
+	settleInterruptedRequests,
+	settleRequest,
+} from '../../nodes/shared/commands/http/result';
 import type { SendRequestInput } from '../../nodes/shared/commands/http/sendRequest';
 import type { CommandArguments, CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
 import { parseBody } from '../../nodes/shared/transport/http';
 import { compileInputSchema, InputSchemaError } from '../../nodes/shared/validation/inputSchema';
 
-const functions = { getNode: () => ({ name: 'Send HTTP Request' }) } as unknown as IExecuteFunctions;
+const functions = {
+	getNode: () => ({ name: 'Send HTTP Request' }),
+} as unknown as IExecuteFunctions;
 
 describe('send_request validation (before anything is stored or sent)', () => {
 	let store: MemoryStore;
 	let context: CommandContext;
 
 	const prepare = async (args: CommandArguments) =>
-		(await prepareCommand(context, { integrationIdn: 'http', commandIdn: 'send_request', connectorIdn: 'api', arguments: args }))
-			.input as SendRequestInput;
+		(
+			await prepareCommand(context, {
+				integrationIdn: 'http',
+				commandIdn: 'send_request',
+				connectorIdn: 'api',
+				arguments: args,
+			})
+		).input as SendRequestInput;
 	const rejects = async (args: CommandArguments, message: RegExp) => {
 		await expect(prepare(args)).rejects.toThrow(message);
 		await expect(store.listActs()).resolves.toEqual([]);
@@ -56,7 +69,11 @@ describe('send_request validation (before anything is stored or sent)', () => {
 			request_parameters: 'not json, kept as text',
 			userPersonaId: null,
 		});
-		expect(input.recorded.headers).toEqual({ 'X-Test': 'yes', Authorization: '[redacted]', 'Content-Type': 'application/json' });
+		expect(input.recorded.headers).toEqual({
+			'X-Test': 'yes',
+			Authorization: '[redacted]',
+			'Content-Type': 'application/json',
+		});
 	});
 
 	test('form data is sent url-encoded; name / value pairs of a typed node read like JSON', async () => {
@@ -64,33 +81,93 @@ describe('send_request validation (before anything is stored or sent)', () => {
 			method: 'PUT',
 			url: 'http://127.0.0.1:1/form',
 			bodyType: 'form',
-			data: { pair: [{ name: 'a', value: '1 2' }, { name: 'b', value: 'x&y' }] },
+			data: {
+				pair: [
+					{ name: 'a', value: '1 2' },
+					{ name: 'b', value: 'x&y' },
+				],
+			},
 			specifyHeaders: 'keypair',
 			headers: { pair: [{ name: 'X-One', value: '1' }] },
 			mode: 'sync',
 		});
 		expect(input.request.body).toBe('a=1+2&b=x%26y');
-		expect(input.request.headers).toEqual({ 'X-One': '1', 'Content-Type': 'application/x-www-form-urlencoded' });
+		expect(input.request.headers).toEqual({
+			'X-One': '1',
+			'Content-Type': 'application/x-www-form-urlencoded',
+		});
 		expect(input.mode).toBe('sync');
 	});
 
 	test.each([
 		[{ method: 'GET', url: 'example.com/no-scheme' }, /Argument 'url' is not a valid URL/],
 		[{ method: 'GET', url: 'file:///etc/passwd' }, /Argument 'url' must use http or https/],
-		[{ method: 'FETCH', url: 'https://a.example' }, /Argument 'method' must be one of GET, POST, PUT, DELETE, PATCH/],
-		[{ method: 'GET', url: 'https://a.example', headers: '{oops' }, /Argument 'headers' is not valid JSON/],
-		[{ method: 'GET', url: 'https://a.example', headers: '["a"]' }, /Argument 'headers' must be a JSON object/],
-		[{ method: 'GET', url: 'https://a.example', headers: '{"bad name": "x"}' }, /invalid header name "bad name"/],
-		[{ method: 'GET', url: 'https://a.example', data: '{"a": "1"}' }, /Argument 'data' cannot be sent with GET/],
-		[{ method: 'GET', url: 'https://a.example', body: '{"a": 1}' }, /Argument 'body' cannot be sent with GET/],
-		[{ method: 'POST', url: 'https://a.example', body: '{"a": 1}', data: '{"b": "2"}' }, /Argument 'data' cannot be sent together with body/],
-		[{ method: 'POST', url: 'https://a.example', body: '{"a": ' }, /Argument 'body' is not valid JSON/],
-		[{ method: 'GET', url: 'https://a.example', timeout: '0' }, /Argument 'timeout' must be greater than 0/],
-		[{ method: 'GET', url: 'https://a.example', mode: 'later' }, /Argument 'mode' must be "sync" or "async"/],
-		[{ method: 'GET', url: 'https://a.example', authentication: 'predefinedCredentialType', nodeCredentialType: 'slackApi' }, /nodeCredentialType' must be one of agentTwilioApi, wtsChatApi/],
-		[{ method: 'POST', url: 'https://a.example', body: '{"length": "2h"}', input_schema: '{"type": "object", "properties": {"length": {"enum": ["30m", "1hr"]}}}' }, /Argument 'body' does not match the input schema: \/length: /],
-		[{ method: 'POST', url: 'https://a.example', body: '{}', input_schema: '{"type": "array"}' }, /Argument 'input_schema' is unusable: must describe an object/],
-		[{ method: 'GET', url: 'https://a.example', input_schema: '{"type": "object"}' }, /Argument 'input_schema' needs a JSON body/],
+		[
+			{ method: 'FETCH', url: 'https://a.example' },
+			/Argument 'method' must be one of GET, POST, PUT, DELETE, PATCH/,
+		],
+		[
+			{ method: 'GET', url: 'https://a.example', headers: '{oops' },
+			/Argument 'headers' is not valid JSON/,
+		],
+		[
+			{ method: 'GET', url: 'https://a.example', headers: '["a"]' },
+			/Argument 'headers' must be a JSON object/,
+		],
+		[
+			{ method: 'GET', url: 'https://a.example', headers: '{"bad name": "x"}' },
+			/invalid header name "bad name"/,
+		],
+		[
+			{ method: 'GET', url: 'https://a.example', data: '{"a": "1"}' },
+			/Argument 'data' cannot be sent with GET/,
+		],
+		[
+			{ method: 'GET', url: 'https://a.example', body: '{"a": 1}' },
+			/Argument 'body' cannot be sent with GET/,
+		],
+		[
+			{ method: 'POST', url: 'https://a.example', body: '{"a": 1}', data: '{"b": "2"}' },
+			/Argument 'data' cannot be sent together with body/,
+		],
+		[
+			{ method: 'POST', url: 'https://a.example', body: '{"a": ' },
+			/Argument 'body' is not valid JSON/,
+		],
+		[
+			{ method: 'GET', url: 'https://a.example', timeout: '0' },
+			/Argument 'timeout' must be greater than 0/,
+		],
+		[
+			{ method: 'GET', url: 'https://a.example', mode: 'later' },
+			/Argument 'mode' must be "sync" or "async"/,
+		],
+		[
+			{
+				method: 'GET',
+				url: 'https://a.example',
+				authentication: 'predefinedCredentialType',
+				nodeCredentialType: 'slackApi',
+			},
+			/nodeCredentialType' must be one of agentTwilioApi, wtsChatApi/,
+		],
+		[
+			{
+				method: 'POST',
+				url: 'https://a.example',
+				body: '{"length": "2h"}',
+				input_schema: '{"type": "object", "properties": {"length": {"enum": ["30m", "1hr"]}}}',
+			},
+			/Argument 'body' does not match the input schema: \/length: /,
+		],
+		[
+			{ method: 'POST', url: 'https://a.example', body: '{}', input_schema: '{"type": "array"}' },
+			/Argument 'input_schema' is unusable: must describe an object/,
+		],
+		[
+			{ method: 'GET', url: 'https://a.example', input_schema: '{"type": "object"}' },
+			/Argument 'input_schema' needs a JSON body/,
+		],
 	])('%j is rejected before anything is stored', async (args, message) => {
 		await rejects(args, message);
 	});
@@ -105,7 +182,10 @@ describe('input schema', () => {
 	test('reports every problem with its location, and accepts a matching value', () => {
 		const schema = compileInputSchema({
 			type: 'object',
-			properties: { length: { enum: ['30m', '1hr'] }, time: { type: 'string', pattern: '^\\d{1,2}:\\d0(am|pm)$' } },
+			properties: {
+				length: { enum: ['30m', '1hr'] },
+				time: { type: 'string', pattern: '^\\d{1,2}:\\d0(am|pm)$' },
+			},
 			required: ['length', 'time'],
 		});
 		expect(schema.problems({ length: '30m', time: '10:30am' })).toEqual([]);
@@ -145,7 +225,14 @@ describe('async results', () => {
 			integrationIdn: 'http',
 			connectorIdn: 'api',
 			commandIdn: 'send_request',
-			arguments: { targetAction: 'check', runSkill: 'skill', parameters: { q: '1' }, params: null, request_parameters: null, userPersonaId: 'p1' },
+			arguments: {
+				targetAction: 'check',
+				runSkill: 'skill',
+				parameters: { q: '1' },
+				params: null,
+				request_parameters: null,
+				userPersonaId: 'p1',
+			},
 			status: 'sent',
 			result: { inFlight: true, interruptedAfter, format: 'raw' },
 		});
@@ -159,7 +246,14 @@ describe('async results', () => {
 		expect(event).toMatchObject({
 			type: RESULT_ERROR,
 			connectorIdn: 'api',
-			payload: { event: RESULT_ERROR, errorCode: 'INTERRUPTED', commandActId: act.id, targetAction: 'check', runSkill: 'skill', parameters: { q: '1' } },
+			payload: {
+				event: RESULT_ERROR,
+				errorCode: 'INTERRUPTED',
+				commandActId: act.id,
+				targetAction: 'check',
+				runSkill: 'skill',
+				parameters: { q: '1' },
+			},
 		});
 		await expect(store.getAct(act.id)).resolves.toMatchObject({ status: 'failed' });
 	});
@@ -167,7 +261,9 @@ describe('async results', () => {
 	test('a result that arrives after the sweeper settled the act is dropped, not delivered twice', async () => {
 		const act = await sentAct(0);
 		await settleInterruptedRequests(store, 1);
-		await expect(settleRequest(store, act, { event: RESULT_SUCCESS, statusCode: 200 })).resolves.toBe(false);
+		await expect(
+			settleRequest(store, act, { event: RESULT_SUCCESS, statusCode: 200 }),
+		).resolves.toBe(false);
 		await expect(store.readEvents('reader')).resolves.toHaveLength(1);
 	});
 
@@ -176,7 +272,11 @@ describe('async results', () => {
 		const httpRequest = jest.fn(async () => {
 			const [pending] = await store.listActs();
 			statusWhenSent.push(pending.status);
-			return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"ok":true}') };
+			return {
+				statusCode: 200,
+				headers: { 'content-type': 'application/json' },
+				body: Buffer.from('{"ok":true}'),
+			};
 		});
 		const asyncFunctions = {
 			getNode: () => ({ name: 'Send HTTP Request' }),
@@ -185,13 +285,21 @@ describe('async results', () => {
 		} as unknown as IExecuteFunctions;
 		const act = await runCommand(
 			{ store, timezone: 'UTC', itemIndex: 0, functions: asyncFunctions },
-			{ integrationIdn: 'http', commandIdn: 'send_request', connectorIdn: 'api', arguments: { method: 'GET', url: 'https://a.example' } },
+			{
+				integrationIdn: 'http',
+				commandIdn: 'send_request',
+				connectorIdn: 'api',
+				arguments: { method: 'GET', url: 'https://a.example' },
+			},
 		);
 		expect(act.status).toBe('sent');
 		await new Promise((resolve) => setImmediate(resolve));
 		await new Promise((resolve) => setTimeout(resolve, 10));
 		const settled = await store.getAct(act.id);
-		expect(settled).toMatchObject({ status: 'completed', result: { event: RESULT_SUCCESS, statusCode: 200, body: { ok: true } } });
+		expect(settled).toMatchObject({
+			status: 'completed',
+			result: { event: RESULT_SUCCESS, statusCode: 200, body: { ok: true } },
+		});
 		expect(statusWhenSent).toEqual(['sent']);
 		await expect(store.readEvents('reader')).resolves.toHaveLength(1);
 	});

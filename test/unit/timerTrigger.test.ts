@@ -4,10 +4,21 @@ import { TimerTrigger } from '../../nodes/TimerTrigger/TimerTrigger.node';
 import { closeStore, MemoryStore, setStoreForProcess } from '../../nodes/shared/store';
 import { matchesFilter } from '../../nodes/shared/triggers/match';
 
-const node: INode = { id: 'trigger-node', name: 'Timer Trigger', type: 'timerTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: 'trigger-node',
+	name: 'Timer Trigger',
+	type: 'timerTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 /** The parts of n8n's trigger context the node uses; emitted items are collected. */
-function triggerContext(mode: 'manual' | 'trigger', parameters: Record<string, string>, emitted: unknown[]): ITriggerFunctions {
+function triggerContext(
+	mode: 'manual' | 'trigger',
+	parameters: Record<string, string>,
+	emitted: unknown[],
+): ITriggerFunctions {
 	return {
 		getNodeParameter: (name: string, fallback?: unknown) => parameters[name] ?? fallback,
 		getMode: () => mode,
@@ -28,7 +39,8 @@ async function fire(store: MemoryStore, timerName: string, connectorIdn = 'c1'):
 }
 
 const until = async (condition: () => boolean) => {
-	for (let attempt = 0; attempt < 50 && !condition(); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+	for (let attempt = 0; attempt < 50 && !condition(); attempt++)
+		await new Promise((resolve) => setTimeout(resolve, 50));
 };
 
 describe('Timer Trigger', () => {
@@ -49,7 +61,15 @@ describe('Timer Trigger', () => {
 	test('listening for a test event emits only fires from then on, filtered', async () => {
 		await fire(store, 'followup_1');
 		const emitted: unknown[] = [];
-		responses.push(await new TimerTrigger().trigger.call(triggerContext('manual', { connectorIdn: 'c1', timerName: 'followup_*', timerNameMatch: 'pattern' }, emitted)));
+		responses.push(
+			await new TimerTrigger().trigger.call(
+				triggerContext(
+					'manual',
+					{ connectorIdn: 'c1', timerName: 'followup_*', timerNameMatch: 'pattern' },
+					emitted,
+				),
+			),
+		);
 		await fire(store, 'other');
 		await fire(store, 'followup_2', 'c2');
 		await fire(store, 'followup_3');
@@ -67,7 +87,10 @@ describe('Timer Trigger', () => {
 		responses.push(await new TimerTrigger().trigger.call(triggerContext('trigger', {}, emitted)));
 		await fire(store, 'after');
 		await until(() => emitted.length > 1);
-		expect(emitted).toEqual([expect.objectContaining({ timerName: 'waited' }), expect.objectContaining({ timerName: 'after' })]);
+		expect(emitted).toEqual([
+			expect.objectContaining({ timerName: 'waited' }),
+			expect.objectContaining({ timerName: 'after' }),
+		]);
 	});
 });
 

@@ -50,7 +50,8 @@ describe('Twilio test server', () => {
 
 	function encode(form: Form): string {
 		const search = new URLSearchParams();
-		for (const [key, value] of Object.entries(form)) for (const item of [value].flat()) search.append(key, item);
+		for (const [key, value] of Object.entries(form))
+			for (const item of [value].flat()) search.append(key, item);
 		return search.toString();
 	}
 
@@ -61,10 +62,12 @@ describe('Twilio test server', () => {
 		init: { authorization?: string | null; contentType?: string; body?: string } = {},
 	): Promise<Sent> {
 		const headers: Record<string, string> = {};
-		const authorization = init.authorization === undefined ? basic(ACCOUNT_SID, ACCOUNT_TOKEN) : init.authorization;
+		const authorization =
+			init.authorization === undefined ? basic(ACCOUNT_SID, ACCOUNT_TOKEN) : init.authorization;
 		if (authorization !== null) headers.authorization = authorization;
 		const body = init.body ?? (form === undefined ? undefined : encode(form));
-		if (body !== undefined) headers['content-type'] = init.contentType ?? 'application/x-www-form-urlencoded';
+		if (body !== undefined)
+			headers['content-type'] = init.contentType ?? 'application/x-www-form-urlencoded';
 		const response = await fetch(`${server.baseUrl}${path}`, { method, headers, body });
 		const text = await response.text();
 		return {
@@ -74,9 +77,17 @@ describe('Twilio test server', () => {
 		};
 	}
 
-	const greeting: Form = { To: '+15005550006', From: '+15005550001', Twiml: '<Response><Say>Hello</Say></Response>' };
+	const greeting: Form = {
+		To: '+15005550006',
+		From: '+15005550001',
+		Twiml: '<Response><Say>Hello</Say></Response>',
+	};
 
-	function responseErrors(request: TwilioRequest | undefined, status: number, body: unknown): string[] {
+	function responseErrors(
+		request: TwilioRequest | undefined,
+		status: number,
+		body: unknown,
+	): string[] {
 		const operation = server.operation(request?.operationId ?? '');
 		return operation?.responseErrors(status, body) ?? ['no operation'];
 	}
@@ -84,7 +95,10 @@ describe('Twilio test server', () => {
 	test('the fixture specs are byte-identical to the files LICENSE-NOTE.md names', () => {
 		const note = readFileSync(join(TWILIO_FIXTURES_DIR, 'LICENSE-NOTE.md'), 'utf8');
 		for (const file of TWILIO_SPEC_FILES) {
-			const recorded = new RegExp(`^\\| ${file.replace('.', '\\.')} \\| ([0-9a-f]{64}) \\|`, 'm').exec(note)?.[1];
+			const recorded = new RegExp(
+				`^\\| ${file.replace('.', '\\.')} \\| ([0-9a-f]{64}) \\|`,
+				'm',
+			).exec(note)?.[1];
 			const actual = createHash('sha256')
 				.update(readFileSync(join(TWILIO_FIXTURES_DIR, file)))
 				.digest('hex');
@@ -119,7 +133,11 @@ describe('Twilio test server', () => {
 		expect(created.headers.get('twilio-request-id')).toMatch(/^RQ[0-9a-f]{32}$/);
 
 		const fetched = await send('GET', `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${sid}.json`);
-		expect(fetched.body).toMatchObject({ sid, status: 'in-progress', start_time: expect.stringMatching(/\+0000$/) });
+		expect(fetched.body).toMatchObject({
+			sid,
+			status: 'in-progress',
+			start_time: expect.stringMatching(/\+0000$/),
+		});
 		expect(server.calls.get(sid)?.twiml).toBe(greeting.Twiml);
 		expect(server.requestsTo('POST', '/Calls.json')).toHaveLength(1);
 		expect(server.requestsFor('FetchCall')).toHaveLength(1);
@@ -136,30 +154,75 @@ describe('Twilio test server', () => {
 			'StatusCallbackEvent',
 			'documented',
 		],
-		['a value the description rules out', { ...greeting, MachineDetection: 'Maybe' }, 20001, 'MachineDetection', 'documented'],
+		[
+			'a value the description rules out',
+			{ ...greeting, MachineDetection: 'Maybe' },
+			20001,
+			'MachineDetection',
+			'documented',
+		],
 		['a bad enum of the schema', { ...greeting, Method: 'PUT' }, 20001, 'Method', 'spec'],
 		['a missing To', { From: greeting.From, Twiml: greeting.Twiml }, 21201, 'To', 'spec'],
 		['a missing From', { To: greeting.To, Twiml: greeting.Twiml }, 21213, 'From', 'spec'],
 		['a non-integer Timeout', { ...greeting, Timeout: 'soon' }, 20001, 'Timeout', 'spec'],
 		['a Timeout over 600', { ...greeting, Timeout: '601' }, 20001, 'Timeout', 'documented'],
 		['a non-boolean Record', { ...greeting, Record: 'yes' }, 20001, 'Record', 'spec'],
-		['a relative StatusCallback', { ...greeting, StatusCallback: '/status' }, 20001, 'StatusCallback', 'spec'],
-		['an ApplicationSid off its pattern', { ...greeting, ApplicationSid: 'AP123' }, 20001, 'ApplicationSid', 'spec'],
-		['digits Twilio cannot send', { ...greeting, SendDigits: '12x' }, 20001, 'SendDigits', 'documented'],
+		[
+			'a relative StatusCallback',
+			{ ...greeting, StatusCallback: '/status' },
+			20001,
+			'StatusCallback',
+			'spec',
+		],
+		[
+			'an ApplicationSid off its pattern',
+			{ ...greeting, ApplicationSid: 'AP123' },
+			20001,
+			'ApplicationSid',
+			'spec',
+		],
+		[
+			'digits Twilio cannot send',
+			{ ...greeting, SendDigits: '12x' },
+			20001,
+			'SendDigits',
+			'documented',
+		],
 		['a "+" sent unencoded', { ...greeting, To: ' 15005550006' }, 20001, 'To', 'documented'],
 		['neither Url nor Twiml', { To: greeting.To, From: greeting.From }, 20001, 'Url', 'documented'],
-		['a repeated key that is not a list', { ...greeting, From: ['+15005550001', '+15005550002'] }, 20001, 'From', 'spec'],
-	])('Calls.create refuses %s: 400, recorded, no call placed', async (_case, form, code, parameter, source) => {
-		const answer = await send('POST', CALLS, form);
-		expect(answer.status).toBe(400);
-		expect(answer.body).toMatchObject({ code, status: 400, more_info: `https://www.twilio.com/docs/errors/${code}` });
-		expect(answer.body.message).toContain(parameter);
-		expect(server.violations).toEqual([
-			expect.objectContaining({ request: `POST ${CALLS}`, operationId: 'CreateCall', parameter, source, code }),
-		]);
-		expect(server.calls.size).toBe(0);
-		expect(() => server.assertNoViolations()).toThrow(/1 request\(s\) Twilio's spec refuses:\n {2}POST .*Calls\.json: /);
-	});
+		[
+			'a repeated key that is not a list',
+			{ ...greeting, From: ['+15005550001', '+15005550002'] },
+			20001,
+			'From',
+			'spec',
+		],
+	])(
+		'Calls.create refuses %s: 400, recorded, no call placed',
+		async (_case, form, code, parameter, source) => {
+			const answer = await send('POST', CALLS, form);
+			expect(answer.status).toBe(400);
+			expect(answer.body).toMatchObject({
+				code,
+				status: 400,
+				more_info: `https://www.twilio.com/docs/errors/${code}`,
+			});
+			expect(answer.body.message).toContain(parameter);
+			expect(server.violations).toEqual([
+				expect.objectContaining({
+					request: `POST ${CALLS}`,
+					operationId: 'CreateCall',
+					parameter,
+					source,
+					code,
+				}),
+			]);
+			expect(server.calls.size).toBe(0);
+			expect(() => server.assertNoViolations()).toThrow(
+				/1 request\(s\) Twilio's spec refuses:\n {2}POST .*Calls\.json: /,
+			);
+		},
+	);
 
 	test('a wrong path is 404 and a wrong method 405, both recorded', async () => {
 		const wrongPath = await send('POST', `/2010-04-01/Accounts/${ACCOUNT_SID}/Call.json`, greeting);
@@ -189,10 +252,12 @@ describe('Twilio test server', () => {
 		expect(list.status).toBe(200);
 		const badQuery = await send('GET', `${CALLS}?Sort=desc&PageSize=5000`);
 		expect(badQuery.status).toBe(400);
-		expect(server.violations.map((violation) => [violation.location, violation.parameter])).toEqual([
-			['query', 'PageSize'],
-			['query', 'Sort'],
-		]);
+		expect(server.violations.map((violation) => [violation.location, violation.parameter])).toEqual(
+			[
+				['query', 'PageSize'],
+				['query', 'Sort'],
+			],
+		);
 	});
 
 	test('Basic auth: the account token, or an API key with the account in the path; Twilio 401 otherwise', async () => {
@@ -202,8 +267,13 @@ describe('Twilio test server', () => {
 			more_info: 'https://www.twilio.com/docs/errors/20003',
 			status: 401,
 		};
-		expect(await send('POST', CALLS, greeting, { authorization: null })).toMatchObject({ status: 401, body: expected401 });
-		expect(await send('POST', CALLS, greeting, { authorization: basic(ACCOUNT_SID, 'wrong') })).toMatchObject({
+		expect(await send('POST', CALLS, greeting, { authorization: null })).toMatchObject({
+			status: 401,
+			body: expected401,
+		});
+		expect(
+			await send('POST', CALLS, greeting, { authorization: basic(ACCOUNT_SID, 'wrong') }),
+		).toMatchObject({
 			status: 401,
 			body: expected401,
 		});
@@ -214,7 +284,9 @@ describe('Twilio test server', () => {
 		).toMatchObject({ status: 401, body: expected401 });
 		expect(server.calls.size).toBe(0);
 
-		const withKey = await send('POST', CALLS, greeting, { authorization: basic(API_SID, API_PASSWORD) });
+		const withKey = await send('POST', CALLS, greeting, {
+			authorization: basic(API_SID, API_PASSWORD),
+		});
 		expect(withKey.status).toBe(201);
 		expect(server.requests.map((request) => request.auth)).toEqual([
 			undefined,
@@ -226,7 +298,13 @@ describe('Twilio test server', () => {
 	});
 
 	test('429 injected twice: both answered 20429 with Retry-After and not processed, the third places one call', async () => {
-		const fault = server.inject({ method: 'POST', path: '/Calls.json', times: 2, status: 429, retryAfter: 1 });
+		const fault = server.inject({
+			method: 'POST',
+			path: '/Calls.json',
+			times: 2,
+			status: 429,
+			retryAfter: 1,
+		});
 		const answers: Sent[] = [];
 		for (let attempt = 0; attempt < 3; attempt++) answers.push(await send('POST', CALLS, greeting));
 		expect(answers.map((answer) => answer.status)).toEqual([429, 429, 201]);
@@ -239,17 +317,29 @@ describe('Twilio test server', () => {
 		expect(answers[0]?.headers.get('retry-after')).toBe('1');
 		expect(fault).toMatchObject({ hits: 2, remaining: 0 });
 		expect(server.calls.size).toBe(1);
-		expect(server.requestsTo('POST', '/Calls.json').map((request) => request.status)).toEqual([429, 429, 201]);
+		expect(server.requestsTo('POST', '/Calls.json').map((request) => request.status)).toEqual([
+			429, 429, 201,
+		]);
 	});
 
 	test('5xx, delays, latency and dropped connections', async () => {
 		server.inject({ operationId: 'CreateMessage', status: 503 });
-		const unavailable = await send('POST', MESSAGES, { To: '+15005550006', From: '+15005550001', Body: 'hi' });
-		expect(unavailable).toMatchObject({ status: 503, body: { code: 20503, message: 'Service Unavailable' } });
+		const unavailable = await send('POST', MESSAGES, {
+			To: '+15005550006',
+			From: '+15005550001',
+			Body: 'hi',
+		});
+		expect(unavailable).toMatchObject({
+			status: 503,
+			body: { code: 20503, message: 'Service Unavailable' },
+		});
 
 		server.inject({ path: /Messages\.json$/, delayMs: 150 });
 		let started = Date.now();
-		expect((await send('POST', MESSAGES, { To: '+15005550006', From: '+15005550001', Body: 'hi' })).status).toBe(201);
+		expect(
+			(await send('POST', MESSAGES, { To: '+15005550006', From: '+15005550001', Body: 'hi' }))
+				.status,
+		).toBe(201);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
 
 		server.setLatency((request) => (request.method === 'GET' ? 100 : 0));
@@ -286,7 +376,11 @@ describe('Twilio test server', () => {
 	});
 
 	test('Messages.create: SMS, MMS with two media URLs, scheduled; answers shaped by the spec', async () => {
-		const sms = await send('POST', MESSAGES, { To: '+15005550006', From: '+15005550001', Body: 'Hello there' });
+		const sms = await send('POST', MESSAGES, {
+			To: '+15005550006',
+			From: '+15005550001',
+			Body: 'Hello there',
+		});
 		expect(sms.status).toBe(201);
 		expect(sms.body).toMatchObject({
 			sid: expect.stringMatching(/^SM[0-9a-f]{32}$/),
@@ -316,12 +410,19 @@ describe('Twilio test server', () => {
 			messaging_service_sid: SERVICE_SID,
 		});
 		const [, request] = server.requestsTo('POST', '/Messages.json');
-		expect(request?.form.MediaUrl).toEqual(['https://example.com/a.png', 'https://example.com/b.png']);
+		expect(request?.form.MediaUrl).toEqual([
+			'https://example.com/a.png',
+			'https://example.com/b.png',
+		]);
 		expect(responseErrors(request, 201, scheduled.body)).toEqual([]);
 
-		const canceled = await send('POST', `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${scheduled.body.sid as string}.json`, {
-			Status: 'canceled',
-		});
+		const canceled = await send(
+			'POST',
+			`/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${scheduled.body.sid as string}.json`,
+			{
+				Status: 'canceled',
+			},
+		);
 		expect(canceled.body.status).toBe('canceled');
 		expect(server.violations).toEqual([]);
 	});
@@ -340,7 +441,12 @@ describe('Twilio test server', () => {
 			21623,
 			'MediaUrl',
 		],
-		['a body over 1600 characters', { To: '+15005550006', From: '+15005550001', Body: 'x'.repeat(1601) }, 21617, 'Body'],
+		[
+			'a body over 1600 characters',
+			{ To: '+15005550006', From: '+15005550001', Body: 'x'.repeat(1601) },
+			21617,
+			'Body',
+		],
 		[
 			'a schedule without SendAt',
 			{ To: '+15005550006', MessagingServiceSid: SERVICE_SID, Body: 'hi', ScheduleType: 'fixed' },
@@ -349,25 +455,48 @@ describe('Twilio test server', () => {
 		],
 		[
 			'a schedule without a Messaging Service',
-			{ To: '+15005550006', From: '+15005550001', Body: 'hi', ScheduleType: 'fixed', SendAt: '2030-01-01T10:00:00Z' },
+			{
+				To: '+15005550006',
+				From: '+15005550001',
+				Body: 'hi',
+				ScheduleType: 'fixed',
+				SendAt: '2030-01-01T10:00:00Z',
+			},
 			35118,
 			'MessagingServiceSid',
 		],
 		[
 			'an unknown ScheduleType',
-			{ To: '+15005550006', MessagingServiceSid: SERVICE_SID, Body: 'hi', ScheduleType: 'later', SendAt: '2030-01-01T10:00:00Z' },
+			{
+				To: '+15005550006',
+				MessagingServiceSid: SERVICE_SID,
+				Body: 'hi',
+				ScheduleType: 'later',
+				SendAt: '2030-01-01T10:00:00Z',
+			},
 			20001,
 			'ScheduleType',
 		],
 		[
 			'a SendAt that is not a date-time',
-			{ To: '+15005550006', MessagingServiceSid: SERVICE_SID, Body: 'hi', ScheduleType: 'fixed', SendAt: 'tomorrow' },
+			{
+				To: '+15005550006',
+				MessagingServiceSid: SERVICE_SID,
+				Body: 'hi',
+				ScheduleType: 'fixed',
+				SendAt: 'tomorrow',
+			},
 			20001,
 			'SendAt',
 		],
 		[
 			'ContentVariables that are not JSON',
-			{ To: '+15005550006', From: '+15005550001', ContentSid: `HX${'b'.repeat(32)}`, ContentVariables: '1=Bob' },
+			{
+				To: '+15005550006',
+				From: '+15005550001',
+				ContentSid: `HX${'b'.repeat(32)}`,
+				ContentVariables: '1=Bob',
+			},
 			20001,
 			'ContentVariables',
 		],
@@ -380,7 +509,9 @@ describe('Twilio test server', () => {
 	])('Messages.create refuses %s', async (_case, form, code, parameter) => {
 		const answer = await send('POST', MESSAGES, form);
 		expect(answer).toMatchObject({ status: 400, body: { code } });
-		expect(server.violations).toEqual([expect.objectContaining({ operationId: 'CreateMessage', parameter, code })]);
+		expect(server.violations).toEqual([
+			expect.objectContaining({ operationId: 'CreateMessage', parameter, code }),
+		]);
 		expect(server.messages.size).toBe(0);
 	});
 
@@ -403,16 +534,35 @@ describe('Twilio test server', () => {
 		const participant = server.addParticipant(conference.sid);
 		const path = `/2010-04-01/Accounts/${ACCOUNT_SID}/Conferences/${conference.sid}/Participants/${participant.callSid}.json`;
 
-		const held = await send('POST', path, { Hold: 'true', HoldUrl: 'https://example.com/music.mp3', HoldMethod: 'GET' });
+		const held = await send('POST', path, {
+			Hold: 'true',
+			HoldUrl: 'https://example.com/music.mp3',
+			HoldMethod: 'GET',
+		});
 		expect(held.status).toBe(200);
-		expect(held.body).toMatchObject({ call_sid: participant.callSid, conference_sid: conference.sid, hold: true, muted: false });
+		expect(held.body).toMatchObject({
+			call_sid: participant.callSid,
+			conference_sid: conference.sid,
+			hold: true,
+			muted: false,
+		});
 		expect(responseErrors(server.requests.at(-1), 200, held.body)).toEqual([]);
-		expect(participant).toMatchObject({ hold: true, holdUrl: 'https://example.com/music.mp3', holdMethod: 'GET' });
-		expect((await send('POST', path, { Hold: 'false', Muted: 'true' })).body).toMatchObject({ hold: false, muted: true });
+		expect(participant).toMatchObject({
+			hold: true,
+			holdUrl: 'https://example.com/music.mp3',
+			holdMethod: 'GET',
+		});
+		expect((await send('POST', path, { Hold: 'false', Muted: 'true' })).body).toMatchObject({
+			hold: false,
+			muted: true,
+		});
 
 		expect(await send('POST', path, { Hold: 'maybe' })).toMatchObject({ status: 400 });
 		expect(await send('POST', path, { HoldMethod: 'PUT' })).toMatchObject({ status: 400 });
-		expect(server.violations.map((violation) => violation.parameter)).toEqual(['Hold', 'HoldMethod']);
+		expect(server.violations.map((violation) => violation.parameter)).toEqual([
+			'Hold',
+			'HoldMethod',
+		]);
 		server.clearRecords();
 
 		expect((await send('DELETE', path)).status).toBe(204);
@@ -420,10 +570,17 @@ describe('Twilio test server', () => {
 		expect(server.calls.get(participant.callSid)?.status).toBe('completed');
 
 		const other = server.addParticipant(conference.sid);
-		const ended = await send('POST', `/2010-04-01/Accounts/${ACCOUNT_SID}/Conferences/${conference.sid}.json`, {
-			Status: 'completed',
+		const ended = await send(
+			'POST',
+			`/2010-04-01/Accounts/${ACCOUNT_SID}/Conferences/${conference.sid}.json`,
+			{
+				Status: 'completed',
+			},
+		);
+		expect(ended.body).toMatchObject({
+			status: 'completed',
+			reason_conference_ended: 'conference-ended-via-api',
 		});
-		expect(ended.body).toMatchObject({ status: 'completed', reason_conference_ended: 'conference-ended-via-api' });
 		expect(responseErrors(server.requests.at(-1), 200, ended.body)).toEqual([]);
 		expect(server.participant(conference.sid, other.callSid)).toBeUndefined();
 		expect(server.violations).toEqual([]);
@@ -433,15 +590,26 @@ describe('Twilio test server', () => {
 		const { body } = await send('POST', CALLS, greeting);
 		const path = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${body.sid as string}.json`;
 		const transfer = '<Response><Dial>+15005550009</Dial></Response>';
-		expect((await send('POST', path, { Twiml: transfer })).body).toMatchObject({ status: 'in-progress' });
+		expect((await send('POST', path, { Twiml: transfer })).body).toMatchObject({
+			status: 'in-progress',
+		});
 		expect(server.calls.get(body.sid as string)?.twiml).toBe(transfer);
 		const hungUp = await send('POST', path, { Status: 'completed' });
-		expect(hungUp.body).toMatchObject({ status: 'completed', end_time: expect.any(String), duration: expect.any(String) });
-		expect(await send('POST', path, { Twiml: transfer })).toMatchObject({ status: 400, body: { code: 21220 } });
+		expect(hungUp.body).toMatchObject({
+			status: 'completed',
+			end_time: expect.any(String),
+			duration: expect.any(String),
+		});
+		expect(await send('POST', path, { Twiml: transfer })).toMatchObject({
+			status: 400,
+			body: { code: 21220 },
+		});
 
 		const ringing = server.addCall({ status: 'ringing', startedAt: undefined });
 		const ringingPath = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${ringing.sid}.json`;
-		expect((await send('POST', ringingPath, { Status: 'canceled' })).body).toMatchObject({ status: 'canceled' });
+		expect((await send('POST', ringingPath, { Status: 'canceled' })).body).toMatchObject({
+			status: 'canceled',
+		});
 		expect((await send('POST', ringingPath, { Status: 'hangup' })).status).toBe(400);
 		expect(server.violations.map((violation) => violation.parameter)).toEqual(['Status']);
 	});
@@ -460,8 +628,13 @@ describe('Twilio test server', () => {
 			status: 201,
 			body: { sid: `WT${'d'.repeat(32)}`, attributes: params.Attributes },
 		}));
-		expect((await send('POST', tasks, { Attributes: '{}' })).body).toEqual({ sid: `WT${'d'.repeat(32)}`, attributes: '{}' });
-		expect(() => server.handle('CreateTsk', () => ({ status: 200 }))).toThrow('No Twilio operation is called CreateTsk');
+		expect((await send('POST', tasks, { Attributes: '{}' })).body).toEqual({
+			sid: `WT${'d'.repeat(32)}`,
+			attributes: '{}',
+		});
+		expect(() => server.handle('CreateTsk', () => ({ status: 200 }))).toThrow(
+			'No Twilio operation is called CreateTsk',
+		);
 		expect(server.violations.map((violation) => violation.parameter)).toEqual(['Queue']);
 	});
 
@@ -472,7 +645,10 @@ describe('Twilio test server', () => {
 				const values = (overlay.schema.enum ?? items?.enum ?? []) as string[];
 				const description = server.operation(operationId)?.bodyParameter(name)?.description ?? '';
 				for (const value of values)
-					expect({ name, mentioned: description.includes(`\`${value}\``) }).toEqual({ name, mentioned: true });
+					expect({ name, mentioned: description.includes(`\`${value}\``) }).toEqual({
+						name,
+						mentioned: true,
+					});
 			}
 		}
 	});

@@ -9,13 +9,16 @@ import type { CommandArguments } from './types';
  */
 
 export function isBlank(value: JsonValue | undefined): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 export function optionalString(args: CommandArguments, name: string): string | undefined {
 	const value = args[name];
 	if (isBlank(value)) return undefined;
-	if (typeof value === 'object') throw new ArgumentError(name, 'must be text, not an object or a list');
+	if (typeof value === 'object')
+		throw new ArgumentError(name, 'must be text, not an object or a list');
 	return String(value).trim();
 }
 
@@ -43,10 +46,17 @@ export function optionalPositiveNumber(
 ): number | undefined {
 	const value = args[name];
 	if (isBlank(value)) return undefined;
-	const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;
-	if (!Number.isFinite(number)) throw new ArgumentError(name, `must be a number, got "${String(value)}"`);
+	const number =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string'
+				? Number(value.trim())
+				: Number.NaN;
+	if (!Number.isFinite(number))
+		throw new ArgumentError(name, `must be a number, got "${String(value)}"`);
 	if (number <= 0) throw new ArgumentError(name, `must be greater than 0, got ${number}`);
-	if (options.integer && !Number.isInteger(number)) throw new ArgumentError(name, `must be a whole number, got ${number}`);
+	if (options.integer && !Number.isInteger(number))
+		throw new ArgumentError(name, `must be a whole number, got ${number}`);
 	if (options.max !== undefined && number > options.max) {
 		throw new ArgumentError(name, `must be at most ${options.max}, got ${number}`);
 	}
@@ -66,16 +76,25 @@ export function jsonArgument(args: CommandArguments, name: string): JsonValue | 
 }
 
 function notJson(name: string, error: Error): never {
-	throw new ArgumentError(name, `is not valid JSON: ${error.message}`, 'Write a JSON value, e.g. {"key": "value"}');
+	throw new ArgumentError(
+		name,
+		`is not valid JSON: ${error.message}`,
+		'Write a JSON value, e.g. {"key": "value"}',
+	);
 }
 
 /** Checks that `text` is an http(s) URL; `which` says which one of a list it is. */
 export function checkHttpUrl(name: string, text: string, which = ''): string {
 	if (!URL.canParse(text)) {
-		throw new ArgumentError(name, `${which}is not a valid URL: "${text}"`, 'Write the full URL with its scheme, e.g. https://api.example.com/endpoint');
+		throw new ArgumentError(
+			name,
+			`${which}is not a valid URL: "${text}"`,
+			'Write the full URL with its scheme, e.g. https://api.example.com/endpoint',
+		);
 	}
 	const { protocol } = new URL(text);
-	if (protocol !== 'http:' && protocol !== 'https:') throw new ArgumentError(name, `${which}must use http or https, got "${protocol}"`);
+	if (protocol !== 'http:' && protocol !== 'https:')
+		throw new ArgumentError(name, `${which}must use http or https, got "${protocol}"`);
 	return text;
 }
 
@@ -92,7 +111,8 @@ export function optionalHttpUrl(args: CommandArguments, name: string): string | 
 export function optionalText(args: CommandArguments, name: string): string | undefined {
 	const value = args[name];
 	if (isBlank(value)) return undefined;
-	if (typeof value === 'object') throw new ArgumentError(name, 'must be text, not an object or a list');
+	if (typeof value === 'object')
+		throw new ArgumentError(name, 'must be text, not an object or a list');
 	return String(value);
 }
 
@@ -106,7 +126,9 @@ export function optionalList(args: CommandArguments, name: string): string[] | u
 	if (isBlank(value)) return undefined;
 	const text = typeof value === 'string' ? value.trim() : undefined;
 	const listed = text?.startsWith('[') ? jsonArgument(args, name) : value;
-	const items = Array.isArray(listed) ? listed.map((item) => (typeof item === 'string' ? item.trim() : JSON.stringify(item))) : String(listed).split(/[\s,]+/);
+	const items = Array.isArray(listed)
+		? listed.map((item) => (typeof item === 'string' ? item.trim() : JSON.stringify(item)))
+		: String(listed).split(/[\s,]+/);
 	const present = items.filter((item) => item !== '');
 	return present.length > 0 ? present : undefined;
 }

@@ -3,7 +3,11 @@
  * failure stops new tasks from starting and is rethrown once the running
  * ones have ended, so no work is left behind unawaited.
  */
-export async function forEachConcurrently(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
+export async function forEachConcurrently(
+	count: number,
+	limit: number,
+	task: (index: number) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	let failure: { error: unknown } | undefined;
 	const worker = async () => {

@@ -26,7 +26,11 @@ export class ArgumentError extends CommandInputError {
 }
 
 export class UnknownCommandError extends CommandInputError {
-	constructor(message: string, field: 'integrationIdn' | 'commandIdn', readonly validValues: string[]) {
+	constructor(
+		message: string,
+		field: 'integrationIdn' | 'commandIdn',
+		readonly validValues: string[],
+	) {
 		super(message, field, `Valid values: ${validValues.join(', ')}`);
 		this.name = 'UnknownCommandError';
 	}
@@ -37,15 +41,22 @@ export class UnknownCommandError extends CommandInputError {
  * item: input errors name the field and the item, service errors
  * (NodeApiError) keep their code and link.
  */
-export function toNodeError(functions: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(
+	functions: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
 	if (error instanceof CommandInputError) {
-		const where = error.field ? ` (field '${error.field}', item ${itemIndex})` : ` (item ${itemIndex})`;
+		const where = error.field
+			? ` (field '${error.field}', item ${itemIndex})`
+			: ` (item ${itemIndex})`;
 		return new NodeOperationError(functions.getNode(), error.message + where, {
 			itemIndex,
 			description: error.hint,
 		});
 	}
-	if (error instanceof Error) return new NodeOperationError(functions.getNode(), error, { itemIndex });
+	if (error instanceof Error)
+		return new NodeOperationError(functions.getNode(), error, { itemIndex });
 	return new NodeOperationError(functions.getNode(), String(error), { itemIndex });
 }

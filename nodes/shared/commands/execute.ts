@@ -4,7 +4,13 @@ import type { Act, ActUpdate, CreateActInput, JsonObject, JsonValue } from '../s
 import { forEachConcurrently } from './concurrency';
 import { ArgumentError, CommandInputError, toNodeError } from './errors';
 import { findCommand } from './registry';
-import type { CommandArguments, CommandContext, CommandDefinition, CommandOutcome, CommandRequest } from './types';
+import type {
+	CommandArguments,
+	CommandContext,
+	CommandDefinition,
+	CommandOutcome,
+	CommandRequest,
+} from './types';
 
 /** Argument names whose values are never stored in an act. */
 const SECRET_ARGUMENT = /secret|password|passwd|token|api[-_]?key|authorization|credential/i;
@@ -19,7 +25,9 @@ export function redactSecrets(args: CommandArguments): JsonObject {
 }
 
 function isMissing(value: JsonValue | undefined): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 function checkRequiredArguments(command: CommandDefinition, args: CommandArguments): void {
@@ -31,7 +39,11 @@ function checkRequiredArguments(command: CommandDefinition, args: CommandArgumen
 }
 
 function personaOf(request: CommandRequest): string | null {
-	const candidates = [request.personaId, request.arguments.personaId, request.arguments.userPersonaId];
+	const candidates = [
+		request.personaId,
+		request.arguments.personaId,
+		request.arguments.userPersonaId,
+	];
 	for (const candidate of candidates) {
 		if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim();
 	}
@@ -50,9 +62,16 @@ export interface PreparedCommand {
  * Validates a request against its command and runs the command's checks.
  * Throws the input error (naming the field) before anything is stored or sent.
  */
-export async function prepareCommand(context: CommandContext, request: CommandRequest): Promise<PreparedCommand> {
+export async function prepareCommand(
+	context: CommandContext,
+	request: CommandRequest,
+): Promise<PreparedCommand> {
 	if (request.connectorIdn.trim() === '') {
-		throw new CommandInputError('Connector IDN is required', 'connectorIdn', 'Name the connector the command goes to');
+		throw new CommandInputError(
+			'Connector IDN is required',
+			'connectorIdn',
+			'Name the connector the command goes to',
+		);
 	}
 	const command = findCommand(request.integrationIdn, request.commandIdn);
 	checkRequiredArguments(command, request.arguments);
@@ -66,7 +85,9 @@ function actInputOf({ request, command, input }: PreparedCommand): CreateActInpu
 		integrationIdn: request.integrationIdn,
 		connectorIdn: request.connectorIdn,
 		commandIdn: request.commandIdn,
-		arguments: command.recordArguments ? command.recordArguments(input, request.arguments) : redactSecrets(request.arguments),
+		arguments: command.recordArguments
+			? command.recordArguments(input, request.arguments)
+			: redactSecrets(request.arguments),
 		personaId: personaOf(request),
 		status: 'pending',
 	};
@@ -95,7 +116,10 @@ const RECORD_EVERY = 50;
  * One commit per item for the act and one for its outcome were the largest
  * part of the node's own time with many items; batching removes them.
  */
-export async function executePreparedBatch(batch: PreparedCommand[], options: BatchOptions): Promise<BatchOutcome[]> {
+export async function executePreparedBatch(
+	batch: PreparedCommand[],
+	options: BatchOptions,
+): Promise<BatchOutcome[]> {
 	if (batch.length === 0) return [];
 	const store = batch[0].context.store;
 	const acts = await store.createActs(batch.map(actInputOf));
@@ -115,7 +139,9 @@ export async function executePreparedBatch(batch: PreparedCommand[], options: Ba
 		if (taken.length === 0) return;
 		const recorded = await store.updateActs(taken.map((settled) => settled.update));
 		taken.forEach((settled, position) => {
-			outcomes[settled.index] = settled.error ? { error: settled.error } : { act: recorded[position] };
+			outcomes[settled.index] = settled.error
+				? { error: settled.error }
+				: { act: recorded[position] };
 			if (!settled.error) settled.continueInBackground?.(recorded[position]);
 		});
 	};
@@ -124,21 +150,40 @@ export async function executePreparedBatch(batch: PreparedCommand[], options: Ba
 		const { context, command, input } = batch[index];
 		const act = acts[index];
 		if (stopped) {
-			const error = toNodeError(context.functions, new Error('Not sent: an earlier item failed'), context.itemIndex);
-			unrecorded.push({ index, update: { id: act.id, patch: { status: 'failed', result: { error: error.message } } }, error });
+			const error = toNodeError(
+				context.functions,
+				new Error('Not sent: an earlier item failed'),
+				context.itemIndex,
+			);
+			unrecorded.push({
+				index,
+				update: { id: act.id, patch: { status: 'failed', result: { error: error.message } } },
+				error,
+			});
 			return;
 		}
 		try {
 			const outcome = await command.run(context, input, act);
 			unrecorded.push({
 				index,
-				update: { id: act.id, patch: { status: outcome.status, result: outcome.result, externalId: outcome.externalId ?? null } },
+				update: {
+					id: act.id,
+					patch: {
+						status: outcome.status,
+						result: outcome.result,
+						externalId: outcome.externalId ?? null,
+					},
+				},
 				continueInBackground: outcome.continueInBackground,
 			});
 		} catch (caught) {
 			const error = toNodeError(context.functions, caught, context.itemIndex);
 			if (options.stopAtFirstFailure) stopped = true;
-			unrecorded.push({ index, update: { id: act.id, patch: { status: 'failed', result: { error: error.message } } }, error });
+			unrecorded.push({
+				index,
+				update: { id: act.id, patch: { status: 'failed', result: { error: error.message } } },
+				error,
+			});
 		}
 		if (unrecorded.length >= RECORD_EVERY) await record();
 	};
@@ -150,7 +195,10 @@ export async function executePreparedBatch(batch: PreparedCommand[], options: Ba
 
 /** One prepared command: its act, or its error thrown. */
 export async function executePrepared(prepared: PreparedCommand): Promise<Act> {
-	const [outcome] = await executePreparedBatch([prepared], { concurrency: 1, stopAtFirstFailure: true });
+	const [outcome] = await executePreparedBatch([prepared], {
+		concurrency: 1,
+		stopAtFirstFailure: true,
+	});
 	if ('error' in outcome) throw outcome.error;
 	return outcome.act;
 }

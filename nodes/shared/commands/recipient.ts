@@ -7,7 +7,11 @@ import type { CommandContext } from './types';
  * (of the act's integration and connector) if they have none yet. Returns
  * the fields a command's result reports about them.
  */
-export async function recipientOf(context: CommandContext, act: Act, externalId: string): Promise<JsonObject> {
+export async function recipientOf(
+	context: CommandContext,
+	act: Act,
+	externalId: string,
+): Promise<JsonObject> {
 	const { persona, actor, personaCreated } = await context.store.upsertActor({
 		integrationIdn: act.integrationIdn,
 		connectorIdn: act.connectorIdn,
@@ -24,6 +28,10 @@ export async function createForRecipient(
 	request: { path: string; form: Record<string, TwilioFormValue>; to: string },
 ): Promise<{ created: JsonObject; recipient: JsonObject }> {
 	const client = await createTwilioClient(context.functions, context.itemIndex);
-	const created = await client.request<JsonObject>({ method: 'POST', path: request.path, form: request.form });
+	const created = await client.request<JsonObject>({
+		method: 'POST',
+		path: request.path,
+		form: request.form,
+	});
 	return { created, recipient: await recipientOf(context, act, request.to) };
 }

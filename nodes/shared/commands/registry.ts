@@ -10,7 +10,14 @@ import type { CommandDefinition, IntegrationDefinition } from './types';
 const ANY_COMMAND = '*';
 
 /** Only integrations whose commands work end to end are listed here. */
-const integrations: readonly IntegrationDefinition[] = [sandboxIntegration, programTimerIntegration, httpIntegration, twilioVoiceIntegration, twilioMessengerIntegration, wtsChatIntegration];
+const integrations: readonly IntegrationDefinition[] = [
+	sandboxIntegration,
+	programTimerIntegration,
+	httpIntegration,
+	twilioVoiceIntegration,
+	twilioMessengerIntegration,
+	wtsChatIntegration,
+];
 
 export function listIntegrations(): readonly IntegrationDefinition[] {
 	return integrations;

@@ -1,11 +1,16 @@
 import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
 
-export type ItemParameterReader = (name: string, itemIndex: number, fallback: NodeParameterValueType | null) => unknown;
+export type ItemParameterReader = (
+	name: string,
+	itemIndex: number,
+	fallback: NodeParameterValueType | null,
+) => unknown;
 
 function holdsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
 	if (Array.isArray(value)) return value.some(holdsExpression);
-	if (value !== null && typeof value === 'object') return Object.values(value).some(holdsExpression);
+	if (value !== null && typeof value === 'object')
+		return Object.values(value).some(holdsExpression);
 	return false;
 }
 

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, JsonObject as N8nJsonObject, NodeOperationError } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	JsonObject as N8nJsonObject,
+	NodeOperationError,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { executePreparedBatch, prepareCommand, type PreparedCommand } from '../commands/execute';
@@ -28,7 +33,12 @@ const YIELD_EVERY_ITEMS = 100;
 
 /** A failed item's output; an API error keeps what the service said (HTTP status, its error's link) next to the message. */
 function errorJson(error: NodeApiError | NodeOperationError): N8nJsonObject {
-	if (error instanceof NodeApiError) return { error: error.message, httpCode: error.httpCode ?? null, description: error.description ?? null };
+	if (error instanceof NodeApiError)
+		return {
+			error: error.message,
+			httpCode: error.httpCode ?? null,
+			description: error.description ?? null,
+		};
 	return { error: error.message };
 }
 
@@ -57,7 +67,11 @@ export async function runCommandPerItem(
 	buildRequest: (itemIndex: number) => CommandRequest,
 	options: PerItemOptions = {},
 ): Promise<INodeExecutionData[][]> {
-	const { toOutput = (act: Act) => [actToJson(act)], outputOf = () => 0, outputCount = 1 } = options;
+	const {
+		toOutput = (act: Act) => [actToJson(act)],
+		outputOf = () => 0,
+		outputCount = 1,
+	} = options;
 	const items = functions.getInputData();
 	const store = await getStore();
 	const timezone = functions.getTimezone();
@@ -66,13 +80,17 @@ export async function runCommandPerItem(
 	const fail = (itemIndex: number, error: unknown) => {
 		const itemError = toNodeError(functions, error, itemIndex);
 		if (!functions.continueOnFail()) throw itemError;
-		results[itemIndex] = { output: 0, items: [{ json: errorJson(itemError), pairedItem: { item: itemIndex } }] };
+		results[itemIndex] = {
+			output: 0,
+			items: [{ json: errorJson(itemError), pairedItem: { item: itemIndex } }],
+		};
 	};
 
 	const prepared: Array<PreparedCommand | undefined> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		// Reading parameters is CPU work only: let n8n's timers (health checks, other executions) run between batches.
-		if (itemIndex > 0 && itemIndex % YIELD_EVERY_ITEMS === 0) await new Promise((resolve) => setImmediate(resolve));
+		if (itemIndex > 0 && itemIndex % YIELD_EVERY_ITEMS === 0)
+			await new Promise((resolve) => setImmediate(resolve));
 		try {
 			const context: CommandContext = { store, timezone, itemIndex, functions };
 			prepared[itemIndex] = await prepareCommand(context, buildRequest(itemIndex));
@@ -84,7 +102,10 @@ export async function runCommandPerItem(
 	const ready = prepared.flatMap((command, itemIndex) => (command ? [{ command, itemIndex }] : []));
 	const outcomes = await executePreparedBatch(
 		ready.map(({ command }) => command),
-		{ concurrency: Math.max(1, options.concurrency ?? 1), stopAtFirstFailure: !functions.continueOnFail() },
+		{
+			concurrency: Math.max(1, options.concurrency ?? 1),
+			stopAtFirstFailure: !functions.continueOnFail(),
+		},
 	);
 	for (const [position, outcome] of outcomes.entries()) {
 		const { itemIndex } = ready[position];
@@ -94,7 +115,10 @@ export async function runCommandPerItem(
 		}
 		results[itemIndex] = {
 			output: outputOf(outcome.act),
-			items: toOutput(outcome.act).map((json) => ({ json: json as N8nJsonObject, pairedItem: { item: itemIndex } })),
+			items: toOutput(outcome.act).map((json) => ({
+				json: json as N8nJsonObject,
+				pairedItem: { item: itemIndex },
+			})),
 		};
 	}
 

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import { findCommand } from '../commands/registry';
 import type { CommandArguments, CommandRequest, IntegrationDefinition } from '../commands/types';
@@ -23,14 +28,18 @@ export function operationOptions(integration: IntegrationDefinition): INodePrope
 }
 
 /** The Connector field and every command's own fields, each shown for its operation. */
-export function commandProperties(integration: IntegrationDefinition, connectorDefault: string): INodeProperties[] {
+export function commandProperties(
+	integration: IntegrationDefinition,
+	connectorDefault: string,
+): INodeProperties[] {
 	const connector: INodeProperties = {
 		displayName: 'Connector',
 		name: 'connectorIdn',
 		type: 'string',
 		default: connectorDefault,
 		required: true,
-		description: 'The connector identifier (connectorIdn) recorded with the act; triggers can filter by it',
+		description:
+			'The connector identifier (connectorIdn) recorded with the act; triggers can filter by it',
 	};
 	// A node with one command has no Operation field to show its fields by.
 	const single = integration.commands.length === 1;
@@ -40,14 +49,21 @@ export function commandProperties(integration: IntegrationDefinition, connectorD
 				? property
 				: {
 						...property,
-						displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, operation: [command.commandIdn] } },
+						displayOptions: {
+							...property.displayOptions,
+							show: { ...property.displayOptions?.show, operation: [command.commandIdn] },
+						},
 					},
 		),
 	);
 	return [connector, ...commandFields];
 }
 
-function readRequest(read: ItemParameterReader, integration: IntegrationDefinition, itemIndex: number): CommandRequest {
+function readRequest(
+	read: ItemParameterReader,
+	integration: IntegrationDefinition,
+	itemIndex: number,
+): CommandRequest {
 	const only = integration.commands.length === 1 ? integration.commands[0].commandIdn : null;
 	const commandIdn = read('operation', itemIndex, only) as string;
 	const command = findCommand(integration.integrationIdn, commandIdn);

@@ -21,9 +21,7 @@ export { MemoryStore } from './memory';
 export { SqliteStore } from './sqlite';
 
 export type StoreLocation =
-	| { backend: 'sqlite'; path: string }
-	| { backend: 'memory' }
-	| { backend: 'redis'; url: string };
+	{ backend: 'sqlite'; path: string } | { backend: 'memory' } | { backend: 'redis'; url: string };
 
 const STORE_ENV = 'AGENT_CONNECTORS_STORE';
 const DEFAULT_STORE_FILE = 'agent-connectors.sqlite';

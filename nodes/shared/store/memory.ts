@@ -253,7 +253,12 @@ export class MemoryStore implements SessionStore {
 		return updates.map(({ patch }, index) => this.writeAct(acts[index], patch));
 	}
 
-	async settleAct(id: string, expected: ActStatus, patch: ActPatch, event: PublishEventInput): Promise<SettledAct | null> {
+	async settleAct(
+		id: string,
+		expected: ActStatus,
+		patch: ActPatch,
+		event: PublishEventInput,
+	): Promise<SettledAct | null> {
 		this.assertOpen();
 		const act = this.requireAct(id);
 		if (act.status !== expected) return null;

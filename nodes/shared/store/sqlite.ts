@@ -13,7 +13,15 @@ import { dirname } from 'node:path';
 import type * as NodeSqlite from 'node:sqlite';
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 
-import { cloneJson, closedStoreError, deriveTimerState, mergeJson, missing, newTimer, resolveLimit } from './common';
+import {
+	cloneJson,
+	closedStoreError,
+	deriveTimerState,
+	mergeJson,
+	missing,
+	newTimer,
+	resolveLimit,
+} from './common';
 import { timeOrderedId } from './ids';
 import { migrate } from './migrations';
 import { immediateTransaction } from './transaction';
@@ -457,7 +465,12 @@ export class SqliteStore implements SessionStore {
 		return immediateTransaction(db, () => updates.map(({ id, patch }) => this.patchAct(id, patch)));
 	}
 
-	async settleAct(id: string, expected: ActStatus, patch: ActPatch, event: PublishEventInput): Promise<SettledAct | null> {
+	async settleAct(
+		id: string,
+		expected: ActStatus,
+		patch: ActPatch,
+		event: PublishEventInput,
+	): Promise<SettledAct | null> {
 		const db = this.open();
 		return immediateTransaction(db, () => {
 			const act = this.requireAct(id);
@@ -876,7 +889,6 @@ export class SqliteStore implements SessionStore {
 		}
 		return timers;
 	}
-
 
 	/**
 	 * The write of fireTimers and completeTimerFire: one statement that does

@@ -9,7 +9,8 @@
  * comparisons are the same in SQL, in memory and in Redis sorted sets.
  */
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+	string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 export interface Persona {
@@ -277,7 +278,12 @@ export interface SessionStore {
 	 * Atomically sets `flag` to `next` only if it currently equals `expected`
 	 * (an absent flag counts as false). Returns whether it was set.
 	 */
-	compareAndSetSessionFlag(id: string, flag: string, expected: boolean, next: boolean): Promise<boolean>;
+	compareAndSetSessionFlag(
+		id: string,
+		flag: string,
+		expected: boolean,
+		next: boolean,
+	): Promise<boolean>;
 
 	createAct(input: CreateActInput): Promise<Act>;
 	/** createAct for each input, as one atomic step (one commit for a node's whole batch of items). */
@@ -294,7 +300,12 @@ export interface SessionStore {
 	 * settled exactly once, even when a sweeper in another process races the
 	 * process that ran it.
 	 */
-	settleAct(id: string, expected: ActStatus, patch: ActPatch, event: PublishEventInput): Promise<SettledAct | null>;
+	settleAct(
+		id: string,
+		expected: ActStatus,
+		patch: ActPatch,
+		event: PublishEventInput,
+	): Promise<SettledAct | null>;
 
 	/** Creates the timer, or atomically replaces the persona's timer of the same name. */
 	putTimer(input: PutTimerInput): Promise<Timer>;
@@ -311,7 +322,12 @@ export interface SessionStore {
 	 * Disabling keeps nextFireAt; enabling schedules at `nextFireAt` when
 	 * given, else at the stored one, and marks the timer done if there is none.
 	 */
-	setTimerEnabled(personaId: string, timerName: string, enabled: boolean, nextFireAt?: number | null): Promise<Timer | null>;
+	setTimerEnabled(
+		personaId: string,
+		timerName: string,
+		enabled: boolean,
+		nextFireAt?: number | null,
+	): Promise<Timer | null>;
 	/**
 	 * Marks the timer cancelled and unschedules it; false when absent. An
 	 * outstanding lease on it becomes stale.
@@ -331,7 +347,11 @@ export interface SessionStore {
 	 * when the lease token is stale, e.g. the timer was replaced or cancelled
 	 * meanwhile. A timer disabled while it fired stays disabled.
 	 */
-	completeTimerFire(timerId: string, leaseToken: string, outcome: TimerFireOutcome): Promise<Timer | null>;
+	completeTimerFire(
+		timerId: string,
+		leaseToken: string,
+		outcome: TimerFireOutcome,
+	): Promise<Timer | null>;
 	/**
 	 * Records a fire of a claimed timer AND appends its event to the outbox in one
 	 * atomic step (same rules as completeTimerFire). Returns null and changes

@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { RetryLaterError, retryAfterSeconds, retryWhenThrottled, type RetryPolicy } from './retry';
@@ -24,13 +30,18 @@ export async function authenticatedRequest<T>(
 	retryPolicy: RetryPolicy,
 ): Promise<T> {
 	const sendOnce = async (): Promise<IN8nHttpFullResponse> => {
-		const response = (await functions.helpers.httpRequestWithAuthentication.call(functions, credentialType, {
-			...options,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as IN8nHttpFullResponse;
-		if (response.statusCode === 429) throw new RetryLaterError(429, retryAfterSeconds(response.headers), response.body);
+		const response = (await functions.helpers.httpRequestWithAuthentication.call(
+			functions,
+			credentialType,
+			{
+				...options,
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			},
+		)) as IN8nHttpFullResponse;
+		if (response.statusCode === 429)
+			throw new RetryLaterError(429, retryAfterSeconds(response.headers), response.body);
 		return response;
 	};
 

@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
 
 import type { JsonObject, JsonValue } from '../store/types';
 
@@ -67,7 +73,11 @@ export async function sendHttpRequest(
 		const response = (
 			authentication.kind === 'none'
 				? await functions.helpers.httpRequest(options)
-				: await functions.helpers.httpRequestWithAuthentication.call(functions, authentication.credentialType, options)
+				: await functions.helpers.httpRequestWithAuthentication.call(
+						functions,
+						authentication.credentialType,
+						options,
+					)
 		) as IN8nHttpFullResponse;
 		return {
 			completed: true,
@@ -92,7 +102,13 @@ function publicHeaders(headers: IDataObject): JsonObject {
 
 /** JSON when the answer is JSON (by its content type or, failing that, its look), else the text. */
 export function parseBody(body: unknown, contentType: unknown): JsonValue {
-	const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : body == null ? '' : JSON.stringify(body);
+	const text = Buffer.isBuffer(body)
+		? body.toString('utf8')
+		: typeof body === 'string'
+			? body
+			: body == null
+				? ''
+				: JSON.stringify(body);
 	const declaredJson = typeof contentType === 'string' && /[/+]json\b/i.test(contentType);
 	const looksJson = /^\s*[[{]/.test(text);
 	if (text.trim() !== '' && (declaredJson || looksJson)) {
@@ -128,8 +144,14 @@ const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
 function describeFailure(error: unknown, timeoutMs: number, durationMs: number): HttpFailure {
 	const chain = errorChain(error);
-	const code = chain.map((link) => link.code).find((value): value is string => typeof value === 'string' && /^E[A-Z_]+$/.test(value)) ?? null;
-	const innermost = [...chain].reverse().find((link) => typeof link.message === 'string' && link.message !== '');
+	const code =
+		chain
+			.map((link) => link.code)
+			.find((value): value is string => typeof value === 'string' && /^E[A-Z_]+$/.test(value)) ??
+		null;
+	const innermost = [...chain]
+		.reverse()
+		.find((link) => typeof link.message === 'string' && link.message !== '');
 	let message = typeof innermost?.message === 'string' ? innermost.message : String(error);
 	const timedOut = (code !== null && TIMEOUT_CODES.has(code)) || /timeout/i.test(message);
 	if (timedOut) message = `The request timed out after ${timeoutMs / 1000} s`;

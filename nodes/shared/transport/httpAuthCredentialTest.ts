@@ -1,4 +1,8 @@
-import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
 /**
  * `methods.credentialTest.httpAuthCredentialTest`: the HTTP Auth credential
@@ -10,8 +14,14 @@ export async function httpAuthCredentialTest(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
-	const filled = (field: string) => typeof data[field] === 'string' && (data[field] as string).trim() !== '';
-	const needs: Record<string, string[]> = { basic: ['user'], bearer: ['secret'], header: ['name', 'secret'], query: ['name', 'secret'] };
+	const filled = (field: string) =>
+		typeof data[field] === 'string' && (data[field] as string).trim() !== '';
+	const needs: Record<string, string[]> = {
+		basic: ['user'],
+		bearer: ['secret'],
+		header: ['name', 'secret'],
+		query: ['name', 'secret'],
+	};
 	const missing = (needs[String(data.kind)] ?? ['kind']).filter((field) => !filled(field));
 	if (missing.length > 0) return { status: 'Error', message: `Fill in: ${missing.join(', ')}` };
 	return { status: 'OK', message: 'The credential is complete' };

@@ -29,7 +29,10 @@ const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(re
  * RetryLaterError, waiting at least what Retry-After asks for; any other
  * error ends at once. After the last attempt the RetryLaterError surfaces.
  */
-export async function retryWhenThrottled<T>(send: () => Promise<T>, policy: RetryPolicy = THROTTLE_RETRY): Promise<T> {
+export async function retryWhenThrottled<T>(
+	send: () => Promise<T>,
+	policy: RetryPolicy = THROTTLE_RETRY,
+): Promise<T> {
 	return await backOff(send, {
 		numOfAttempts: policy.attempts,
 		startingDelay: policy.firstDelayMs,
@@ -37,7 +40,8 @@ export async function retryWhenThrottled<T>(send: () => Promise<T>, policy: Retr
 		jitter: 'full',
 		retry: async (error: unknown) => {
 			if (!(error instanceof RetryLaterError)) return false;
-			if (error.retryAfterSeconds !== undefined) await sleep(Math.min(error.retryAfterSeconds * 1000, policy.maxDelayMs));
+			if (error.retryAfterSeconds !== undefined)
+				await sleep(Math.min(error.retryAfterSeconds * 1000, policy.maxDelayMs));
 			return true;
 		},
 	});

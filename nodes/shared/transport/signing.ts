@@ -12,7 +12,11 @@ export function signBody(secretBase64: string, body: Buffer | string): string {
 	return createHmac('sha256', Buffer.from(secretBase64, 'base64')).update(body).digest('base64');
 }
 
-export function verifySignature(secretBase64: string, body: Buffer | string, signature: string | undefined): boolean {
+export function verifySignature(
+	secretBase64: string,
+	body: Buffer | string,
+	signature: string | undefined,
+): boolean {
 	if (!signature) return false;
 	const expected = Buffer.from(signBody(secretBase64, body), 'base64');
 	const given = Buffer.from(signature, 'base64');

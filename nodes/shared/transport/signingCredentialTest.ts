@@ -1,4 +1,8 @@
-import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
 import { isBase64Secret } from './signing';
 
@@ -14,7 +18,11 @@ export async function requestSigningSecretTest(
 ): Promise<INodeCredentialTestResult> {
 	const secret = credential.data?.secret;
 	if (typeof secret !== 'string' || !isBase64Secret(secret)) {
-		return { status: 'Error', message: 'The secret must be the base64 text the agent platform shows (letters, digits, + and /, padded with =)' };
+		return {
+			status: 'Error',
+			message:
+				'The secret must be the base64 text the agent platform shows (letters, digits, + and /, padded with =)',
+		};
 	}
 	return { status: 'OK', message: 'The secret is valid base64' };
 }

@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IN8nHttpFullResponse,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { TWILIO_CREDENTIAL } from './credentialTypes';
@@ -54,8 +60,14 @@ interface TwilioErrorBody {
 	status?: number;
 }
 
-function twilioError(functions: IExecuteFunctions, itemIndex: number, response: IN8nHttpFullResponse): NodeApiError {
-	const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as TwilioErrorBody;
+function twilioError(
+	functions: IExecuteFunctions,
+	itemIndex: number,
+	response: IN8nHttpFullResponse,
+): NodeApiError {
+	const body = (
+		typeof response.body === 'object' && response.body !== null ? response.body : {}
+	) as TwilioErrorBody;
 	const code = body.code !== undefined ? ` (Twilio error ${body.code})` : '';
 	return new NodeApiError(functions.getNode(), body as JsonObject, {
 		itemIndex,
@@ -78,7 +90,10 @@ interface TwilioAccount {
  */
 const accounts = new WeakMap<IExecuteFunctions, Promise<TwilioAccount>>();
 
-async function twilioAccount(functions: IExecuteFunctions, itemIndex: number): Promise<TwilioAccount> {
+async function twilioAccount(
+	functions: IExecuteFunctions,
+	itemIndex: number,
+): Promise<TwilioAccount> {
 	let account = accounts.get(functions);
 	if (account === undefined) {
 		account = functions.getCredentials<TwilioAccount>(TWILIO_CREDENTIAL, itemIndex);

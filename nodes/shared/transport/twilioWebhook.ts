@@ -1,12 +1,23 @@
 import type { ServerResponse } from 'node:http';
 
-import type { FunctionsBase, IHookFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	FunctionsBase,
+	IHookFunctions,
+	INodeProperties,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { lazyModule } from '../lazyModule';
 import { TWILIO_CREDENTIAL } from './credentialTypes';
 
-type ValidateRequest = (authToken: string, signature: string, url: string, params: Record<string, unknown>) => boolean;
-let validateRequest: ValidateRequest | undefined;
+type ValidateRequest = (
+	authToken: string,
+	signature: string,
+	url: string,
+	params: Record<string, unknown>,
+) => boolean;
+const webhooks = lazyModule<{ validateRequest: ValidateRequest }>('twilio/lib/webhooks/webhooks');
 
 export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
 
@@ -14,10 +25,17 @@ export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
  * The token Twilio signs webhooks with: the account's Auth Token, which an
  * API-key credential keeps in a field of its own. Undefined when missing.
  */
-export async function twilioWebhookAuthToken(functions: FunctionsBase): Promise<string | undefined> {
+export async function twilioWebhookAuthToken(
+	functions: FunctionsBase,
+): Promise<string | undefined> {
 	try {
-		const credential = await functions.getCredentials<{ authType?: string; authToken?: string; webhookAuthToken?: string }>(TWILIO_CREDENTIAL);
-		const token = credential.authType === 'apiKey' ? credential.webhookAuthToken : credential.authToken;
+		const credential = await functions.getCredentials<{
+			authType?: string;
+			authToken?: string;
+			webhookAuthToken?: string;
+		}>(TWILIO_CREDENTIAL);
+		const token =
+			credential.authType === 'apiKey' ? credential.webhookAuthToken : credential.authToken;
 		return token ? token : undefined;
 	} catch {
 		return undefined;
@@ -28,11 +46,14 @@ export async function twilioWebhookAuthToken(functions: FunctionsBase): Promise<
  * Checks `X-Twilio-Signature` with the `twilio` package (HMAC over the public
  * URL and the sorted form fields), loaded on first use only.
  */
-export function isSignedByTwilio(authToken: string, signature: string | undefined, url: string, params: Record<string, unknown>): boolean {
+export function isSignedByTwilio(
+	authToken: string,
+	signature: string | undefined,
+	url: string,
+	params: Record<string, unknown>,
+): boolean {
 	if (signature === undefined || signature === '') return false;
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	validateRequest ??= (require('twilio/lib/webhooks/webhooks') as { validateRequest: ValidateRequest }).validateRequest;
-	return validateRequest(authToken, signature, url, params);
+	return webhooks().validateRequest(authToken, signature, url, params);
 }
 
 /**
@@ -55,19 +76,30 @@ export function answerTwiml(response: ServerResponse, twiml: string): void {
  * Whether the request is Twilio's; when not, it has been answered 403 and
  * nothing may run. The form fields are what the signature covers.
  */
-export async function acceptTwilioWebhook(functions: IWebhookFunctions, params: Record<string, unknown>, publicUrl?: string): Promise<boolean> {
+export async function acceptTwilioWebhook(
+	functions: IWebhookFunctions,
+	params: Record<string, unknown>,
+	publicUrl?: string,
+): Promise<boolean> {
 	const response = functions.getResponseObject();
 	const authToken = await twilioWebhookAuthToken(functions);
 	const signature = functions.getRequestObject().headers[TWILIO_SIGNATURE_HEADER];
 	const problem =
 		authToken === undefined
 			? 'The signature cannot be checked'
-			: !isSignedByTwilio(authToken, typeof signature === 'string' ? signature : undefined, signedWebhookUrl(functions, publicUrl), params)
+			: !isSignedByTwilio(
+						authToken,
+						typeof signature === 'string' ? signature : undefined,
+						signedWebhookUrl(functions, publicUrl),
+						params,
+				  )
 				? 'Invalid X-Twilio-Signature'
 				: undefined;
 	if (problem === undefined) return true;
 	if (authToken === undefined) {
-		functions.logger.warn(`${functions.getNode().name} refused a request: its Twilio credential has no Auth Token to check signatures with`);
+		functions.logger.warn(
+			`${functions.getNode().name} refused a request: its Twilio credential has no Auth Token to check signatures with`,
+		);
 	}
 	response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
 	response.end(problem);
@@ -87,9 +119,14 @@ export const twilioSignedWebhookMethods = {
 		},
 		async create(this: IHookFunctions): Promise<boolean> {
 			if ((await twilioWebhookAuthToken(this)) === undefined) {
-				throw new NodeOperationError(this.getNode(), 'The Twilio credential has no Auth Token to check X-Twilio-Signature with', {
-					description: "With API key authentication, fill in the credential's 'Auth Token (for Webhook Signatures)'. Until then every request would be refused.",
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					'The Twilio credential has no Auth Token to check X-Twilio-Signature with',
+					{
+						description:
+							"With API key authentication, fill in the credential's 'Auth Token (for Webhook Signatures)'. Until then every request would be refused.",
+					},
+				);
 			}
 			return true;
 		},
@@ -119,5 +156,7 @@ export async function receiveTwilioWebhook<Options extends { publicUrl?: string 
 ): Promise<{ params: Record<string, unknown>; options: Options } | undefined> {
 	const options = functions.getNodeParameter('options', {}) as Options;
 	const params = functions.getBodyData() as Record<string, unknown>;
-	return (await acceptTwilioWebhook(functions, params, options.publicUrl)) ? { params, options } : undefined;
+	return (await acceptTwilioWebhook(functions, params, options.publicUrl))
+		? { params, options }
+		: undefined;
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IHttpRequestMethods, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHttpRequestMethods,
+	IN8nHttpFullResponse,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { WTS_CHAT_CREDENTIAL } from './credentialTypes';
@@ -19,9 +24,20 @@ export interface WtsChatClient {
 	request<T = JsonObject>(request: WtsChatRequest): Promise<T>;
 }
 
-function wtsError(functions: RequestFunctions, itemIndex: number, response: IN8nHttpFullResponse): NodeApiError {
-	const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as JsonObject;
-	const text = typeof body.message === 'string' ? body.message : typeof body.text === 'string' ? body.text : '';
+function wtsError(
+	functions: RequestFunctions,
+	itemIndex: number,
+	response: IN8nHttpFullResponse,
+): NodeApiError {
+	const body = (
+		typeof response.body === 'object' && response.body !== null ? response.body : {}
+	) as JsonObject;
+	const text =
+		typeof body.message === 'string'
+			? body.message
+			: typeof body.text === 'string'
+				? body.text
+				: '';
 	const hint =
 		response.statusCode === 401
 			? 'Check the API token of the WTS Chat API credential'
@@ -33,7 +49,9 @@ function wtsError(functions: RequestFunctions, itemIndex: number, response: IN8n
 	return new NodeApiError(functions.getNode(), body, {
 		itemIndex,
 		httpCode: String(response.statusCode),
-		message: text ? `WTS Chat answered ${response.statusCode}: ${text}` : `WTS Chat answered ${response.statusCode}`,
+		message: text
+			? `WTS Chat answered ${response.statusCode}: ${text}`
+			: `WTS Chat answered ${response.statusCode}`,
 		description: hint,
 	});
 }
@@ -47,8 +65,12 @@ export async function createWtsChatClient(
 	itemIndex: number,
 	retryPolicy: RetryPolicy = THROTTLE_RETRY,
 ): Promise<WtsChatClient> {
-	const credentials = await functions.getCredentials<{ baseUrl?: string }>(WTS_CHAT_CREDENTIAL, itemIndex);
-	const baseUrl = (credentials.baseUrl ?? '').trim().replace(/\/+$/, '') || WTS_CHAT_DEFAULT_BASE_URL;
+	const credentials = await functions.getCredentials<{ baseUrl?: string }>(
+		WTS_CHAT_CREDENTIAL,
+		itemIndex,
+	);
+	const baseUrl =
+		(credentials.baseUrl ?? '').trim().replace(/\/+$/, '') || WTS_CHAT_DEFAULT_BASE_URL;
 
 	return {
 		async request<T>(request: WtsChatRequest): Promise<T> {
@@ -56,7 +78,12 @@ export async function createWtsChatClient(
 				functions,
 				itemIndex,
 				WTS_CHAT_CREDENTIAL,
-				{ method: request.method, url: `${baseUrl}${request.path}`, qs: request.query, body: request.body },
+				{
+					method: request.method,
+					url: `${baseUrl}${request.path}`,
+					qs: request.query,
+					body: request.body,
+				},
 				(response) => wtsError(functions, itemIndex, response),
 				retryPolicy,
 			);

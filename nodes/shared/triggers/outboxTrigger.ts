@@ -28,13 +28,21 @@ export async function subscribeTrigger(
 ): Promise<OutboxTrigger> {
 	const store = await getStore();
 	const manual = functions.getMode() === 'manual';
-	const consumerId = manual ? `${kind}:test:${randomUUID()}` : `${kind}:${functions.getWorkflow().id ?? 'unsaved'}:${functions.getNode().id}`;
+	const consumerId = manual
+		? `${kind}:test:${randomUUID()}`
+		: `${kind}:${functions.getWorkflow().id ?? 'unsaved'}:${functions.getNode().id}`;
 	await store.pruneEvents(Date.now() - outboxMaxAgeMs());
 	await store.registerConsumer(consumerId, manual ? undefined : 0);
 
 	const logError = (what: string) => (error: unknown) =>
 		functions.logger.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-	const subscription = subscribeToOutbox(store, consumerId, types, deliver, logError(`${functions.getNode().name} could not read the outbox`));
+	const subscription = subscribeToOutbox(
+		store,
+		consumerId,
+		types,
+		deliver,
+		logError(`${functions.getNode().name} could not read the outbox`),
+	);
 	return { store, subscription, logError };
 }
 
@@ -54,8 +62,15 @@ export function outboxNotice(what: string): INodeProperties {
  * processes (workers, the CLI) are noticed within a quarter second, each
  * look being one indexed read. Returns the trigger's close function.
  */
-export async function listenWithTimerEngine({ store, subscription, logError }: OutboxTrigger): Promise<ITriggerResponse> {
-	const engine = TimerEngine.forProcess(store, { maxSleepMs: 250, onError: logError('The timer engine failed a wake-up') });
+export async function listenWithTimerEngine({
+	store,
+	subscription,
+	logError,
+}: OutboxTrigger): Promise<ITriggerResponse> {
+	const engine = TimerEngine.forProcess(store, {
+		maxSleepMs: 250,
+		onError: logError('The timer engine failed a wake-up'),
+	});
 	engine.acquire();
 	const stopListening = engine.onFired(() => void subscription.drain());
 	await subscription.drain();

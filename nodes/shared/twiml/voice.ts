@@ -1,16 +1,12 @@
 import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 
-type VoiceResponseClass = typeof VoiceResponse;
-let voiceResponseClass: VoiceResponseClass | undefined;
+import { lazyModule } from '../lazyModule';
 
-/**
- * The `twilio` package's TwiML builder, loaded on first use: it costs about
- * 60 ms (the whole SDK about 300 ms), and n8n loads every node at start.
- */
+const voiceResponseClass = lazyModule<typeof VoiceResponse>('twilio/lib/twiml/VoiceResponse');
+
+/** The `twilio` package's TwiML builder. */
 function newVoiceResponse(): VoiceResponse {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	voiceResponseClass ??= require('twilio/lib/twiml/VoiceResponse') as VoiceResponseClass;
-	return new voiceResponseClass();
+	return new (voiceResponseClass())();
 }
 
 export interface SpeechOptions {
@@ -26,18 +22,31 @@ export interface EnqueueTask {
 	attributes: Record<string, unknown>;
 }
 
-function say(response: VoiceResponse | VoiceResponse.Gather, text: string, speech: SpeechOptions): void {
+function say(
+	response: VoiceResponse | VoiceResponse.Gather,
+	text: string,
+	speech: SpeechOptions,
+): void {
 	const attributes: VoiceResponse.SayAttributes = {};
-	if (speech.voice) attributes.voice = speech.voice as NonNullable<VoiceResponse.SayAttributes['voice']>;
-	if (speech.language) attributes.language = speech.language as NonNullable<VoiceResponse.SayAttributes['language']>;
+	if (speech.voice)
+		attributes.voice = speech.voice as NonNullable<VoiceResponse.SayAttributes['voice']>;
+	if (speech.language)
+		attributes.language = speech.language as NonNullable<VoiceResponse.SayAttributes['language']>;
 	response.say(attributes, text);
 }
 
 /** TwiML for an answered outbound call: say the greeting, then optionally enqueue it as a task. */
-export function outboundCallTwiml(greeting: string | undefined, speech: SpeechOptions, enqueue?: EnqueueTask): string {
+export function outboundCallTwiml(
+	greeting: string | undefined,
+	speech: SpeechOptions,
+	enqueue?: EnqueueTask,
+): string {
 	const response = newVoiceResponse();
 	if (greeting !== undefined) say(response, greeting, speech);
-	if (enqueue) response.enqueue({ workflowSid: enqueue.workflowSid }).task({}, JSON.stringify(enqueue.attributes));
+	if (enqueue)
+		response
+			.enqueue({ workflowSid: enqueue.workflowSid })
+			.task({}, JSON.stringify(enqueue.attributes));
 	return response.toString();
 }
 
@@ -51,10 +60,15 @@ export interface TransferTarget {
 	announcement?: string;
 }
 
-function appendTransfer(response: VoiceResponse, target: TransferTarget, speech: SpeechOptions): void {
+function appendTransfer(
+	response: VoiceResponse,
+	target: TransferTarget,
+	speech: SpeechOptions,
+): void {
 	if (target.announcement !== undefined) say(response, target.announcement, speech);
 	const dial = response.dial({ timeout: target.ringSeconds, callerId: target.callerId });
-	if (target.destination.startsWith('client:')) dial.client(target.destination.slice('client:'.length));
+	if (target.destination.startsWith('client:'))
+		dial.client(target.destination.slice('client:'.length));
 	else if (/^sips?:/.test(target.destination)) dial.sip(target.destination);
 	else dial.number(target.destination);
 }
@@ -97,7 +111,10 @@ export interface ListenOptions {
 	finishOnKey?: string;
 }
 
-export type AfterSpeaking = { kind: 'listen'; listen: ListenOptions } | { kind: 'hangup' } | { kind: 'transfer'; target: TransferTarget };
+export type AfterSpeaking =
+	| { kind: 'listen'; listen: ListenOptions }
+	| { kind: 'hangup' }
+	| { kind: 'transfer'; target: TransferTarget };
 
 export interface TurnReply {
 	text?: string;

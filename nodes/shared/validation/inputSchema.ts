@@ -1,5 +1,7 @@
 import type { OutputUnit, Schema, Validator } from '@cfworker/json-schema';
 
+import { lazyModule } from '../lazyModule';
+
 /**
  * `input_schema` of seed 002: a JSON Schema whose top level is an object,
  * checked before a request goes out (Send HTTP Request) or before a signed
@@ -19,19 +21,20 @@ export class InputSchemaError extends Error {
 }
 
 // Keywords that only say "something below failed"; the failure below says what.
-const WRAPPER_KEYWORDS = new Set(['properties', 'items', 'prefixItems', 'allOf', '$ref', 'dependentSchemas', 'unevaluatedProperties']);
+const WRAPPER_KEYWORDS = new Set([
+	'properties',
+	'items',
+	'prefixItems',
+	'allOf',
+	'$ref',
+	'dependentSchemas',
+	'unevaluatedProperties',
+]);
 const MAX_CACHED = 100;
 const compiled = new Map<string, InputSchema>();
 
-type ValidatorModule = typeof import('@cfworker/json-schema');
-let validatorModule: ValidatorModule | undefined;
-
-/** Loaded on first use: most workflows never validate, and n8n loads every node at start. */
-function loadValidator(): ValidatorModule {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	validatorModule ??= require('@cfworker/json-schema') as ValidatorModule;
-	return validatorModule;
-}
+/** Most workflows never validate a schema. */
+const loadValidator = lazyModule<typeof import('@cfworker/json-schema')>('@cfworker/json-schema');
 
 function describe(unit: OutputUnit): string {
 	const at = unit.instanceLocation.replace(/^#/, '') || '(root)';
@@ -52,9 +55,13 @@ function parse(raw: unknown): Schema {
 			return invalid(`is not valid JSON: ${(error as Error).message}`);
 		}
 	}
-	if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return invalid('must be a JSON Schema object');
+	if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+		return invalid('must be a JSON Schema object');
 	const type = (schema as { type?: unknown }).type;
-	if (type !== 'object') return invalid(`must describe an object at its top level ("type": "object"), got ${JSON.stringify(type ?? null)}`);
+	if (type !== 'object')
+		return invalid(
+			`must describe an object at its top level ("type": "object"), got ${JSON.stringify(type ?? null)}`,
+		);
 	return schema as Schema;
 }
 

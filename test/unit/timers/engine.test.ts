@@ -27,7 +27,9 @@ afterEach(async () => {
 describe('TimerEngine', () => {
 	it('fires a timer on time, recording the fire and its event together', async () => {
 		const scheduledAt = Date.now() + 150;
-		const stored = await store.putTimer(timerInput({ nextFireAt: scheduledAt, data: { text: 'call back' } }));
+		const stored = await store.putTimer(
+			timerInput({ nextFireAt: scheduledAt, data: { text: 'call back' } }),
+		);
 		const timers = engine();
 		const recorder = new FireRecorder(timers);
 		timers.start();
@@ -36,8 +38,17 @@ describe('TimerEngine', () => {
 		const [fire] = recorder.fires;
 		expect(fire.heardAt).toBeGreaterThanOrEqual(scheduledAt);
 		expect(fire.heardAt - scheduledAt).toBeLessThan(ON_TIME_MS);
-		expect(fire.timer).toMatchObject({ id: stored.id, state: 'done', nextFireAt: null, fireCount: 1 });
-		expect(fire.event).toMatchObject({ type: 'timer_fired', integrationIdn: 'program_timer', connectorIdn: 'timers' });
+		expect(fire.timer).toMatchObject({
+			id: stored.id,
+			state: 'done',
+			nextFireAt: null,
+			fireCount: 1,
+		});
+		expect(fire.event).toMatchObject({
+			type: 'timer_fired',
+			integrationIdn: 'program_timer',
+			connectorIdn: 'timers',
+		});
 		const payload = payloadOf(fire);
 		expect(payload).toEqual({
 			timerId: stored.id,
@@ -58,7 +69,9 @@ describe('TimerEngine', () => {
 	});
 
 	it('never fires a disabled timer', async () => {
-		await store.putTimer(timerInput({ timerName: 'disabled', nextFireAt: Date.now() + 50, enabled: false }));
+		await store.putTimer(
+			timerInput({ timerName: 'disabled', nextFireAt: Date.now() + 50, enabled: false }),
+		);
 		await store.putTimer(timerInput({ timerName: 'sentinel', nextFireAt: Date.now() + 200 }));
 		const timers = engine();
 		const recorder = new FireRecorder(timers);
@@ -66,7 +79,10 @@ describe('TimerEngine', () => {
 		await recorder.waitForFires(1);
 		await sleep(100);
 		expect(recorder.names).toEqual(['sentinel']);
-		await expect(store.getTimer('persona-1', 'disabled')).resolves.toMatchObject({ state: 'disabled', fireCount: 0 });
+		await expect(store.getTimer('persona-1', 'disabled')).resolves.toMatchObject({
+			state: 'disabled',
+			fireCount: 0,
+		});
 	});
 
 	it('replacing a timer by name before it fires fires only the replacement', async () => {
@@ -75,7 +91,9 @@ describe('TimerEngine', () => {
 		await store.putTimer(timerInput({ nextFireAt: Date.now() + 100, eventIdn: 'old' }));
 		timers.start();
 		await sleep(20);
-		const replacement = await store.putTimer(timerInput({ nextFireAt: Date.now() + 200, eventIdn: 'new' }));
+		const replacement = await store.putTimer(
+			timerInput({ nextFireAt: Date.now() + 200, eventIdn: 'new' }),
+		);
 		timers.wake();
 		await recorder.waitForFires(1);
 		await sleep(150);
@@ -155,7 +173,8 @@ describe('TimerEngine', () => {
 	});
 
 	it('fires more due timers than one batch holds, each once, announcing batch by batch', async () => {
-		for (let i = 0; i < 35; i++) await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: Date.now() - 10 }));
+		for (let i = 0; i < 35; i++)
+			await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: Date.now() - 10 }));
 		const timers = engine({ batchSize: 10 });
 		const recorder = new FireRecorder(timers);
 		timers.start();
@@ -184,7 +203,8 @@ describe('TimerEngine', () => {
 	});
 
 	it('stop() lets the batch being fired finish, claims no more, and resolves after it', async () => {
-		for (let i = 0; i < 20; i++) await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: Date.now() - 10 }));
+		for (let i = 0; i < 20; i++)
+			await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: Date.now() - 10 }));
 		const timers = engine({ batchSize: 5 });
 		const fireTimers = store.fireTimers.bind(store);
 		let stopping: Promise<void> | undefined;
@@ -236,7 +256,9 @@ describe('TimerEngine', () => {
 	it('onFired returns an unsubscribe function', async () => {
 		const timers = engine();
 		const heard: string[] = [];
-		const unsubscribe = timers.onFired((fired) => heard.push(...fired.map((f) => f.timer.timerName)));
+		const unsubscribe = timers.onFired((fired) =>
+			heard.push(...fired.map((f) => f.timer.timerName)),
+		);
 		const recorder = new FireRecorder(timers);
 		unsubscribe();
 		unsubscribe();
@@ -248,7 +270,9 @@ describe('TimerEngine', () => {
 
 	it('rejects options that are not positive numbers', () => {
 		expect(() => new TimerEngine(store, { maxSleepMs: 0 })).toThrow(RangeError);
-		expect(() => new TimerEngine(store, { batchSize: 2.5 })).toThrow(/batchSize must be a positive integer/);
+		expect(() => new TimerEngine(store, { batchSize: 2.5 })).toThrow(
+			/batchSize must be a positive integer/,
+		);
 		expect(() => new TimerEngine(store, { leaseMs: Number.NaN })).toThrow(RangeError);
 	});
 });

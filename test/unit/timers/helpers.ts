@@ -19,7 +19,8 @@ export function timerInput(overrides: Partial<PutTimerInput> = {}): PutTimerInpu
 	};
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+	new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `condition` until it holds; fails with `what` after `timeoutMs`. */
 export async function waitFor(
@@ -29,7 +30,8 @@ export async function waitFor(
 ): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 		await sleep(10);
 	}
 }
@@ -58,7 +60,11 @@ export class FireRecorder {
 	}
 
 	waitForFires(count: number, timeoutMs?: number): Promise<void> {
-		return waitFor(`${count} fires (heard ${this.fires.length})`, () => this.fires.length >= count, timeoutMs);
+		return waitFor(
+			`${count} fires (heard ${this.fires.length})`,
+			() => this.fires.length >= count,
+			timeoutMs,
+		);
 	}
 }
 

@@ -117,7 +117,12 @@ describe('timerFiredEvent', () => {
 
 	it('marks a fire late past the threshold given', () => {
 		const overdue = timerFiredEvent(timer({ repeatable: false, intervalSeconds: null }), S + 5000);
-		expect(overdue.payload).toMatchObject({ lateMs: 5000, late: true, repeatable: false, interval: null });
+		expect(overdue.payload).toMatchObject({
+			lateMs: 5000,
+			late: true,
+			repeatable: false,
+			interval: null,
+		});
 		expect(timerFiredEvent(timer(), S + 5000, 10_000).payload).toMatchObject({ late: false });
 	});
 });

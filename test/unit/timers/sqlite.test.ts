@@ -7,7 +7,15 @@ import { createInterface } from 'node:readline';
 import { SqliteStore } from '../../../nodes/shared/store';
 import { TimerEngine } from '../../../nodes/shared/timers/engine';
 import type { ChildReport } from './engineChild';
-import { FireRecorder, firedEvents, firesPerTimer, payloadOf, sleep, timerInput, waitFor } from './helpers';
+import {
+	FireRecorder,
+	firedEvents,
+	firesPerTimer,
+	payloadOf,
+	sleep,
+	timerInput,
+	waitFor,
+} from './helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const REGISTER = join(ROOT, 'test', 'support', 'ts-register.js');
@@ -50,7 +58,11 @@ class EngineProcess {
 	}
 
 	async nextLine(timeoutMs: number): Promise<string> {
-		await waitFor(`a line from process ${String(this.child.pid)} (stderr: ${this.stderr})`, () => this.lines.length > 0, timeoutMs);
+		await waitFor(
+			`a line from process ${String(this.child.pid)} (stderr: ${this.stderr})`,
+			() => this.lines.length > 0,
+			timeoutMs,
+		);
 		return this.lines.shift() ?? '';
 	}
 
@@ -70,7 +82,12 @@ describe('TimerEngine over SQLite, across a restart', () => {
 		const a = await before.putTimer(timerInput({ timerName: 'once-a', nextFireAt: start + 100 }));
 		const b = await before.putTimer(timerInput({ timerName: 'once-b', nextFireAt: start + 200 }));
 		const repeat = await before.putTimer(
-			timerInput({ timerName: 'repeat', nextFireAt: repeatAt, repeatable: true, intervalSeconds: 1 }),
+			timerInput({
+				timerName: 'repeat',
+				nextFireAt: repeatAt,
+				repeatable: true,
+				intervalSeconds: 1,
+			}),
 		);
 		// n8n stops; the timers fall due and the repeatable one misses two periods.
 		await before.close();
@@ -88,7 +105,9 @@ describe('TimerEngine over SQLite, across a restart', () => {
 		const repeated = reopenedFires.find((f) => f.timer.id === repeat.id);
 		const firedAt = repeated?.timer.lastFiredAt ?? 0;
 		const next = repeated?.timer.nextFireAt ?? 0;
-		expect(payloadOf(repeated ?? reopenedFires[0]).scheduledAt).toBe(new Date(repeatAt).toISOString());
+		expect(payloadOf(repeated ?? reopenedFires[0]).scheduledAt).toBe(
+			new Date(repeatAt).toISOString(),
+		);
 		expect((next - repeatAt) % 1000).toBe(0);
 		expect(next).toBeGreaterThan(firedAt);
 		expect(next - firedAt).toBeLessThanOrEqual(1000);
@@ -119,13 +138,19 @@ describe('TimerEngine in 3 processes on one SQLite file', () => {
 		const seed = new SqliteStore(path);
 		const racers = Array.from({ length: PROCESSES }, () => new EngineProcess(path, 'race', 50, 10));
 		try {
-			await Promise.all(racers.map(async (racer) => expect(await racer.nextLine(30_000)).toBe('ready')));
+			await Promise.all(
+				racers.map(async (racer) => expect(await racer.nextLine(30_000)).toBe('ready')),
+			);
 
 			const dueFrom = Date.now() + 300;
 			const ids: string[] = [];
 			for (let i = 0; i < TIMERS; i++) {
 				const timer = await seed.putTimer(
-					timerInput({ personaId: `p${i % 30}`, timerName: `t${i}`, nextFireAt: dueFrom + Math.floor((i * 1000) / TIMERS) }),
+					timerInput({
+						personaId: `p${i % 30}`,
+						timerName: `t${i}`,
+						nextFireAt: dueFrom + Math.floor((i * 1000) / TIMERS),
+					}),
 				);
 				ids.push(timer.id);
 			}

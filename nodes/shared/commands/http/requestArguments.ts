@@ -43,14 +43,23 @@ export function stringMapArgument(args: CommandArguments, name: string): Record<
 	if (pairs) {
 		for (const pair of pairs) {
 			const key = String(pair.name ?? '').trim();
-			if (key === '') throw new ArgumentError(name, 'has an entry without a name', 'Give every entry a name or remove it');
+			if (key === '')
+				throw new ArgumentError(
+					name,
+					'has an entry without a name',
+					'Give every entry a name or remove it',
+				);
 			map[key] = pair.value === undefined || pair.value === null ? '' : String(pair.value);
 		}
 		return map;
 	}
 	const parsed = jsonArgument(args, name);
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new ArgumentError(name, 'must be a JSON object', 'Write an object such as {"key": "value"}');
+		throw new ArgumentError(
+			name,
+			'must be a JSON object',
+			'Write an object such as {"key": "value"}',
+		);
 	}
 	for (const [key, entry] of Object.entries(parsed as JsonObject)) {
 		map[key] = typeof entry === 'string' ? entry : JSON.stringify(entry);
@@ -59,7 +68,12 @@ export function stringMapArgument(args: CommandArguments, name: string): Record<
 }
 
 /** The argument given in the form the typed node's "specify as" option picks, or the seed's own argument. */
-export function chosenArgument(args: CommandArguments, name: string, jsonName: string, specifyOption: string): string {
+export function chosenArgument(
+	args: CommandArguments,
+	name: string,
+	jsonName: string,
+	specifyOption: string,
+): string {
 	if (args[specifyOption] === 'json') return jsonName;
 	if (args[specifyOption] === 'keypair') return name;
 	return isBlank(args[name]) ? jsonName : name;

@@ -59,7 +59,12 @@ function agentAnswer(body: JsonValue): JsonObject {
  * commandActId, referenceIdn) plus GetAct()'s arguments (targetAction,
  * parameters …). `referenceIdn` identifies this one result.
  */
-export function resultPayload(actId: string, routing: ResultRouting, outcome: HttpOutcome, format: ResponseFormat): JsonObject {
+export function resultPayload(
+	actId: string,
+	routing: ResultRouting,
+	outcome: HttpOutcome,
+	format: ResponseFormat,
+): JsonObject {
 	const common = {
 		commandActId: actId,
 		referenceIdn: timeOrderedId(),
@@ -98,12 +103,21 @@ export function actStatusOf(payload: JsonObject): 'completed' | 'failed' {
  * event, in one step and only if nobody settled it before (the sweeper may
  * have taken it as interrupted). Returns whether this call settled it.
  */
-export async function settleRequest(store: SessionStore, act: Act, payload: JsonObject): Promise<boolean> {
+export async function settleRequest(
+	store: SessionStore,
+	act: Act,
+	payload: JsonObject,
+): Promise<boolean> {
 	const settled = await store.settleAct(
 		act.id,
 		'sent',
 		{ status: actStatusOf(payload), result: payload },
-		{ type: String(payload.event), integrationIdn: HTTP_INTEGRATION, connectorIdn: act.connectorIdn, payload },
+		{
+			type: String(payload.event),
+			integrationIdn: HTTP_INTEGRATION,
+			connectorIdn: act.connectorIdn,
+			payload,
+		},
 	);
 	if (settled) notifyOutbox();
 	return settled !== null;
@@ -118,7 +132,12 @@ export interface InFlightResult {
 }
 
 export function isInFlight(result: JsonValue): result is JsonObject & InFlightResult {
-	return result !== null && typeof result === 'object' && !Array.isArray(result) && result.inFlight === true;
+	return (
+		result !== null &&
+		typeof result === 'object' &&
+		!Array.isArray(result) &&
+		result.inFlight === true
+	);
 }
 
 /**
@@ -126,8 +145,16 @@ export function isInFlight(result: JsonValue): result is JsonObject & InFlightRe
  * it ended (n8n restarted, a worker died): its act is still `sent` long after
  * its timeout. Safe to run from any number of processes at once.
  */
-export async function settleInterruptedRequests(store: SessionStore, now = Date.now()): Promise<number> {
-	const inFlight = await store.listActs({ integrationIdn: HTTP_INTEGRATION, commandIdn: SEND_REQUEST, status: 'sent', limit: 1000 });
+export async function settleInterruptedRequests(
+	store: SessionStore,
+	now = Date.now(),
+): Promise<number> {
+	const inFlight = await store.listActs({
+		integrationIdn: HTTP_INTEGRATION,
+		commandIdn: SEND_REQUEST,
+		status: 'sent',
+		limit: 1000,
+	});
 	let settled = 0;
 	for (const act of inFlight) {
 		if (!isInFlight(act.result) || act.result.interruptedAfter > now) continue;
@@ -139,7 +166,14 @@ export async function settleInterruptedRequests(store: SessionStore, now = Date.
 			body: null,
 			durationMs: now - act.createdAt,
 		};
-		if (await settleRequest(store, act, resultPayload(act.id, routingOf(act.arguments), outcome, act.result.format))) settled += 1;
+		if (
+			await settleRequest(
+				store,
+				act,
+				resultPayload(act.id, routingOf(act.arguments), outcome, act.result.format),
+			)
+		)
+			settled += 1;
 	}
 	return settled;
 }

@@ -2,10 +2,26 @@ import type { IHttpRequestMethods } from 'n8n-workflow';
 
 import type { Act, JsonObject, JsonValue } from '../../store/types';
 import { REQUEST_SIGNING_CREDENTIAL } from '../../transport/credentialTypes';
-import { sendHttpRequest, type HttpAuthentication, type OutgoingHttpRequest } from '../../transport/http';
+import {
+	sendHttpRequest,
+	type HttpAuthentication,
+	type OutgoingHttpRequest,
+} from '../../transport/http';
 import { DEFAULT_SIGNATURE_HEADER, isBase64Secret, signBody } from '../../transport/signing';
-import { compileInputSchema, InputSchemaError, type InputSchema } from '../../validation/inputSchema';
-import { isBlank, jsonArgument, optionalBoolean, optionalHttpUrl, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
+import {
+	compileInputSchema,
+	InputSchemaError,
+	type InputSchema,
+} from '../../validation/inputSchema';
+import {
+	isBlank,
+	jsonArgument,
+	optionalBoolean,
+	optionalHttpUrl,
+	optionalPositiveNumber,
+	optionalString,
+	requiredString,
+} from '../arguments';
 import { ArgumentError, CommandInputError } from '../errors';
 import type { CommandArguments, CommandContext, CommandDefinition, CommandOutcome } from '../types';
 import { sendRequestProperties } from './sendRequestProperties';
@@ -67,8 +83,10 @@ function readHeaders(args: CommandArguments): Record<string, string> {
 	const name = chosenArgument(args, 'headers', 'headersJson', 'specifyHeaders');
 	const headers = stringMapArgument(args, name);
 	for (const [header, value] of Object.entries(headers)) {
-		if (!HEADER_NAME.test(header)) throw new ArgumentError(name, `has an invalid header name "${header}"`);
-		if (/[\r\n]/.test(value)) throw new ArgumentError(name, `has a line break in the value of header "${header}"`);
+		if (!HEADER_NAME.test(header))
+			throw new ArgumentError(name, `has an invalid header name "${header}"`);
+		if (/[\r\n]/.test(value))
+			throw new ArgumentError(name, `has a line break in the value of header "${header}"`);
 	}
 	return headers;
 }
@@ -78,10 +96,15 @@ type BodyType = 'none' | 'json' | 'form';
 function readBodyType(args: CommandArguments): BodyType {
 	const given = optionalString(args, 'bodyType');
 	if (given === 'none' || given === 'json' || given === 'form') return given;
-	if (given !== undefined) throw new ArgumentError('bodyType', `must be none, json or form, got "${given}"`);
+	if (given !== undefined)
+		throw new ArgumentError('bodyType', `must be none, json or form, got "${given}"`);
 	// Send Command: the seed's arguments say which body there is.
 	if (!isBlank(args.body) && !isBlank(args.data)) {
-		throw new ArgumentError('data', 'cannot be sent together with body', 'Send either a JSON body or form data');
+		throw new ArgumentError(
+			'data',
+			'cannot be sent together with body',
+			'Send either a JSON body or form data',
+		);
 	}
 	if (!isBlank(args.body)) return 'json';
 	return isBlank(args.data) ? 'none' : 'form';
@@ -99,10 +122,19 @@ function readBody(args: CommandArguments, method: Method): BodyInput | undefined
 	const bodyType = readBodyType(args);
 	if (bodyType === 'none') return undefined;
 	const field = bodyType === 'json' ? 'body' : 'data';
-	if (method === 'GET') throw new ArgumentError(field, 'cannot be sent with GET', 'Use POST, PUT, PATCH or DELETE, or send the values as parameters');
+	if (method === 'GET')
+		throw new ArgumentError(
+			field,
+			'cannot be sent with GET',
+			'Use POST, PUT, PATCH or DELETE, or send the values as parameters',
+		);
 	if (bodyType === 'form') {
 		const fields = stringMapArgument(args, 'data');
-		return { text: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded', value: fields };
+		return {
+			text: new URLSearchParams(fields).toString(),
+			contentType: 'application/x-www-form-urlencoded',
+			value: fields,
+		};
 	}
 	const value = jsonArgument(args, 'body');
 	if (value === undefined) return undefined;
@@ -114,13 +146,24 @@ function readBody(args: CommandArguments, method: Method): BodyInput | undefined
 function readAuthentication(args: CommandArguments): HttpAuthentication {
 	const kind = optionalString(args, 'authentication') ?? 'none';
 	if (kind === 'none') return { kind: 'none' };
-	if (kind === 'genericCredentialType') return { kind: 'credential', credentialType: GENERIC_AUTH_TYPE };
+	if (kind === 'genericCredentialType')
+		return { kind: 'credential', credentialType: GENERIC_AUTH_TYPE };
 	if (kind !== 'predefinedCredentialType') {
-		throw new ArgumentError('authentication', `must be none, predefinedCredentialType or genericCredentialType, got "${kind}"`);
+		throw new ArgumentError(
+			'authentication',
+			`must be none, predefinedCredentialType or genericCredentialType, got "${kind}"`,
+		);
 	}
-	const credentialType = requiredString(args, 'nodeCredentialType', `One of: ${PREDEFINED_AUTH_TYPES.join(', ')}`);
+	const credentialType = requiredString(
+		args,
+		'nodeCredentialType',
+		`One of: ${PREDEFINED_AUTH_TYPES.join(', ')}`,
+	);
 	if (!(PREDEFINED_AUTH_TYPES as readonly string[]).includes(credentialType)) {
-		throw new ArgumentError('nodeCredentialType', `must be one of ${PREDEFINED_AUTH_TYPES.join(', ')}, got "${credentialType}"`);
+		throw new ArgumentError(
+			'nodeCredentialType',
+			`must be one of ${PREDEFINED_AUTH_TYPES.join(', ')}, got "${credentialType}"`,
+		);
 	}
 	return { kind: 'credential', credentialType };
 }
@@ -128,13 +171,15 @@ function readAuthentication(args: CommandArguments): HttpAuthentication {
 function readMode(args: CommandArguments): RequestMode {
 	// The seed's send_request always answers with an event: without a mode, the request runs in the background.
 	const mode = optionalString(args, 'mode') ?? 'async';
-	if (mode !== 'sync' && mode !== 'async') throw new ArgumentError('mode', `must be "sync" or "async", got "${mode}"`);
+	if (mode !== 'sync' && mode !== 'async')
+		throw new ArgumentError('mode', `must be "sync" or "async", got "${mode}"`);
 	return mode;
 }
 
 function readFormat(args: CommandArguments): ResponseFormat {
 	const format = optionalString(args, 'responseFormat') ?? 'raw';
-	if (format !== 'raw' && format !== 'agentAction') throw new ArgumentError('responseFormat', `must be "raw" or "agentAction", got "${format}"`);
+	if (format !== 'raw' && format !== 'agentAction')
+		throw new ArgumentError('responseFormat', `must be "raw" or "agentAction", got "${format}"`);
 	return format;
 }
 
@@ -142,11 +187,19 @@ function checkInputSchema(args: CommandArguments, body: BodyInput | undefined): 
 	if (isBlank(args.input_schema)) return;
 	const schema = compileOrFail(args.input_schema);
 	if (!body || body.contentType !== 'application/json') {
-		throw new ArgumentError('input_schema', 'needs a JSON body to check', 'Send the payload as the JSON body');
+		throw new ArgumentError(
+			'input_schema',
+			'needs a JSON body to check',
+			'Send the payload as the JSON body',
+		);
 	}
 	const problems = schema.problems(body.value);
 	if (problems.length > 0) {
-		throw new ArgumentError('body', `does not match the input schema: ${problems.join('; ')}`, 'Change the body or the input schema so they agree');
+		throw new ArgumentError(
+			'body',
+			`does not match the input schema: ${problems.join('; ')}`,
+			'Change the body or the input schema so they agree',
+		);
 	}
 }
 
@@ -164,7 +217,8 @@ function failSchema(message: string): never {
 
 function redactHeaders(headers: Record<string, string>): JsonObject {
 	const kept: JsonObject = {};
-	for (const [name, value] of Object.entries(headers)) kept[name] = SECRET_HEADER.test(name) ? '[redacted]' : value;
+	for (const [name, value] of Object.entries(headers))
+		kept[name] = SECRET_HEADER.test(name) ? '[redacted]' : value;
 	return kept;
 }
 
@@ -173,20 +227,33 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 	return Object.keys(headers).some((header) => header.toLowerCase() === wanted);
 }
 
-async function signedRequest(context: CommandContext, input: SendRequestInput): Promise<OutgoingHttpRequest> {
+async function signedRequest(
+	context: CommandContext,
+	input: SendRequestInput,
+): Promise<OutgoingHttpRequest> {
 	if (!input.signatureHeader) return input.request;
 	let secret: string;
 	try {
-		const credentials = await context.functions.getCredentials<{ secret?: string }>(REQUEST_SIGNING_CREDENTIAL, context.itemIndex);
+		const credentials = await context.functions.getCredentials<{ secret?: string }>(
+			REQUEST_SIGNING_CREDENTIAL,
+			context.itemIndex,
+		);
 		secret = String(credentials.secret ?? '');
 	} catch (error) {
 		return missingSigningCredential((error as Error).message);
 	}
 	if (!isBase64Secret(secret)) {
-		throw new CommandInputError('The Request Signing credential does not hold a base64 secret', 'signRequest', 'Paste the signing secret exactly as the agent platform shows it');
+		throw new CommandInputError(
+			'The Request Signing credential does not hold a base64 secret',
+			'signRequest',
+			'Paste the signing secret exactly as the agent platform shows it',
+		);
 	}
 	const body = input.request.body ?? '';
-	return { ...input.request, headers: { ...input.request.headers, [input.signatureHeader]: signBody(secret, body) } };
+	return {
+		...input.request,
+		headers: { ...input.request.headers, [input.signatureHeader]: signBody(secret, body) },
+	};
 }
 
 function missingSigningCredential(reason: string): never {
@@ -197,13 +264,24 @@ function missingSigningCredential(reason: string): never {
 	);
 }
 
-async function finishInBackground(context: CommandContext, input: SendRequestInput, request: OutgoingHttpRequest, act: Act): Promise<void> {
+async function finishInBackground(
+	context: CommandContext,
+	input: SendRequestInput,
+	request: OutgoingHttpRequest,
+	act: Act,
+): Promise<void> {
 	try {
 		const outcome = await sendHttpRequest(context.functions, request, input.authentication);
-		await settleRequest(context.store, act, resultPayload(act.id, input.routing, outcome, input.format));
+		await settleRequest(
+			context.store,
+			act,
+			resultPayload(act.id, input.routing, outcome, input.format),
+		);
 	} catch (error) {
 		// The store failed: the sweeper settles the act as interrupted later, so nothing is lost.
-		context.functions.logger.error(`Send HTTP Request could not record the result of act ${act.id}: ${(error as Error).message}`);
+		context.functions.logger.error(
+			`Send HTTP Request could not record the result of act ${act.id}: ${(error as Error).message}`,
+		);
 	}
 }
 
@@ -213,21 +291,87 @@ export const sendRequest: CommandDefinition<SendRequestInput> = {
 	displayName: 'Send Request',
 	description: 'Send an HTTP request; the response comes back as result_success or result_error',
 	arguments: [
-		{ name: 'method', type: 'string', required: true, description: 'GET, POST, PUT, DELETE or PATCH' },
+		{
+			name: 'method',
+			type: 'string',
+			required: true,
+			description: 'GET, POST, PUT, DELETE or PATCH',
+		},
 		{ name: 'url', type: 'string', required: true, description: 'Full URL of the request' },
-		{ name: 'headers', type: 'json', required: false, description: 'HTTP headers as a JSON object' },
-		{ name: 'body', type: 'json', required: false, description: 'Request body for POST / PUT / PATCH, JSON' },
-		{ name: 'data', type: 'json', required: false, description: 'Form fields, sent as application/x-www-form-urlencoded' },
-		{ name: 'parameters', type: 'json', required: false, description: 'Query parameters as a JSON object' },
-		{ name: 'targetAction', type: 'string', required: false, description: 'Identifier the result handlers filter on' },
-		{ name: 'runSkill', type: 'string', required: false, description: 'Name of a skill to run on the result' },
+		{
+			name: 'headers',
+			type: 'json',
+			required: false,
+			description: 'HTTP headers as a JSON object',
+		},
+		{
+			name: 'body',
+			type: 'json',
+			required: false,
+			description: 'Request body for POST / PUT / PATCH, JSON',
+		},
+		{
+			name: 'data',
+			type: 'json',
+			required: false,
+			description: 'Form fields, sent as application/x-www-form-urlencoded',
+		},
+		{
+			name: 'parameters',
+			type: 'json',
+			required: false,
+			description: 'Query parameters as a JSON object',
+		},
+		{
+			name: 'targetAction',
+			type: 'string',
+			required: false,
+			description: 'Identifier the result handlers filter on',
+		},
+		{
+			name: 'runSkill',
+			type: 'string',
+			required: false,
+			description: 'Name of a skill to run on the result',
+		},
 		{ name: 'params', type: 'json', required: false, description: 'Passed through to the result' },
-		{ name: 'request_parameters', type: 'json', required: false, description: 'Passed through to the result' },
-		{ name: 'userPersonaId', type: 'string', required: false, description: 'The persona the request is for' },
-		{ name: 'mode', type: 'string', required: false, description: 'async (default: the result arrives as an event) or sync (the result is the output)' },
-		{ name: 'timeout', type: 'number', required: false, description: `Seconds to wait for the response (default ${DEFAULT_TIMEOUT_SECONDS})` },
-		{ name: 'input_schema', type: 'json', required: false, description: 'JSON Schema (an object) the body must match' },
-		{ name: 'responseFormat', type: 'string', required: false, description: 'raw, or agentAction to read {result, agent_message}' },
+		{
+			name: 'request_parameters',
+			type: 'json',
+			required: false,
+			description: 'Passed through to the result',
+		},
+		{
+			name: 'userPersonaId',
+			type: 'string',
+			required: false,
+			description: 'The persona the request is for',
+		},
+		{
+			name: 'mode',
+			type: 'string',
+			required: false,
+			description:
+				'async (default: the result arrives as an event) or sync (the result is the output)',
+		},
+		{
+			name: 'timeout',
+			type: 'number',
+			required: false,
+			description: `Seconds to wait for the response (default ${DEFAULT_TIMEOUT_SECONDS})`,
+		},
+		{
+			name: 'input_schema',
+			type: 'json',
+			required: false,
+			description: 'JSON Schema (an object) the body must match',
+		},
+		{
+			name: 'responseFormat',
+			type: 'string',
+			required: false,
+			description: 'raw, or agentAction to read {result, agent_message}',
+		},
 	],
 	properties: sendRequestProperties,
 	validate(args) {
@@ -238,10 +382,17 @@ export const sendRequest: CommandDefinition<SendRequestInput> = {
 		const query = stringMapArgument(args, queryArgument);
 		const body = readBody(args, method);
 		checkInputSchema(args, body);
-		const timeoutSeconds = optionalPositiveNumber(args, 'timeout', { max: MAX_TIMEOUT_SECONDS }) ?? DEFAULT_TIMEOUT_SECONDS;
-		const signatureHeader = optionalBoolean(args, 'signRequest') ? (optionalString(args, 'signatureHeader') ?? DEFAULT_SIGNATURE_HEADER) : null;
+		const timeoutSeconds =
+			optionalPositiveNumber(args, 'timeout', { max: MAX_TIMEOUT_SECONDS }) ??
+			DEFAULT_TIMEOUT_SECONDS;
+		const signatureHeader = optionalBoolean(args, 'signRequest')
+			? (optionalString(args, 'signatureHeader') ?? DEFAULT_SIGNATURE_HEADER)
+			: null;
 		if (signatureHeader !== null && !HEADER_NAME.test(signatureHeader)) {
-			throw new ArgumentError('signatureHeader', `is not a valid header name: "${signatureHeader}"`);
+			throw new ArgumentError(
+				'signatureHeader',
+				`is not a valid header name: "${signatureHeader}"`,
+			);
 		}
 		if (body && !hasHeader(headers, 'content-type')) headers['Content-Type'] = body.contentType;
 
@@ -262,7 +413,14 @@ export const sendRequest: CommandDefinition<SendRequestInput> = {
 			signed: signatureHeader !== null,
 		};
 		return {
-			request: { method: method as IHttpRequestMethods, url, headers, query, body: body?.text, timeoutMs: Math.round(timeoutSeconds * 1000) },
+			request: {
+				method: method as IHttpRequestMethods,
+				url,
+				headers,
+				query,
+				body: body?.text,
+				timeoutMs: Math.round(timeoutSeconds * 1000),
+			},
 			authentication: readAuthentication(args),
 			routing: routingOf(recorded),
 			mode: recorded.mode as RequestMode,

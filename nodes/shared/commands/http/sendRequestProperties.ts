@@ -9,7 +9,12 @@ import { DEFAULT_SIGNATURE_HEADER } from '../../transport/signing';
  * and the JSON form of the same argument.
  */
 
-function nameValuePairs(name: string, displayName: string, placeholder: string, show: Record<string, string[]>): INodeProperties {
+function nameValuePairs(
+	name: string,
+	displayName: string,
+	placeholder: string,
+	show: Record<string, string[]>,
+): INodeProperties {
 	return {
 		displayName,
 		name,
@@ -49,7 +54,10 @@ export const sendRequestProperties: INodeProperties[] = [
 		displayName: 'Method',
 		name: 'method',
 		type: 'options',
-		options: ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'].map((method) => ({ name: method, value: method })),
+		options: ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'].map((method) => ({
+			name: method,
+			value: method,
+		})),
 		default: 'GET',
 	},
 	{
@@ -70,9 +78,14 @@ export const sendRequestProperties: INodeProperties[] = [
 			{
 				name: 'Predefined Credential Type',
 				value: 'predefinedCredentialType',
-				description: "A credential of this package (Twilio, WTS Chat) adds that service's authentication",
+				description:
+					"A credential of this package (Twilio, WTS Chat) adds that service's authentication",
 			},
-			{ name: 'Generic Credential Type', value: 'genericCredentialType', description: 'An HTTP Auth credential: Basic, Bearer, a header or a query parameter' },
+			{
+				name: 'Generic Credential Type',
+				value: 'genericCredentialType',
+				description: 'An HTTP Auth credential: Basic, Bearer, a header or a query parameter',
+			},
 		],
 		default: 'none',
 	},
@@ -113,7 +126,11 @@ export const sendRequestProperties: INodeProperties[] = [
 		options: [
 			{ name: 'None', value: 'none' },
 			{ name: 'JSON', value: 'json' },
-			{ name: 'Form URL-Encoded', value: 'form', description: 'Form fields, sent as application/x-www-form-urlencoded' },
+			{
+				name: 'Form URL-Encoded',
+				value: 'form',
+				description: 'Form fields, sent as application/x-www-form-urlencoded',
+			},
 		],
 		default: 'none',
 		displayOptions: { show: { method: ['POST', 'PUT', 'PATCH', 'DELETE'] } },
@@ -126,7 +143,10 @@ export const sendRequestProperties: INodeProperties[] = [
 		displayOptions: { show: { bodyType: ['json'], method: ['POST', 'PUT', 'PATCH', 'DELETE'] } },
 		description: 'Sent exactly as written; a signature covers these bytes',
 	},
-	nameValuePairs('data', 'Form Fields', 'Field', { bodyType: ['form'], method: ['POST', 'PUT', 'PATCH', 'DELETE'] }),
+	nameValuePairs('data', 'Form Fields', 'Field', {
+		bodyType: ['form'],
+		method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+	}),
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -136,12 +156,14 @@ export const sendRequestProperties: INodeProperties[] = [
 			{
 				name: 'Wait for the Response',
 				value: 'sync',
-				description: 'Output the response: Success for any completed response, Error for a network failure or timeout',
+				description:
+					'Output the response: Success for any completed response, Error for a network failure or timeout',
 			},
 			{
 				name: 'Send in the Background',
 				value: 'async',
-				description: 'Output the act at once; HTTP Result Trigger workflows get the result (result_success / result_error)',
+				description:
+					'Output the act at once; HTTP Result Trigger workflows get the result (result_success / result_error)',
 			},
 		],
 		default: 'sync',
@@ -151,7 +173,8 @@ export const sendRequestProperties: INodeProperties[] = [
 		name: 'signRequest',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to sign the exact body bytes with the Request Signing credential (base64 HMAC-SHA256, as Vocode signs)',
+		description:
+			'Whether to sign the exact body bytes with the Request Signing credential (base64 HMAC-SHA256, as Vocode signs)',
 	},
 	{
 		displayName: 'Options',
@@ -165,7 +188,8 @@ export const sendRequestProperties: INodeProperties[] = [
 				name: 'input_schema',
 				type: 'json',
 				default: '{\n  "type": "object",\n  "properties": {}\n}',
-				description: 'JSON Schema (top level an object) the JSON body must match; a body that does not is an error and nothing is sent',
+				description:
+					'JSON Schema (top level an object) the JSON body must match; a body that does not is an error and nothing is sent',
 			},
 			{
 				displayName: 'Params',
@@ -179,7 +203,8 @@ export const sendRequestProperties: INodeProperties[] = [
 				name: 'request_parameters',
 				type: 'string',
 				default: '',
-				description: 'The complete request parameters, passed through to the result for context (seed request_parameters)',
+				description:
+					'The complete request parameters, passed through to the result for context (seed request_parameters)',
 			},
 			{
 				displayName: 'Response Format',
@@ -187,7 +212,11 @@ export const sendRequestProperties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'As Received', value: 'raw' },
-					{ name: 'Agent Action Result', value: 'agentAction', description: 'Also output result and agent_message of a {result, agent_message} answer' },
+					{
+						name: 'Agent Action Result',
+						value: 'agentAction',
+						description: 'Also output result and agent_message of a {result, agent_message} answer',
+					},
 				],
 				default: 'raw',
 			},
@@ -196,7 +225,8 @@ export const sendRequestProperties: INodeProperties[] = [
 				name: 'runSkill',
 				type: 'string',
 				default: '',
-				description: 'Name of a skill to run on a successful response; HTTP Result Trigger can filter on it',
+				description:
+					'Name of a skill to run on a successful response; HTTP Result Trigger can filter on it',
 			},
 			{
 				displayName: 'Signature Header',

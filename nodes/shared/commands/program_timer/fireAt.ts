@@ -19,11 +19,18 @@ export const FIRE_AT_FORMAT = 'YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH[:]MM]';
 export function parseFireAt(value: string, timezone: string, field = 'fireAt'): number {
 	const text = value.trim();
 	if (!FIRE_AT.test(text)) {
-		throw new ArgumentError(field, `"${value}" is not in the format ${FIRE_AT_FORMAT}`, 'For example 2024-02-20T22:17 or 2024-02-20T22:17:00+01:00');
+		throw new ArgumentError(
+			field,
+			`"${value}" is not in the format ${FIRE_AT_FORMAT}`,
+			'For example 2024-02-20T22:17 or 2024-02-20T22:17:00+01:00',
+		);
 	}
 	const parsed = DateTime.fromISO(text, { zone: timezone, setZone: true });
 	if (!parsed.isValid) {
-		throw new ArgumentError(field, `"${value}" is not a real date and time (${parsed.invalidExplanation ?? parsed.invalidReason ?? 'invalid'})`);
+		throw new ArgumentError(
+			field,
+			`"${value}" is not a real date and time (${parsed.invalidExplanation ?? parsed.invalidReason ?? 'invalid'})`,
+		);
 	}
 	return parsed.toMillis();
 }

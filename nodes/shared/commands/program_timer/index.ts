@@ -6,5 +6,13 @@ export const programTimerIntegration: IntegrationDefinition = {
 	integrationIdn: 'program_timer',
 	displayName: 'Program Timer',
 	description: 'Persistent per-persona timers that start Timer Trigger workflows when they fire',
-	commands: [setTimer, setRepeatableTimer, cancelTimer, enableTimer, disableTimer, getTimer, listTimers],
+	commands: [
+		setTimer,
+		setRepeatableTimer,
+		cancelTimer,
+		enableTimer,
+		disableTimer,
+		getTimer,
+		listTimers,
+	],
 };

@@ -20,15 +20,31 @@ function validateTimerKey(args: CommandArguments): TimerKey {
 }
 
 const keyArguments = [
-	{ name: 'personaId', type: 'string' as const, required: true, description: 'The persona the timer belongs to' },
-	{ name: 'timerName', type: 'string' as const, required: true, description: 'The name the timer was set with' },
+	{
+		name: 'personaId',
+		type: 'string' as const,
+		required: true,
+		description: 'The persona the timer belongs to',
+	},
+	{
+		name: 'timerName',
+		type: 'string' as const,
+		required: true,
+		description: 'The name the timer was set with',
+	},
 ];
 
 function notFound(key: TimerKey): ArgumentError {
-	return new ArgumentError('timerName', `"${key.timerName}" names no timer of persona "${key.personaId}"`);
+	return new ArgumentError(
+		'timerName',
+		`"${key.timerName}" names no timer of persona "${key.personaId}"`,
+	);
 }
 
-async function requireTimer(context: Parameters<NonNullable<CommandDefinition['check']>>[0], key: TimerKey): Promise<void> {
+async function requireTimer(
+	context: Parameters<NonNullable<CommandDefinition['check']>>[0],
+	key: TimerKey,
+): Promise<void> {
 	if (!(await context.store.getTimer(key.personaId, key.timerName))) throw notFound(key);
 }
 
@@ -53,7 +69,9 @@ function enableCommand(enabled: boolean): CommandDefinition<TimerKey> {
 		integrationIdn: 'program_timer',
 		commandIdn: enabled ? 'enable_timer' : 'disable_timer',
 		displayName: enabled ? 'Enable Timer' : 'Disable Timer',
-		description: enabled ? 'Arm a disabled timer again on its schedule' : 'Keep a timer with its schedule but stop it firing',
+		description: enabled
+			? 'Arm a disabled timer again on its schedule'
+			: 'Keep a timer with its schedule but stop it firing',
 		arguments: keyArguments,
 		properties: timerIdentityProperties,
 		validate: validateTimerKey,
@@ -113,7 +131,12 @@ export const listTimers: CommandDefinition<ListInput> = {
 	description: 'List timers by persona and connector, soonest first',
 	arguments: [
 		{ name: 'personaId', type: 'string', required: false, description: 'Only this persona' },
-		{ name: 'allConnectors', type: 'boolean', required: false, description: '"true": every connector' },
+		{
+			name: 'allConnectors',
+			type: 'boolean',
+			required: false,
+			description: '"true": every connector',
+		},
 	],
 	properties: listProperties,
 	validate: (args) => ({
@@ -126,7 +149,10 @@ export const listTimers: CommandDefinition<ListInput> = {
 			connectorIdn: input.allConnectors ? undefined : act.connectorIdn,
 			limit: 1000,
 		});
-		return { status: 'completed', result: { count: timers.length, timers: timers.map((timer) => timerToJson(timer, timezone)) } };
+		return {
+			status: 'completed',
+			result: { count: timers.length, timers: timers.map((timer) => timerToJson(timer, timezone)) },
+		};
 	},
 	toItems: (result) => {
 		const timers = (result as { timers?: unknown }).timers;

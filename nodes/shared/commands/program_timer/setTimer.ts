@@ -2,7 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { PutTimerInput } from '../../store/types';
 import { TimerEngine } from '../../timers/engine';
-import { optionalBoolean, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
+import {
+	optionalBoolean,
+	optionalPositiveNumber,
+	optionalString,
+	requiredString,
+} from '../arguments';
 import { ArgumentError } from '../errors';
 import type { CommandArguments, CommandDefinition } from '../types';
 import { FIRE_AT_FORMAT, parseFireAt } from './fireAt';
@@ -62,7 +67,8 @@ function setTimerProperties(repeatable: boolean): INodeProperties[] {
 					type: 'number',
 					typeOptions: { minValue: 1 },
 					default: 60,
-					description: 'Seconds between fires; the first fire is at Fire At, or one interval from now',
+					description:
+						'Seconds between fires; the first fire is at Fire At, or one interval from now',
 				}
 			: {
 					displayName: 'Interval (Seconds)',
@@ -89,7 +95,8 @@ function setTimerProperties(repeatable: boolean): INodeProperties[] {
 			name: 'enabled',
 			type: 'boolean',
 			default: true,
-			description: 'Whether the timer may fire. A disabled timer is kept with its schedule; enabling it arms it again.',
+			description:
+				'Whether the timer may fire. A disabled timer is kept with its schedule; enabling it arms it again.',
 		},
 		{
 			displayName: 'Event Name',
@@ -110,7 +117,11 @@ function validateSetTimer(args: CommandArguments, repeatableForced: boolean): Se
 	const repeatable = repeatableForced || (optionalBoolean(args, 'repeatable') ?? false);
 	const enabled = optionalBoolean(args, 'enabled');
 	if (repeatable && interval === undefined) {
-		throw new ArgumentError('interval', 'is required when the timer is repeatable', 'Give the seconds between fires');
+		throw new ArgumentError(
+			'interval',
+			'is required when the timer is repeatable',
+			'Give the seconds between fires',
+		);
 	}
 	return {
 		personaId,
@@ -123,7 +134,9 @@ function validateSetTimer(args: CommandArguments, repeatableForced: boolean): Se
 	};
 }
 
-function setTimerCommand(commandIdn: 'set_timer' | 'set_repeatable_timer'): CommandDefinition<SetTimerInput> {
+function setTimerCommand(
+	commandIdn: 'set_timer' | 'set_repeatable_timer',
+): CommandDefinition<SetTimerInput> {
 	const repeatableForced = commandIdn === 'set_repeatable_timer';
 	return {
 		integrationIdn: 'program_timer',
@@ -133,19 +146,49 @@ function setTimerCommand(commandIdn: 'set_timer' | 'set_repeatable_timer'): Comm
 			? 'Create or replace a timer that fires every interval'
 			: 'Create or replace a timer that fires once (or repeatedly)',
 		arguments: [
-			{ name: 'personaId', type: 'string', required: true, description: 'The persona the timer belongs to' },
-			{ name: 'timerName', type: 'string', required: true, description: 'Unique per persona; an existing timer of that name is replaced' },
+			{
+				name: 'personaId',
+				type: 'string',
+				required: true,
+				description: 'The persona the timer belongs to',
+			},
+			{
+				name: 'timerName',
+				type: 'string',
+				required: true,
+				description: 'Unique per persona; an existing timer of that name is replaced',
+			},
 			{ name: 'fireAt', type: 'datetime', required: false, description: FIRE_AT_FORMAT },
 			{ name: 'interval', type: 'number', required: repeatableForced, description: 'Seconds' },
-			{ name: 'repeatable', type: 'boolean', required: false, description: '"true" or "false" (default)' },
-			{ name: 'enabled', type: 'boolean', required: false, description: '"true" (default) or "false"' },
-			{ name: 'eventIdn', type: 'string', required: false, description: `Event name on fire (default ${DEFAULT_EVENT_IDN})` },
+			{
+				name: 'repeatable',
+				type: 'boolean',
+				required: false,
+				description: '"true" or "false" (default)',
+			},
+			{
+				name: 'enabled',
+				type: 'boolean',
+				required: false,
+				description: '"true" (default) or "false"',
+			},
+			{
+				name: 'eventIdn',
+				type: 'string',
+				required: false,
+				description: `Event name on fire (default ${DEFAULT_EVENT_IDN})`,
+			},
 		],
 		properties: setTimerProperties(repeatableForced),
 		validate: (args: CommandArguments) => validateSetTimer(args, repeatableForced),
 		async check(context, input) {
 			if (input.fireAt !== undefined) parseFireAt(input.fireAt, context.timezone);
-			if (input.fireAt !== undefined || input.intervalSeconds !== undefined || input.enabled === false) return;
+			if (
+				input.fireAt !== undefined ||
+				input.intervalSeconds !== undefined ||
+				input.enabled === false
+			)
+				return;
 			if (!(await context.store.getTimer(input.personaId, input.timerName))) {
 				throw new ArgumentError(
 					'fireAt',
@@ -165,7 +208,11 @@ function setTimerCommand(commandIdn: 'set_timer' | 'set_repeatable_timer'): Comm
 				nextFireAt = now + input.intervalSeconds * 1000;
 			} else if (existing) {
 				// Only `enabled` given: keep the schedule, arm or disarm it (seed examples 4 and 5).
-				const timer = await store.setTimerEnabled(input.personaId, input.timerName, input.enabled ?? true);
+				const timer = await store.setTimerEnabled(
+					input.personaId,
+					input.timerName,
+					input.enabled ?? true,
+				);
 				TimerEngine.forProcess(store).wake();
 				return { status: 'completed', result: timer ? timerToJson(timer, timezone) : null };
 			} else {
@@ -180,7 +227,8 @@ function setTimerCommand(commandIdn: 'set_timer' | 'set_repeatable_timer'): Comm
 				eventIdn: input.eventIdn,
 				nextFireAt,
 				// A one-shot timer with Fire At ignores the interval (seed semantics).
-				intervalSeconds: input.repeatable || input.fireAt === undefined ? (input.intervalSeconds ?? null) : null,
+				intervalSeconds:
+					input.repeatable || input.fireAt === undefined ? (input.intervalSeconds ?? null) : null,
 				repeatable: input.repeatable,
 				enabled: input.enabled ?? true,
 				data: { actId: act.id },

@@ -11,7 +11,13 @@ import type { JsonObject, JsonValue, Session } from '../../store/types';
 import { addressPattern, E164_PATTERN } from '../addresses';
 import { checkHttpUrl, isBlank, jsonArgument, optionalList, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
-import type { ArgumentSpec, CommandArguments, CommandContext, CommandDefinition, CommandOutcome } from '../types';
+import type {
+	ArgumentSpec,
+	CommandArguments,
+	CommandContext,
+	CommandDefinition,
+	CommandOutcome,
+} from '../types';
 import { MAX_MEDIA_URLS, sendMessage, type SendMessageInput } from './sendMessage';
 import {
 	findSmsSession,
@@ -33,27 +39,49 @@ type PartiesInput = Omit<SmsParties, 'connectorIdn'>;
 
 function readAddress(args: CommandArguments, name: string, hint: string): string {
 	const address = requiredString(args, name, hint);
-	if (!SMS_ADDRESS.test(address)) throw new ArgumentError(name, `must be an E.164 number such as +16505550100 (or whatsapp:+…), got "${address}"`);
+	if (!SMS_ADDRESS.test(address))
+		throw new ArgumentError(
+			name,
+			`must be an E.164 number such as +16505550100 (or whatsapp:+…), got "${address}"`,
+		);
 	return address;
 }
 
 function readParties(args: CommandArguments): PartiesInput {
 	return {
-		tenantNumber: readAddress(args, 'tenantPhoneNumber', 'Your Twilio number the user writes to (smsTenantPhoneNumber)'),
+		tenantNumber: readAddress(
+			args,
+			'tenantPhoneNumber',
+			'Your Twilio number the user writes to (smsTenantPhoneNumber)',
+		),
 		userNumber: readAddress(args, 'phoneNumber', "The user's number (smsUserPhoneNumber)"),
 	};
 }
 
 /** Seconds of silence; 0 (or empty in Start Session) means no timeout. */
-function readTimeout(args: CommandArguments, name: string, required: boolean): number | null | undefined {
+function readTimeout(
+	args: CommandArguments,
+	name: string,
+	required: boolean,
+): number | null | undefined {
 	const value = args[name];
 	if (isBlank(value)) {
-		if (required) throw new ArgumentError(name, 'is required', 'Seconds the user may stay silent; 0 turns the timeout off');
+		if (required)
+			throw new ArgumentError(
+				name,
+				'is required',
+				'Seconds the user may stay silent; 0 turns the timeout off',
+			);
 		return undefined;
 	}
 	const seconds = typeof value === 'number' ? value : Number(String(value).trim());
-	if (!Number.isInteger(seconds) || seconds < 0) throw new ArgumentError(name, `must be a whole number of seconds (0 turns it off), got "${String(value)}"`);
-	if (seconds > MAX_TIMEOUT_SECONDS) throw new ArgumentError(name, `must be at most ${MAX_TIMEOUT_SECONDS} (a day), got ${seconds}`);
+	if (!Number.isInteger(seconds) || seconds < 0)
+		throw new ArgumentError(
+			name,
+			`must be a whole number of seconds (0 turns it off), got "${String(value)}"`,
+		);
+	if (seconds > MAX_TIMEOUT_SECONDS)
+		throw new ArgumentError(name, `must be at most ${MAX_TIMEOUT_SECONDS} (a day), got ${seconds}`);
 	return seconds === 0 ? null : seconds;
 }
 
@@ -65,7 +93,13 @@ function sessionOutcome(session: Session, extra: JsonObject = {}): CommandOutcom
 	return {
 		status: 'completed',
 		externalId: String(session.state.smsSessionID ?? session.id),
-		result: { ...smsStateVariables(session), sessionId: session.id, personaId: session.personaId, status: session.status, ...extra },
+		result: {
+			...smsStateVariables(session),
+			sessionId: session.id,
+			personaId: session.personaId,
+			status: session.status,
+			...extra,
+		},
 	};
 }
 
@@ -103,11 +137,22 @@ const partyProperties: INodeProperties[] = [
 ];
 
 const partyArguments: ArgumentSpec[] = [
-	{ name: 'tenantPhoneNumber', type: 'string', required: true, description: 'Your Twilio number (smsTenantPhoneNumber)' },
-	{ name: 'phoneNumber', type: 'string', required: true, description: "The user's number (smsUserPhoneNumber)" },
+	{
+		name: 'tenantPhoneNumber',
+		type: 'string',
+		required: true,
+		description: 'Your Twilio number (smsTenantPhoneNumber)',
+	},
+	{
+		name: 'phoneNumber',
+		type: 'string',
+		required: true,
+		description: "The user's number (smsUserPhoneNumber)",
+	},
 ];
 
-const timeoutDescription = 'Seconds the user may stay silent before the SMS Trigger gets smsResponseTimeout; 0: no timeout';
+const timeoutDescription =
+	'Seconds the user may stay silent before the SMS Trigger gets smsResponseTimeout; 0: no timeout';
 const timeoutProperty: INodeProperties = {
 	displayName: 'Session Timeout (Seconds)',
 	name: 'count',
@@ -117,7 +162,11 @@ const timeoutProperty: INodeProperties = {
 	required: true,
 	description: timeoutDescription,
 };
-const optionalTimeoutProperty: INodeProperties = { ...timeoutProperty, default: 0, required: false };
+const optionalTimeoutProperty: INodeProperties = {
+	...timeoutProperty,
+	default: 0,
+	required: false,
+};
 
 interface StartSessionInput extends PartiesInput {
 	userData?: JsonValue;
@@ -134,43 +183,83 @@ export const startSession: CommandDefinition<WithConnector<StartSessionInput>> =
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'start_session',
 	displayName: 'Start Session',
-	description: 'Open an SMS session from your side, with user data every turn carries (smsUserData)',
+	description:
+		'Open an SMS session from your side, with user data every turn carries (smsUserData)',
 	arguments: [
 		...partyArguments,
-		{ name: 'userData', type: 'json', required: false, description: 'smsUserData: JSON passed verbatim with every turn' },
-		{ name: 'count', type: 'number', required: false, description: 'Session timeout in seconds (0: none)' },
+		{
+			name: 'userData',
+			type: 'json',
+			required: false,
+			description: 'smsUserData: JSON passed verbatim with every turn',
+		},
+		{
+			name: 'count',
+			type: 'number',
+			required: false,
+			description: 'Session timeout in seconds (0: none)',
+		},
 	],
 	properties: [
 		...partyProperties,
-		{ displayName: 'User Data (JSON)', name: 'userData', type: 'json', default: '{}', description: 'Passed verbatim with every turn of the session (smsUserData)' },
+		{
+			displayName: 'User Data (JSON)',
+			name: 'userData',
+			type: 'json',
+			default: '{}',
+			description: 'Passed verbatim with every turn of the session (smsUserData)',
+		},
 		optionalTimeoutProperty,
 	],
 	validate(args, request) {
 		const userData = jsonArgument(args, 'userData');
-		return { connectorIdn: request.connectorIdn, input: { ...readParties(args), userData, timeoutSeconds: readTimeout(args, 'count', false) } };
+		return {
+			connectorIdn: request.connectorIdn,
+			input: { ...readParties(args), userData, timeoutSeconds: readTimeout(args, 'count', false) },
+		};
 	},
 	async run(context, { connectorIdn, input }) {
-		const { session, started } = await openSmsSession(context.store, parties({ connectorIdn }, input), {
-			userData: input.userData,
-			timeoutSeconds: input.timeoutSeconds,
-		});
+		const { session, started } = await openSmsSession(
+			context.store,
+			parties({ connectorIdn }, input),
+			{
+				userData: input.userData,
+				timeoutSeconds: input.timeoutSeconds,
+			},
+		);
 		await restartSessionTimeout(context.store, session);
 		return sessionOutcome(session, { started });
 	},
 };
 
-export const setSessionTimeout: CommandDefinition<WithConnector<PartiesInput & { timeoutSeconds: number | null }>> = {
+export const setSessionTimeout: CommandDefinition<
+	WithConnector<PartiesInput & { timeoutSeconds: number | null }>
+> = {
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'set_session_timeout',
 	displayName: 'Set Session Timeout',
-	description: 'Seed setSessionTimeoutCount: after this many silent seconds the SMS Trigger gets smsResponseTimeout',
-	arguments: [...partyArguments, { name: 'count', type: 'number', required: true, description: 'Seconds of silence (0 turns the timeout off)' }],
+	description:
+		'Seed setSessionTimeoutCount: after this many silent seconds the SMS Trigger gets smsResponseTimeout',
+	arguments: [
+		...partyArguments,
+		{
+			name: 'count',
+			type: 'number',
+			required: true,
+			description: 'Seconds of silence (0 turns the timeout off)',
+		},
+	],
 	properties: [...partyProperties, timeoutProperty],
 	validate(args, request) {
-		return { connectorIdn: request.connectorIdn, input: { ...readParties(args), timeoutSeconds: readTimeout(args, 'count', true) ?? null } };
+		return {
+			connectorIdn: request.connectorIdn,
+			input: { ...readParties(args), timeoutSeconds: readTimeout(args, 'count', true) ?? null },
+		};
 	},
 	async run(context, { connectorIdn, input }) {
-		const { session } = await openSmsSession(context.store, parties({ connectorIdn }, input), { timeoutSeconds: input.timeoutSeconds });
+		const { session } = await openSmsSession(context.store, parties({ connectorIdn }, input), {
+			timeoutSeconds: input.timeoutSeconds,
+		});
 		await restartSessionTimeout(context.store, session);
 		return sessionOutcome(session);
 	},
@@ -188,7 +277,10 @@ export const terminateSession: CommandDefinition<WithConnector<PartiesInput>> = 
 		const session = await findSmsSession(context.store, parties({ connectorIdn }, input));
 		if (session === null) {
 			const key = smsSessionKey(parties({ connectorIdn }, input));
-			return { status: 'completed', result: { terminated: false, reason: 'no active session', externalKey: key.externalKey } };
+			return {
+				status: 'completed',
+				result: { terminated: false, reason: 'no active session', externalKey: key.externalKey },
+			};
 		}
 		const ended = await context.store.updateSession(session.id, { status: 'ended' });
 		await restartSessionTimeout(context.store, ended);
@@ -200,7 +292,8 @@ export const forceNoInputTurn: CommandDefinition<WithConnector<PartiesInput>> = 
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'force_no_input_turn',
 	displayName: 'Force No-Input Turn',
-	description: 'Seed smsActForceNoInputTurn: the SMS Trigger gets a turn with text smsNoInputTurn, without the user writing',
+	description:
+		'Seed smsActForceNoInputTurn: the SMS Trigger gets a turn with text smsNoInputTurn, without the user writing',
 	arguments: partyArguments,
 	properties: partyProperties,
 	validate: (args, request) => ({ connectorIdn: request.connectorIdn, input: readParties(args) }),
@@ -209,7 +302,12 @@ export const forceNoInputTurn: CommandDefinition<WithConnector<PartiesInput>> = 
 	},
 	async run(context, { connectorIdn, input }) {
 		const session = await requireSession(context, parties({ connectorIdn }, input));
-		await context.store.publishEvent({ type: SMS_NO_INPUT_TURN_EVENT, integrationIdn: MESSENGER_INTEGRATION, connectorIdn, payload: { sessionId: session.id } });
+		await context.store.publishEvent({
+			type: SMS_NO_INPUT_TURN_EVENT,
+			integrationIdn: MESSENGER_INTEGRATION,
+			connectorIdn,
+			payload: { sessionId: session.id },
+		});
 		notifyOutbox();
 		return sessionOutcome(session, { noInputTurn: true });
 	},
@@ -225,15 +323,51 @@ export const sendMedia: CommandDefinition<SendMessageInput> = {
 	displayName: 'Send Media',
 	description: 'Seed smsActSendMedia: send the user media (MMS) from a list of URLs',
 	arguments: [
-		{ name: 'phoneNumber', type: 'string', required: true, description: "The user's number (E.164) or channel address" },
-		{ name: 'from', type: 'string', required: false, description: 'Your Twilio number (or a messagingServiceSid)' },
-		{ name: 'messagingServiceSid', type: 'string', required: false, description: 'Messaging Service SID (MG…) instead of from' },
-		{ name: 'mediaURL', type: 'json', required: true, description: 'Up to 10 public http(s) media URLs: a JSON list, or comma-separated' },
+		{
+			name: 'phoneNumber',
+			type: 'string',
+			required: true,
+			description: "The user's number (E.164) or channel address",
+		},
+		{
+			name: 'from',
+			type: 'string',
+			required: false,
+			description: 'Your Twilio number (or a messagingServiceSid)',
+		},
+		{
+			name: 'messagingServiceSid',
+			type: 'string',
+			required: false,
+			description: 'Messaging Service SID (MG…) instead of from',
+		},
+		{
+			name: 'mediaURL',
+			type: 'json',
+			required: true,
+			description: 'Up to 10 public http(s) media URLs: a JSON list, or comma-separated',
+		},
 		{ name: 'text', type: 'string', required: false, description: 'A caption' },
 	],
 	properties: [
-		{ displayName: 'To', name: 'phoneNumber', type: 'string', default: '', required: true, placeholder: 'e.g. +16507000000', description: "The user's number (E.164) or channel address (whatsapp:+…)" },
-		{ displayName: 'From', name: 'from', type: 'string', default: '', required: true, placeholder: 'e.g. +16505550100', description: 'Your Twilio number the media comes from' },
+		{
+			displayName: 'To',
+			name: 'phoneNumber',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. +16507000000',
+			description: "The user's number (E.164) or channel address (whatsapp:+…)",
+		},
+		{
+			displayName: 'From',
+			name: 'from',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. +16505550100',
+			description: 'Your Twilio number the media comes from',
+		},
 		{
 			displayName: 'Media URLs',
 			name: 'mediaURL',
@@ -243,16 +377,37 @@ export const sendMedia: CommandDefinition<SendMessageInput> = {
 			placeholder: 'e.g. https://example.com/first.gif, https://example.com/second.gif',
 			description: 'Up to 10 public http(s) URLs, comma-separated or a JSON list',
 		},
-		{ displayName: 'Caption', name: 'text', type: 'string', default: '', description: 'Text sent with the media' },
+		{
+			displayName: 'Caption',
+			name: 'text',
+			type: 'string',
+			default: '',
+			description: 'Text sent with the media',
+		},
 	],
 	validate(args, request) {
 		const urls = optionalList(args, 'mediaURL');
-		if (urls === undefined) throw new ArgumentError('mediaURL', 'is required', 'Give the media to send: up to 10 public http(s) URLs');
-		if (urls.length > MAX_MEDIA_URLS) throw new ArgumentError('mediaURL', `has ${urls.length} URLs; Twilio takes at most ${MAX_MEDIA_URLS} per message`);
+		if (urls === undefined)
+			throw new ArgumentError(
+				'mediaURL',
+				'is required',
+				'Give the media to send: up to 10 public http(s) URLs',
+			);
+		if (urls.length > MAX_MEDIA_URLS)
+			throw new ArgumentError(
+				'mediaURL',
+				`has ${urls.length} URLs; Twilio takes at most ${MAX_MEDIA_URLS} per message`,
+			);
 		const mediaUrl = urls.map((url, index) => checkHttpUrl('mediaURL', url, `(URL ${index + 1}) `));
 		return sendMessage.validate({ ...args, mediaURL: null, mediaUrl }, request);
 	},
 	run: (context, input, act) => sendMessage.run(context, input, act),
 };
 
-export const smsSessionCommands = [startSession, setSessionTimeout, terminateSession, forceNoInputTurn, sendMedia];
+export const smsSessionCommands = [
+	startSession,
+	setSessionTimeout,
+	terminateSession,
+	forceNoInputTurn,
+	sendMedia,
+];

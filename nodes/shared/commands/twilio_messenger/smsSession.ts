@@ -30,7 +30,12 @@ export interface SmsParties {
 }
 
 export function smsSessionKey({ connectorIdn, tenantNumber, userNumber }: SmsParties): SessionKey {
-	return { channel: SMS_CHANNEL, integrationIdn: MESSENGER_INTEGRATION, connectorIdn, externalKey: `${tenantNumber}|${userNumber}` };
+	return {
+		channel: SMS_CHANNEL,
+		integrationIdn: MESSENGER_INTEGRATION,
+		connectorIdn,
+		externalKey: `${tenantNumber}|${userNumber}`,
+	};
 }
 
 export function sessionTimeoutTimerName(sessionId: string): string {
@@ -39,7 +44,9 @@ export function sessionTimeoutTimerName(sessionId: string): string {
 
 /** The session a timeout timer belongs to, or undefined for any other timer. */
 export function sessionOfTimeoutTimer(timerName: string): string | undefined {
-	return timerName.startsWith(TIMEOUT_TIMER_PREFIX) ? timerName.slice(TIMEOUT_TIMER_PREFIX.length) : undefined;
+	return timerName.startsWith(TIMEOUT_TIMER_PREFIX)
+		? timerName.slice(TIMEOUT_TIMER_PREFIX.length)
+		: undefined;
 }
 
 export interface OpenSessionOptions {
@@ -53,7 +60,11 @@ export interface OpenSessionOptions {
  * The active session of the two numbers, started when there is none or the
  * last one ended. The user gets a persona and actor if they have none.
  */
-export async function openSmsSession(store: SessionStore, parties: SmsParties, options: OpenSessionOptions = {}): Promise<{ session: Session; started: boolean }> {
+export async function openSmsSession(
+	store: SessionStore,
+	parties: SmsParties,
+	options: OpenSessionOptions = {},
+): Promise<{ session: Session; started: boolean }> {
 	const { persona } = await store.upsertActor({
 		integrationIdn: MESSENGER_INTEGRATION,
 		connectorIdn: parties.connectorIdn,
@@ -77,13 +88,17 @@ export async function openSmsSession(store: SessionStore, parties: SmsParties, o
 		personaId: persona.id,
 		reopen: true,
 		// A session that starts again does not inherit the old one's timeout.
-		timeoutSeconds: options.timeoutSeconds !== undefined ? options.timeoutSeconds : started ? null : undefined,
+		timeoutSeconds:
+			options.timeoutSeconds !== undefined ? options.timeoutSeconds : started ? null : undefined,
 		state,
 	});
 	return { session, started };
 }
 
-export async function findSmsSession(store: SessionStore, parties: SmsParties): Promise<Session | null> {
+export async function findSmsSession(
+	store: SessionStore,
+	parties: SmsParties,
+): Promise<Session | null> {
 	const session = await store.findSession(smsSessionKey(parties));
 	return session?.status === 'active' ? session : null;
 }
@@ -96,7 +111,11 @@ export async function findSmsSession(store: SessionStore, parties: SmsParties): 
 export async function restartSessionTimeout(store: SessionStore, session: Session): Promise<void> {
 	if (session.personaId === null) return;
 	const timerName = sessionTimeoutTimerName(session.id);
-	if (session.status !== 'active' || session.timeoutSeconds === null || session.timeoutSeconds <= 0) {
+	if (
+		session.status !== 'active' ||
+		session.timeoutSeconds === null ||
+		session.timeoutSeconds <= 0
+	) {
 		await store.cancelTimer(session.personaId, timerName);
 		return;
 	}

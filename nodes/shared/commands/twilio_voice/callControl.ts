@@ -3,7 +3,12 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { JsonObject } from '../../store/types';
 import { createTwilioClient, type TwilioClient } from '../../transport/twilio';
 import { digitsTwiml, transferTwiml, type TransferTarget } from '../../twiml/voice';
-import { optionalHttpUrl, optionalPositiveNumber, optionalString, requiredString } from '../arguments';
+import {
+	optionalHttpUrl,
+	optionalPositiveNumber,
+	optionalString,
+	requiredString,
+} from '../arguments';
 import { ArgumentError } from '../errors';
 import type { ArgumentSpec, CommandArguments, CommandDefinition } from '../types';
 import { checkCallerId, optionalDigits, readDestination, VOICE_INTEGRATION } from './makeCall';
@@ -29,8 +34,16 @@ export const callSidProperty: INodeProperties = {
 };
 
 export function readCallSid(args: CommandArguments): CallRef {
-	const callSid = requiredString(args, 'callSid', 'The CA… SID of the call, e.g. from Start Outbound Call');
-	if (!CALL_SID.test(callSid)) throw new ArgumentError('callSid', `must be a call SID (CA and 32 hex digits), got "${callSid}"`);
+	const callSid = requiredString(
+		args,
+		'callSid',
+		'The CA… SID of the call, e.g. from Start Outbound Call',
+	);
+	if (!CALL_SID.test(callSid))
+		throw new ArgumentError(
+			'callSid',
+			`must be a call SID (CA and 32 hex digits), got "${callSid}"`,
+		);
 	return { callSid };
 }
 
@@ -55,11 +68,21 @@ function callSummary(call: JsonObject): JsonObject {
 	};
 }
 
-const callArgument: ArgumentSpec[] = [{ name: 'callSid', type: 'string', required: true, description: 'The call SID (CA…)' }];
+const callArgument: ArgumentSpec[] = [
+	{ name: 'callSid', type: 'string', required: true, description: 'The call SID (CA…)' },
+];
 
 /** Gives a live call new TwiML; Twilio refuses (21220) when the call is not in progress. */
-async function redirectCall(client: TwilioClient, callSid: string, twiml: string): Promise<JsonObject> {
-	return await client.request<JsonObject>({ method: 'POST', path: callPath(callSid), form: { Twiml: twiml } });
+async function redirectCall(
+	client: TwilioClient,
+	callSid: string,
+	twiml: string,
+): Promise<JsonObject> {
+	return await client.request<JsonObject>({
+		method: 'POST',
+		path: callPath(callSid),
+		form: { Twiml: twiml },
+	});
 }
 
 export const stopCall: CommandDefinition<CallRef> = {
@@ -74,8 +97,16 @@ export const stopCall: CommandDefinition<CallRef> = {
 		const client = await createTwilioClient(context.functions, context.itemIndex);
 		const current = await fetchCall(client, callSid);
 		const status = NOT_YET_ANSWERED.has(String(current.status)) ? 'canceled' : 'completed';
-		const ended = await client.request<JsonObject>({ method: 'POST', path: callPath(callSid), form: { Status: status } });
-		return { status: 'completed', externalId: callSid, result: { ...callSummary(ended), requested: status } };
+		const ended = await client.request<JsonObject>({
+			method: 'POST',
+			path: callPath(callSid),
+			form: { Status: status },
+		});
+		return {
+			status: 'completed',
+			externalId: callSid,
+			result: { ...callSummary(ended), requested: status },
+		};
 	},
 };
 
@@ -89,19 +120,34 @@ export const getCall: CommandDefinition<CallRef> = {
 	validate: readCallSid,
 	async run(context, { callSid }) {
 		const client = await createTwilioClient(context.functions, context.itemIndex);
-		return { status: 'completed', externalId: callSid, result: callSummary(await fetchCall(client, callSid)) };
+		return {
+			status: 'completed',
+			externalId: callSid,
+			result: callSummary(await fetchCall(client, callSid)),
+		};
 	},
 };
 
 /** Where a transfer goes (`phoneNumber`), how long it rings (`waitForTransferSeconds`), with which caller ID and announcement. */
 export function readTransferTarget(args: CommandArguments): TransferTarget {
 	const destination = readDestination(args);
-	const ringSeconds = optionalPositiveNumber(args, 'waitForTransferSeconds', { integer: true, max: TRANSFER_RING_SECONDS.max });
+	const ringSeconds = optionalPositiveNumber(args, 'waitForTransferSeconds', {
+		integer: true,
+		max: TRANSFER_RING_SECONDS.max,
+	});
 	if (ringSeconds !== undefined && ringSeconds < TRANSFER_RING_SECONDS.min) {
-		throw new ArgumentError('waitForTransferSeconds', `must be at least ${TRANSFER_RING_SECONDS.min}, got ${ringSeconds}`);
+		throw new ArgumentError(
+			'waitForTransferSeconds',
+			`must be at least ${TRANSFER_RING_SECONDS.min}, got ${ringSeconds}`,
+		);
 	}
 	const callerId = optionalString(args, 'callerId');
-	return { destination, ringSeconds, callerId: callerId === undefined ? undefined : checkCallerId(callerId), announcement: optionalString(args, 'announcement') };
+	return {
+		destination,
+		ringSeconds,
+		callerId: callerId === undefined ? undefined : checkCallerId(callerId),
+		announcement: optionalString(args, 'announcement'),
+	};
 }
 
 export interface TransferInput extends CallRef {
@@ -116,12 +162,37 @@ export const transferCall: CommandDefinition<TransferInput> = {
 	description: 'Move a live call to a number, SIP address or client (cold transfer)',
 	arguments: [
 		...callArgument,
-		{ name: 'phoneNumber', type: 'string', required: true, description: 'Where to transfer: E.164 number, sip: address or client:identity' },
-		{ name: 'waitForTransferSeconds', type: 'number', required: false, description: 'How long the new party may ring (5-600, Twilio default 30)' },
-		{ name: 'callerId', type: 'string', required: false, description: 'Caller ID shown to the new party (E.164)' },
-		{ name: 'announcement', type: 'string', required: false, description: 'Said to the caller before the transfer' },
+		{
+			name: 'phoneNumber',
+			type: 'string',
+			required: true,
+			description: 'Where to transfer: E.164 number, sip: address or client:identity',
+		},
+		{
+			name: 'waitForTransferSeconds',
+			type: 'number',
+			required: false,
+			description: 'How long the new party may ring (5-600, Twilio default 30)',
+		},
+		{
+			name: 'callerId',
+			type: 'string',
+			required: false,
+			description: 'Caller ID shown to the new party (E.164)',
+		},
+		{
+			name: 'announcement',
+			type: 'string',
+			required: false,
+			description: 'Said to the caller before the transfer',
+		},
 		{ name: 'voice', type: 'string', required: false, description: 'Voice of the announcement' },
-		{ name: 'language', type: 'string', required: false, description: 'Language of the announcement' },
+		{
+			name: 'language',
+			type: 'string',
+			required: false,
+			description: 'Language of the announcement',
+		},
 	],
 	properties: [
 		callSidProperty,
@@ -141,17 +212,46 @@ export const transferCall: CommandDefinition<TransferInput> = {
 			placeholder: 'Add Option',
 			default: {},
 			options: [
-				{ displayName: 'Announcement', name: 'announcement', type: 'string', default: '', placeholder: 'e.g. Transferring you now', description: 'Said to the caller before dialing' },
-				{ displayName: 'Caller ID', name: 'callerId', type: 'string', default: '', placeholder: 'e.g. +16505550100', description: 'Caller ID shown to the new party; by default the caller\'s' },
-				{ displayName: 'Language', name: 'language', type: 'string', default: '', placeholder: 'e.g. en-US', description: 'Language of the announcement' },
-				{ displayName: 'Voice', name: 'voice', type: 'string', default: '', placeholder: 'e.g. Polly.Joanna', description: 'Voice of the announcement' },
+				{
+					displayName: 'Announcement',
+					name: 'announcement',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. Transferring you now',
+					description: 'Said to the caller before dialing',
+				},
+				{
+					displayName: 'Caller ID',
+					name: 'callerId',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. +16505550100',
+					description: "Caller ID shown to the new party; by default the caller's",
+				},
+				{
+					displayName: 'Language',
+					name: 'language',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. en-US',
+					description: 'Language of the announcement',
+				},
+				{
+					displayName: 'Voice',
+					name: 'voice',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. Polly.Joanna',
+					description: 'Voice of the announcement',
+				},
 				{
 					displayName: 'Wait for Transfer (Seconds)',
 					name: 'waitForTransferSeconds',
 					type: 'number',
 					typeOptions: { minValue: TRANSFER_RING_SECONDS.min, maxValue: TRANSFER_RING_SECONDS.max },
 					default: 30,
-					description: 'How long the new party may ring before the transfer gives up and the call ends',
+					description:
+						'How long the new party may ring before the transfer gives up and the call ends',
 				},
 			],
 		},
@@ -159,13 +259,20 @@ export const transferCall: CommandDefinition<TransferInput> = {
 	validate(args) {
 		const { callSid } = readCallSid(args);
 		const target = readTransferTarget(args);
-		const twiml = transferTwiml(target, { voice: optionalString(args, 'voice'), language: optionalString(args, 'language') });
+		const twiml = transferTwiml(target, {
+			voice: optionalString(args, 'voice'),
+			language: optionalString(args, 'language'),
+		});
 		return { callSid, destination: target.destination, twiml };
 	},
 	async run(context, { callSid, destination, twiml }) {
 		const client = await createTwilioClient(context.functions, context.itemIndex);
 		const call = await redirectCall(client, callSid, twiml);
-		return { status: 'completed', externalId: callSid, result: { ...callSummary(call), transferredTo: destination, twiml } };
+		return {
+			status: 'completed',
+			externalId: callSid,
+			result: { ...callSummary(call), transferredTo: destination, twiml },
+		};
 	},
 };
 
@@ -180,12 +287,30 @@ export const sendDigits: CommandDefinition<DigitsInput> = {
 	description: 'Play DTMF tones into a live call, e.g. to work an IVR menu',
 	arguments: [
 		...callArgument,
-		{ name: 'digits', type: 'string', required: true, description: '0-9, A-D, #, *; w waits half a second, W a second' },
-		{ name: 'continueUrl', type: 'string', required: false, description: 'TwiML URL the call continues with after the tones; without it the call ends' },
+		{
+			name: 'digits',
+			type: 'string',
+			required: true,
+			description: '0-9, A-D, #, *; w waits half a second, W a second',
+		},
+		{
+			name: 'continueUrl',
+			type: 'string',
+			required: false,
+			description: 'TwiML URL the call continues with after the tones; without it the call ends',
+		},
 	],
 	properties: [
 		callSidProperty,
-		{ displayName: 'Digits', name: 'digits', type: 'string', default: '', required: true, placeholder: 'e.g. ww1234#', description: '0-9, A-D, # and *; w waits half a second, W a second' },
+		{
+			displayName: 'Digits',
+			name: 'digits',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. ww1234#',
+			description: '0-9, A-D, # and *; w waits half a second, W a second',
+		},
 		{
 			displayName: 'Continue With URL',
 			name: 'continueUrl',
@@ -199,7 +324,8 @@ export const sendDigits: CommandDefinition<DigitsInput> = {
 	validate(args) {
 		const { callSid } = readCallSid(args);
 		const digits = optionalDigits(args, 'digits');
-		if (digits === undefined) throw new ArgumentError('digits', 'is required', 'Give the DTMF tones to play, e.g. 1234#');
+		if (digits === undefined)
+			throw new ArgumentError('digits', 'is required', 'Give the DTMF tones to play, e.g. 1234#');
 		return { callSid, twiml: digitsTwiml(digits, optionalHttpUrl(args, 'continueUrl')) };
 	},
 	async run(context, { callSid, twiml }) {

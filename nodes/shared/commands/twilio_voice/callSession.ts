@@ -35,7 +35,12 @@ export interface TurnAnswer extends JsonObject {
 }
 
 export function callSessionKey(connectorIdn: string, callSid: string): SessionKey {
-	return { channel: CALL_CHANNEL, integrationIdn: VOICE_INTEGRATION, connectorIdn, externalKey: callSid };
+	return {
+		channel: CALL_CHANNEL,
+		integrationIdn: VOICE_INTEGRATION,
+		connectorIdn,
+		externalKey: callSid,
+	};
 }
 
 /** The party on the other end: the caller of an inbound call, the callee of one placed from here. */
@@ -43,15 +48,34 @@ export function remoteParty(parties: CallParties): string {
 	return parties.direction === 'inbound' ? parties.from : parties.to;
 }
 
-export async function openCallSession(store: SessionStore, parties: CallParties, conversationUrl: string): Promise<Session> {
+export async function openCallSession(
+	store: SessionStore,
+	parties: CallParties,
+	conversationUrl: string,
+): Promise<Session> {
 	const key = callSessionKey(parties.connectorIdn, parties.callSid);
 	const existing = await store.findSession(key);
-	if (existing !== null) return existing.state.conversationUrl === conversationUrl ? existing : await store.updateSession(existing.id, { state: { conversationUrl } });
-	const { persona } = await store.upsertActor({ integrationIdn: VOICE_INTEGRATION, connectorIdn: parties.connectorIdn, externalId: remoteParty(parties) });
+	if (existing !== null)
+		return existing.state.conversationUrl === conversationUrl
+			? existing
+			: await store.updateSession(existing.id, { state: { conversationUrl } });
+	const { persona } = await store.upsertActor({
+		integrationIdn: VOICE_INTEGRATION,
+		connectorIdn: parties.connectorIdn,
+		externalId: remoteParty(parties),
+	});
 	return await store.upsertSession({
 		...key,
 		personaId: persona.id,
-		state: { callSid: parties.callSid, from: parties.from, to: parties.to, direction: parties.direction, turn: 0, conversation: [], conversationUrl },
+		state: {
+			callSid: parties.callSid,
+			from: parties.from,
+			to: parties.to,
+			direction: parties.direction,
+			turn: 0,
+			conversation: [],
+			conversationUrl,
+		},
 	});
 }
 
@@ -65,16 +89,29 @@ export function turnOf(session: Session): number {
 }
 
 /** The conversation with `entry` added, the oldest dropped beyond `length`. */
-export function appended(session: Session, entry: ConversationEntry | undefined, length = DEFAULT_CONVERSATION_LENGTH): ConversationEntry[] {
+export function appended(
+	session: Session,
+	entry: ConversationEntry | undefined,
+	length = DEFAULT_CONVERSATION_LENGTH,
+): ConversationEntry[] {
 	const conversation = conversationOf(session);
 	return entry === undefined ? conversation : [...conversation, entry].slice(-Math.max(1, length));
 }
 
 /** A new turn of the caller (what they said, if anything), counted and kept in the conversation. */
-export async function recordCallerTurn(store: SessionStore, session: Session, text: string | undefined, length = DEFAULT_CONVERSATION_LENGTH): Promise<Session> {
+export async function recordCallerTurn(
+	store: SessionStore,
+	session: Session,
+	text: string | undefined,
+	length = DEFAULT_CONVERSATION_LENGTH,
+): Promise<Session> {
 	const turn = turnOf(session) + 1;
-	const entry: ConversationEntry | undefined = text ? { role: 'caller', text, turn, at: new Date().toISOString() } : undefined;
-	return await store.updateSession(session.id, { state: { turn, conversation: appended(session, entry, length) } });
+	const entry: ConversationEntry | undefined = text
+		? { role: 'caller', text, turn, at: new Date().toISOString() }
+		: undefined;
+	return await store.updateSession(session.id, {
+		state: { turn, conversation: appended(session, entry, length) },
+	});
 }
 
 function settledFlag(turn: number): string {
@@ -87,10 +124,20 @@ function settledFlag(turn: number): string {
  * still waiting and will speak it; false when it had already given up and
  * spoken its fallback phrase (the answer is late).
  */
-export async function leaveTurnAnswer(store: SessionStore, session: Session, answer: TurnAnswer, spokenText: string | undefined, length = DEFAULT_CONVERSATION_LENGTH): Promise<boolean> {
-	const entry: ConversationEntry | undefined = spokenText ? { role: 'agent', text: spokenText, turn: answer.turn, at: new Date().toISOString() } : undefined;
+export async function leaveTurnAnswer(
+	store: SessionStore,
+	session: Session,
+	answer: TurnAnswer,
+	spokenText: string | undefined,
+	length = DEFAULT_CONVERSATION_LENGTH,
+): Promise<boolean> {
+	const entry: ConversationEntry | undefined = spokenText
+		? { role: 'agent', text: spokenText, turn: answer.turn, at: new Date().toISOString() }
+		: undefined;
 	// The answer is in place before the turn is marked settled, so a trigger that sees the mark finds the answer.
-	await store.updateSession(session.id, { state: { answer, conversation: appended(session, entry, length) } });
+	await store.updateSession(session.id, {
+		state: { answer, conversation: appended(session, entry, length) },
+	});
 	return await store.compareAndSetSessionFlag(session.id, settledFlag(answer.turn), false, true);
 }
 
@@ -99,23 +146,37 @@ export async function leaveTurnAnswer(store: SessionStore, session: Session, ans
  * none came in time: the turn is then settled as unanswered, so an answer
  * arriving later knows it is late.
  */
-export async function awaitTurnAnswer(store: SessionStore, sessionId: string, turn: number, deadline: number): Promise<string | undefined> {
+export async function awaitTurnAnswer(
+	store: SessionStore,
+	sessionId: string,
+	turn: number,
+	deadline: number,
+): Promise<string | undefined> {
 	const answerOf = (session: Session | null): string | undefined => {
 		const answer = session?.state.answer as TurnAnswer | undefined;
-		return answer?.turn === turn && session?.flags[settledFlag(turn)] === true ? answer.twiml : undefined;
+		return answer?.turn === turn && session?.flags[settledFlag(turn)] === true
+			? answer.twiml
+			: undefined;
 	};
 	for (;;) {
 		const session = await store.getSession(sessionId);
 		const answer = answerOf(session);
 		if (answer !== undefined) return answer;
 		if (Date.now() >= deadline) break;
-		await new Promise((resolve) => setTimeout(resolve, Math.min(REPLY_POLL_MS, Math.max(0, deadline - Date.now()))));
+		await new Promise((resolve) =>
+			setTimeout(resolve, Math.min(REPLY_POLL_MS, Math.max(0, deadline - Date.now()))),
+		);
 	}
-	if (await store.compareAndSetSessionFlag(sessionId, settledFlag(turn), false, true)) return undefined;
+	if (await store.compareAndSetSessionFlag(sessionId, settledFlag(turn), false, true))
+		return undefined;
 	// The answer came between the last look and giving up.
 	return answerOf(await store.getSession(sessionId));
 }
 
-export async function endCallSession(store: SessionStore, session: Session, outcome: JsonObject): Promise<Session> {
+export async function endCallSession(
+	store: SessionStore,
+	session: Session,
+	outcome: JsonObject,
+): Promise<Session> {
 	return await store.updateSession(session.id, { status: 'ended', state: { outcome } });
 }

@@ -4,7 +4,13 @@ import type { JsonObject } from '../../store/types';
 import { createTwilioClient } from '../../transport/twilio';
 import { optionalHttpUrl, optionalString, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
-import type { ArgumentSpec, CommandArguments, CommandContext, CommandDefinition, CommandOutcome } from '../types';
+import type {
+	ArgumentSpec,
+	CommandArguments,
+	CommandContext,
+	CommandDefinition,
+	CommandOutcome,
+} from '../types';
 import { VOICE_INTEGRATION } from './makeCall';
 
 const CONFERENCE_SID = /^CF[0-9a-fA-F]{32}$/;
@@ -25,16 +31,30 @@ export interface ParticipantUpdate extends ParticipantRef {
 }
 
 function readConference(args: CommandArguments): ConferenceRef {
-	const conferenceSid = requiredString(args, 'conferenceSid', 'The CF… SID of the conference, e.g. from a Twilio conference status callback');
+	const conferenceSid = requiredString(
+		args,
+		'conferenceSid',
+		'The CF… SID of the conference, e.g. from a Twilio conference status callback',
+	);
 	if (!CONFERENCE_SID.test(conferenceSid)) {
-		throw new ArgumentError('conferenceSid', `must be a conference SID (CF and 32 hex digits), got "${conferenceSid}"`);
+		throw new ArgumentError(
+			'conferenceSid',
+			`must be a conference SID (CF and 32 hex digits), got "${conferenceSid}"`,
+		);
 	}
 	return { conferenceSid };
 }
 
 function readParticipant(args: CommandArguments): ParticipantRef {
 	const conference = readConference(args);
-	return { ...conference, participant: requiredString(args, 'participant', "The participant's call SID (CA…) or its label") };
+	return {
+		...conference,
+		participant: requiredString(
+			args,
+			'participant',
+			"The participant's call SID (CA…) or its label",
+		),
+	};
 }
 
 function conferencePath({ conferenceSid }: ConferenceRef): string {
@@ -56,10 +76,21 @@ function participantSummary(participant: JsonObject): JsonObject {
 	};
 }
 
-async function updateParticipant(context: CommandContext, input: ParticipantUpdate): Promise<CommandOutcome> {
+async function updateParticipant(
+	context: CommandContext,
+	input: ParticipantUpdate,
+): Promise<CommandOutcome> {
 	const client = await createTwilioClient(context.functions, context.itemIndex);
-	const updated = await client.request<JsonObject>({ method: 'POST', path: participantPath(input), form: input.form });
-	return { status: 'completed', externalId: String(updated.call_sid ?? input.participant), result: participantSummary(updated) };
+	const updated = await client.request<JsonObject>({
+		method: 'POST',
+		path: participantPath(input),
+		form: input.form,
+	});
+	return {
+		status: 'completed',
+		externalId: String(updated.call_sid ?? input.participant),
+		result: participantSummary(updated),
+	};
 }
 
 const conferenceProperty: INodeProperties = {
@@ -82,20 +113,36 @@ const participantProperty: INodeProperties = {
 	description: "The participant's call SID, or the label it joined the conference with",
 };
 
-const conferenceArgument: ArgumentSpec = { name: 'conferenceSid', type: 'string', required: true, description: 'The conference SID (CF…)' };
+const conferenceArgument: ArgumentSpec = {
+	name: 'conferenceSid',
+	type: 'string',
+	required: true,
+	description: 'The conference SID (CF…)',
+};
 const participantArguments: ArgumentSpec[] = [
 	conferenceArgument,
-	{ name: 'participant', type: 'string', required: true, description: "The participant's call SID (CA…) or label" },
+	{
+		name: 'participant',
+		type: 'string',
+		required: true,
+		description: "The participant's call SID (CA…) or label",
+	},
 ];
 
 export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'hold_participant',
 	displayName: 'Hold Participant',
-	description: 'Put a conference participant on hold, with hold music (Flex HoldCall / HoldParticipant)',
+	description:
+		'Put a conference participant on hold, with hold music (Flex HoldCall / HoldParticipant)',
 	arguments: [
 		...participantArguments,
-		{ name: 'holdUrl', type: 'string', required: false, description: 'Hold music: an MP3 / WAV or TwiML URL' },
+		{
+			name: 'holdUrl',
+			type: 'string',
+			required: false,
+			description: 'Hold music: an MP3 / WAV or TwiML URL',
+		},
 		{ name: 'holdMethod', type: 'string', required: false, description: 'GET or POST for holdUrl' },
 	],
 	properties: [
@@ -122,7 +169,8 @@ export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 					type: 'string',
 					default: '',
 					placeholder: 'e.g. https://example.com/hold.mp3',
-					description: "An MP3 or WAV file, or TwiML that plays, says or pauses; Twilio's default music otherwise",
+					description:
+						"An MP3 or WAV file, or TwiML that plays, says or pauses; Twilio's default music otherwise",
 				},
 			],
 		},
@@ -133,7 +181,10 @@ export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 		if (holdMethod !== undefined && !HOLD_METHODS.includes(holdMethod)) {
 			throw new ArgumentError('holdMethod', `must be GET or POST, got "${holdMethod}"`);
 		}
-		return { ...participant, form: { Hold: 'true', HoldUrl: optionalHttpUrl(args, 'holdUrl'), HoldMethod: holdMethod } };
+		return {
+			...participant,
+			form: { Hold: 'true', HoldUrl: optionalHttpUrl(args, 'holdUrl'), HoldMethod: holdMethod },
+		};
 	},
 	run: updateParticipant,
 };
@@ -153,14 +204,19 @@ export const removeParticipant: CommandDefinition<ParticipantRef> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'remove_participant',
 	displayName: 'Remove Participant',
-	description: "Remove a participant from a conference, which ends that participant's call (Flex KickParticipant)",
+	description:
+		"Remove a participant from a conference, which ends that participant's call (Flex KickParticipant)",
 	arguments: participantArguments,
 	properties: [conferenceProperty, participantProperty],
 	validate: readParticipant,
 	async run(context, input) {
 		const client = await createTwilioClient(context.functions, context.itemIndex);
 		await client.request({ method: 'DELETE', path: participantPath(input) });
-		return { status: 'completed', externalId: input.participant, result: { conferenceSid: input.conferenceSid, participant: input.participant, removed: true } };
+		return {
+			status: 'completed',
+			externalId: input.participant,
+			result: { conferenceSid: input.conferenceSid, participant: input.participant, removed: true },
+		};
 	},
 };
 
@@ -174,11 +230,20 @@ export const endConference: CommandDefinition<ConferenceRef> = {
 	validate: readConference,
 	async run(context, input) {
 		const client = await createTwilioClient(context.functions, context.itemIndex);
-		const ended = await client.request<JsonObject>({ method: 'POST', path: conferencePath(input), form: { Status: 'completed' } });
+		const ended = await client.request<JsonObject>({
+			method: 'POST',
+			path: conferencePath(input),
+			form: { Status: 'completed' },
+		});
 		return {
 			status: 'completed',
 			externalId: input.conferenceSid,
-			result: { conferenceSid: ended.sid ?? input.conferenceSid, status: ended.status ?? null, friendlyName: ended.friendly_name ?? null, reasonEnded: ended.reason_conference_ended ?? null },
+			result: {
+				conferenceSid: ended.sid ?? input.conferenceSid,
+				status: ended.status ?? null,
+				friendlyName: ended.friendly_name ?? null,
+				reasonEnded: ended.reason_conference_ended ?? null,
+			},
 		};
 	},
 };

@@ -24,16 +24,29 @@ export const setTurnMessage: CommandDefinition<TurnMessageInput> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'set_turn_message',
 	displayName: 'Say in Conversation',
-	description: "Say a message into a live Call Trigger conversation and listen again (what the caller answers goes to the Call Trigger)",
+	description:
+		'Say a message into a live Call Trigger conversation and listen again (what the caller answers goes to the Call Trigger)',
 	arguments: [
-		{ name: 'callSid', type: 'string', required: true, description: 'The call SID (CA…) of a Call Trigger conversation' },
+		{
+			name: 'callSid',
+			type: 'string',
+			required: true,
+			description: 'The call SID (CA…) of a Call Trigger conversation',
+		},
 		{ name: 'text', type: 'string', required: true, description: 'What to say next' },
 		{ name: 'voice', type: 'string', required: false, description: 'Voice' },
 		{ name: 'language', type: 'string', required: false, description: 'Language' },
 	],
 	properties: [
 		callSidProperty,
-		{ displayName: 'Text to Say', name: 'text', type: 'string', default: '', required: true, description: 'What the caller hears next; then the call listens again' },
+		{
+			displayName: 'Text to Say',
+			name: 'text',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'What the caller hears next; then the call listens again',
+		},
 		{
 			displayName: 'Options',
 			name: 'options',
@@ -41,8 +54,20 @@ export const setTurnMessage: CommandDefinition<TurnMessageInput> = {
 			placeholder: 'Add Option',
 			default: {},
 			options: [
-				{ displayName: 'Language', name: 'language', type: 'string', default: '', placeholder: 'e.g. en-US' },
-				{ displayName: 'Voice', name: 'voice', type: 'string', default: '', placeholder: 'e.g. Polly.Joanna' },
+				{
+					displayName: 'Language',
+					name: 'language',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. en-US',
+				},
+				{
+					displayName: 'Voice',
+					name: 'voice',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. Polly.Joanna',
+				},
 			],
 		},
 	],
@@ -56,23 +81,47 @@ export const setTurnMessage: CommandDefinition<TurnMessageInput> = {
 		};
 	},
 	async check(context, input) {
-		const session = await context.store.findSession(callSessionKey(input.connectorIdn, input.callSid));
+		const session = await context.store.findSession(
+			callSessionKey(input.connectorIdn, input.callSid),
+		);
 		if (session?.status !== 'active' || typeof session.state.conversationUrl !== 'string') {
-			throw new ArgumentError('callSid', `is not a live Call Trigger conversation of connector ${input.connectorIdn}`, 'Use the connectorIdn of the Call Trigger the call talks to');
+			throw new ArgumentError(
+				'callSid',
+				`is not a live Call Trigger conversation of connector ${input.connectorIdn}`,
+				'Use the connectorIdn of the Call Trigger the call talks to',
+			);
 		}
 	},
 	async run(context, input) {
-		const session = await context.store.findSession(callSessionKey(input.connectorIdn, input.callSid));
-		if (session === null) throw new ArgumentError('callSid', 'has no conversation session any more');
+		const session = await context.store.findSession(
+			callSessionKey(input.connectorIdn, input.callSid),
+		);
+		if (session === null)
+			throw new ArgumentError('callSid', 'has no conversation session any more');
 		const twiml = turnTwiml({
 			text: input.text,
 			speech: { voice: input.voice, language: input.language },
 			then: { kind: 'listen', listen: { actionUrl: String(session.state.conversationUrl) } },
 		});
 		const client = await createTwilioClient(context.functions, context.itemIndex);
-		const call = await client.request<JsonObject>({ method: 'POST', path: `/2010-04-01/Accounts/{AccountSid}/Calls/${input.callSid}.json`, form: { Twiml: twiml } });
-		const entry: ConversationEntry = { role: 'agent', text: input.text, turn: turnOf(session), at: new Date().toISOString() };
-		await context.store.updateSession(session.id, { state: { conversation: appended(session, entry) } });
-		return { status: 'completed', externalId: input.callSid, result: { callSid: input.callSid, status: call.status ?? null, twiml } };
+		const call = await client.request<JsonObject>({
+			method: 'POST',
+			path: `/2010-04-01/Accounts/{AccountSid}/Calls/${input.callSid}.json`,
+			form: { Twiml: twiml },
+		});
+		const entry: ConversationEntry = {
+			role: 'agent',
+			text: input.text,
+			turn: turnOf(session),
+			at: new Date().toISOString(),
+		};
+		await context.store.updateSession(session.id, {
+			state: { conversation: appended(session, entry) },
+		});
+		return {
+			status: 'completed',
+			externalId: input.callSid,
+			result: { callSid: input.callSid, status: call.status ?? null, twiml },
+		};
 	},
 };

@@ -8,5 +8,16 @@ export const twilioVoiceIntegration: IntegrationDefinition = {
 	integrationIdn: VOICE_INTEGRATION,
 	displayName: 'Twilio Voice',
 	description: 'Phone calls over Twilio with the Twilio API credential',
-	commands: [makeCall, stopCall, getCall, transferCall, sendDigits, holdParticipant, unholdParticipant, removeParticipant, endConference, setTurnMessage],
+	commands: [
+		makeCall,
+		stopCall,
+		getCall,
+		transferCall,
+		sendDigits,
+		holdParticipant,
+		unholdParticipant,
+		removeParticipant,
+		endConference,
+		setTurnMessage,
+	],
 };

@@ -1,4 +1,8 @@
-import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
 import type { JsonObject } from '../../store/types';
 import { createWtsChatClient } from '../../transport/wtsChat';
@@ -12,7 +16,11 @@ function itemsOf(answer: unknown): JsonObject[] {
 }
 
 /** The account's chatbots for the Chatbot picker, by name, a page at a time; the value is the key the API calls botKey. */
-export async function searchChatbots(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchChatbots(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const client = await createWtsChatClient(this, 0);
 	const page = Number(paginationToken ?? 1);
 	const answer = await client.request<JsonObject>({
@@ -27,7 +35,10 @@ export async function searchChatbots(this: ILoadOptionsFunctions, filter?: strin
 }
 
 /** The account's channels for the From picker; the value is the channel's number or @instagram user, what the API calls from. */
-export async function searchChannels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchChannels(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const client = await createWtsChatClient(this, 0);
 	const answer = await client.request<unknown>({ method: 'GET', path: '/chat/v1/channel' });
 	const wanted = filter?.trim().toLowerCase() ?? '';
@@ -35,8 +46,14 @@ export async function searchChannels(this: ILoadOptionsFunctions, filter?: strin
 		.map((channel) => {
 			const address = String(channel.humanId ?? channel.number ?? channel.identifier ?? '');
 			const label = String(channel.displayName ?? channel.name ?? address);
-			return { name: address && label !== address ? `${label} (${address})` : label, value: address };
+			return {
+				name: address && label !== address ? `${label} (${address})` : label,
+				value: address,
+			};
 		})
-		.filter((channel) => channel.value !== '' && (wanted === '' || channel.name.toLowerCase().includes(wanted)));
+		.filter(
+			(channel) =>
+				channel.value !== '' && (wanted === '' || channel.name.toLowerCase().includes(wanted)),
+		);
 	return { results };
 }

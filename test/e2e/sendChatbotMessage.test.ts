@@ -7,6 +7,10 @@ jest.setTimeout(300_000);
 
 const TOKEN = 'dummy-wts-token-for-the-test-server';
 const CREDENTIALS = { wtsChatApi: { id: 'e2eWtsChat000001', name: 'WTS Chat (e2e)' } };
+/** A second WTS Chat stand-in that starts a chatbot for every request (no deduplication of its own). */
+const CARELESS_CREDENTIALS = {
+	wtsChatApi: { id: 'e2eWtsCareless01', name: 'WTS Chat (no deduplication)' },
+};
 const BAD_CREDENTIALS = { wtsChatApi: { id: 'e2eWtsChatBad001', name: 'WTS Chat (wrong token)' } };
 const SALES_BOT = '2b0c7f1e-8a5d-4c3b-9f21-7d6e5a4b3c21';
 const SUPPORT_BOT = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -86,9 +90,27 @@ const raceWorkflow: WorkflowJson = {
 	settings: { executionOrder: 'v1' },
 };
 
+/** The race workflow against the stand-in that does not deduplicate, at its own path. */
+const carelessRaceWorkflow: WorkflowJson = {
+	...raceWorkflow,
+	id: 'e2eWtsChatRace02',
+	name: 'E2E: executions racing where only the store guards the start',
+	nodes: raceWorkflow.nodes.map((node) =>
+		node.name === 'Webhook'
+			? {
+					...node,
+					id: '5c1d2e3f-0009-4000-8000-000000000001',
+					webhookId: '5c1d2e3f-0009-4000-8000-0000000000aa',
+					parameters: { ...(node.parameters as object), path: 'wts-race-careless' },
+				}
+			: { ...node, id: '5c1d2e3f-0009-4000-8000-000000000002', credentials: CARELESS_CREDENTIALS },
+	),
+};
+
 describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () => {
 	let n8n: N8nInstance;
 	let wts: WtsChatServer;
+	let careless: WtsChatServer;
 
 	const run = async (parameters: Record<string, unknown>, credentials = CREDENTIALS) =>
 		outputOf(
@@ -130,8 +152,33 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 				},
 			],
 		});
+		careless = await WtsChatServer.start({
+			token: TOKEN,
+			deduplicate: false,
+			chatbots: [
+				{
+					id: 'b0000000-0000-4000-8000-000000000001',
+					key: SALES_BOT,
+					name: 'Sales Assistant',
+					startsWithTemplate: true,
+				},
+			],
+			channels: [
+				{
+					id: 'c0000000-0000-4000-8000-000000000001',
+					humanId: CHANNEL,
+					displayName: 'Main WhatsApp',
+					platform: 'WhatsApp',
+				},
+			],
+		});
 		n8n = await N8nInstance.create();
 		await n8n.importCredentials([
+			{
+				...CARELESS_CREDENTIALS.wtsChatApi,
+				type: 'wtsChatApi',
+				data: { token: TOKEN, baseUrl: careless.baseUrl },
+			},
 			{
 				...CREDENTIALS.wtsChatApi,
 				type: 'wtsChatApi',
@@ -148,6 +195,7 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 	afterAll(async () => {
 		await n8n?.dispose();
 		await wts?.close();
+		await careless?.close();
 	});
 
 	test('every option reaches the body as set, false included; the output is the session; the store keeps it with its metadata', async () => {
@@ -393,8 +441,10 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 	test('50 executions racing with Skip If In Progress for one contact start the chatbot once', async () => {
 		await n8n.stop();
 		await n8n.activate(await n8n.importWorkflow(raceWorkflow));
+		await n8n.activate(await n8n.importWorkflow(carelessRaceWorkflow));
 		await n8n.start();
 		await n8n.waitForWebhook('wts-race');
+		await n8n.waitForWebhook('wts-race-careless');
 		const contact = '5511977776666';
 		const answers = await Promise.all(
 			Array.from({ length: 50 }, async () => {
@@ -413,5 +463,52 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 		const answeredByWts = answers.filter((answer) => answer.status === 'IN_PROGRESS').length;
 		expect(skippedHere + answeredByWts).toBe(50);
 		expect(skippedHere).toBeGreaterThan(0);
+	});
+
+	/**
+	 * Posts one execution per contact while the stand-in holds every start,
+	 * and opens the gate only once each execution has either answered
+	 * (skipped) or reached the stand-in: whatever the timing, every racer has
+	 * made its decision while the first start is still in flight.
+	 */
+	async function raceWhileStartsAreHeld(
+		contacts: string[],
+	): Promise<Array<Record<string, unknown>>> {
+		careless.holdStarts();
+		let answered = 0;
+		const answers = contacts.map(async (to) => {
+			const response = await fetch(`${n8n.baseUrl}/webhook/wts-race-careless`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ to }),
+			});
+			const answer = (await response.json()) as Record<string, unknown>;
+			answered += 1;
+			return answer;
+		});
+		const deadline = Date.now() + 120_000;
+		while (answered + careless.heldStarts < contacts.length && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		careless.releaseStarts();
+		return await Promise.all(answers);
+	}
+
+	test('100 executions for one contact start the chatbot exactly once even where WTS Chat would start it again', async () => {
+		const contact = '5511966665555';
+		const answers = await raceWhileStartsAreHeld(Array.from({ length: 100 }, () => contact));
+		expect(careless.starts.filter((start) => start.contact === contact)).toHaveLength(1);
+		expect(answers.filter((answer) => answer.skipped === true)).toHaveLength(99);
+	});
+
+	test('100 executions for 100 contacts start 100 chatbots, one per contact', async () => {
+		const contacts = Array.from(
+			{ length: 100 },
+			(_, index) => `55119555${String(index).padStart(5, '0')}`,
+		);
+		const answers = await raceWhileStartsAreHeld(contacts);
+		const started = careless.starts.filter((start) => contacts.includes(start.contact));
+		expect(started).toHaveLength(100);
+		expect(new Set(started.map((start) => start.contact)).size).toBe(100);
+		expect(answers.filter((answer) => answer.skipped === true)).toHaveLength(0);
 	});
 });

@@ -6,6 +6,12 @@
  * skipIfBotInExecution and forceStartSession behave as the API describes; a
  * start takes `startDelayMs` before its conversation exists, which is the
  * window in which racing requests would all start the bot.
+ *
+ * With `deduplicate: false` it starts a chatbot for every request, as a
+ * careless provider would, so that only the package's own guard stands
+ * between racing executions and a second start; `holdStarts()` keeps every
+ * start waiting until `releaseStarts()`, so a test decides when the window
+ * closes instead of guessing a delay.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -41,6 +47,8 @@ export interface WtsChatServerOptions {
 	chatbots: Chatbot[];
 	channels: Channel[];
 	startDelayMs?: number;
+	/** Honour skipIfInProgress / skipIfBotInExecution (default); false starts a chatbot for every request. */
+	deduplicate?: boolean;
 }
 
 export class WtsChatServer {
@@ -52,6 +60,9 @@ export class WtsChatServer {
 	/** Chatbot starts per contact: what "started the bot once" counts. */
 	readonly starts: Array<{ contact: string; botKey: string; sessionId: string }> = [];
 	private throttle = 0;
+	private gate: { opened: Promise<void>; open: () => void } | undefined;
+	/** Starts waiting at the gate of holdStarts(). */
+	heldStarts = 0;
 
 	private constructor(
 		private readonly server: RecordingServer,
@@ -65,6 +76,19 @@ export class WtsChatServer {
 		);
 		holder.server = new WtsChatServer(recording, options);
 		return holder.server;
+	}
+
+	/** Every start from now on waits until releaseStarts(). */
+	holdStarts(): void {
+		let open = () => {};
+		const opened = new Promise<void>((resolve) => (open = resolve));
+		this.gate = { opened, open };
+		this.heldStarts = 0;
+	}
+
+	releaseStarts(): void {
+		this.gate?.open();
+		this.gate = undefined;
 	}
 
 	get baseUrl(): string {
@@ -174,7 +198,7 @@ export class WtsChatServer {
 			body.sessionId !== undefined
 				? this.sessions.get(String(body.sessionId))
 				: this.activeSession(String(body.to));
-		if (existing && existing.status !== 'COMPLETED') {
+		if (existing && existing.status !== 'COMPLETED' && this.options.deduplicate !== false) {
 			// Skipped: the conversation is answered as it is, and no chatbot starts.
 			if (options.skipIfInProgress || (options.skipIfBotInExecution && existing.botRunning))
 				return { status: 200, body: this.sessionDto(existing) };
@@ -186,6 +210,10 @@ export class WtsChatServer {
 					status: 400,
 					body: { text: 'A WhatsApp conversation can only be started with a message template' },
 				};
+		}
+		if (this.gate) {
+			this.heldStarts += 1;
+			await this.gate.opened;
 		}
 		await new Promise((resolve) => setTimeout(resolve, this.options.startDelayMs ?? 0));
 		const reuse = existing && existing.status !== 'COMPLETED' ? existing : undefined;

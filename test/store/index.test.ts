@@ -9,8 +9,8 @@ import {
 	getStore,
 	openStore,
 	resolveStoreLocation,
-	setStoreForProcess,
 } from '../../nodes/shared/store';
+import { onStoreChange } from '../../nodes/shared/store/changes';
 
 const REDIS_UNAVAILABLE =
 	'The Redis store is not available in this version; unset AGENT_CONNECTORS_STORE or point it at a SQLite file';
@@ -169,10 +169,45 @@ describe('getStore', () => {
 		await expect(closeStore()).resolves.toBeUndefined();
 	});
 
-	it('setStoreForProcess makes getStore return the given store', async () => {
-		const store = new MemoryStore();
-		setStoreForProcess(store);
-		await expect(getStore()).resolves.toBe(store);
+	it('the process store tells this process after timer and event writes, and only after them', async () => {
+		process.env.AGENT_CONNECTORS_STORE = 'memory:';
+		const store = await getStore();
+		const heard: string[] = [];
+		const stops = [
+			onStoreChange('timers', () => heard.push('timers')),
+			onStoreChange('events', () => heard.push('events')),
+		];
+		try {
+			await store.putTimer({
+				personaId: 'p',
+				timerName: 't',
+				integrationIdn: 'program_timer',
+				connectorIdn: 'c',
+				eventIdn: 'timer_fired',
+				nextFireAt: Date.now() + 60_000,
+				intervalSeconds: null,
+				repeatable: false,
+				enabled: true,
+			});
+			expect(heard).toEqual(['timers']);
+			await store.listTimers();
+			await store.upsertSession({
+				channel: 'sms',
+				integrationIdn: 'i',
+				connectorIdn: 'c',
+				externalKey: 'k',
+			});
+			expect(heard).toEqual(['timers']);
+			await store.publishEvent({ type: 'e', integrationIdn: 'i', connectorIdn: 'c', payload: {} });
+			expect(heard).toEqual(['timers', 'events']);
+			// A store opened by hand is nobody's process store: it signals nothing.
+			const own = new MemoryStore();
+			await own.publishEvent({ type: 'e', integrationIdn: 'i', connectorIdn: 'c', payload: {} });
+			await own.close();
+			expect(heard).toEqual(['timers', 'events']);
+		} finally {
+			for (const stop of stops) stop();
+		}
 	});
 
 	it('reports a failed open to the caller and tries again on the next call', async () => {

@@ -1,7 +1,7 @@
 import type { INode, ITriggerFunctions, ITriggerResponse, Workflow } from 'n8n-workflow';
 
 import { TimerTrigger } from '../../nodes/TimerTrigger/TimerTrigger.node';
-import { closeStore, MemoryStore, setStoreForProcess } from '../../nodes/shared/store';
+import { closeStore, getStore, type SessionStore } from '../../nodes/shared/store';
 import { matchesFilter } from '../../nodes/shared/triggers/match';
 
 const node: INode = {
@@ -29,7 +29,7 @@ function triggerContext(
 	} as unknown as ITriggerFunctions;
 }
 
-async function fire(store: MemoryStore, timerName: string, connectorIdn = 'c1'): Promise<void> {
+async function fire(store: SessionStore, timerName: string, connectorIdn = 'c1'): Promise<void> {
 	await store.publishEvent({
 		type: 'timer_fired',
 		integrationIdn: 'program_timer',
@@ -44,18 +44,21 @@ const until = async (condition: () => boolean) => {
 };
 
 describe('Timer Trigger', () => {
-	let store: MemoryStore;
+	const saved = process.env.AGENT_CONNECTORS_STORE;
+	let store: SessionStore;
 	let responses: ITriggerResponse[];
 
-	beforeEach(() => {
-		store = new MemoryStore();
-		setStoreForProcess(store);
+	beforeEach(async () => {
+		process.env.AGENT_CONNECTORS_STORE = 'memory:';
+		store = await getStore();
 		responses = [];
 	});
 
 	afterEach(async () => {
 		for (const response of responses) await response.closeFunction?.();
 		await closeStore();
+		if (saved === undefined) delete process.env.AGENT_CONNECTORS_STORE;
+		else process.env.AGENT_CONNECTORS_STORE = saved;
 	});
 
 	test('listening for a test event emits only fires from then on, filtered', async () => {

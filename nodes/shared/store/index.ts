@@ -12,6 +12,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
+import { withChangeSignals } from './changes';
 import { MemoryStore } from './memory';
 import { SqliteStore } from './sqlite';
 import type { SessionStore } from './types';
@@ -75,13 +76,14 @@ export async function openStore(location: StoreLocation): Promise<SessionStore> 
 let processStore: Promise<SessionStore> | undefined;
 
 /**
- * The store of this process, opened from the environment on first use. The
- * promise is cached so that concurrent first calls open it once; a failed
- * open is forgotten so that a later call can retry.
+ * The store of this process, opened from the environment on first use, and
+ * signalling this process's timer engine and triggers after the writes they
+ * wait for. The promise is cached so that concurrent first calls open it
+ * once; a failed open is forgotten so that a later call can retry.
  */
 export function getStore(): Promise<SessionStore> {
 	if (processStore === undefined) {
-		const opening = openStore(resolveStoreLocation()).catch((error: unknown) => {
+		const opening = openStore(resolveStoreLocation()).then(withChangeSignals, (error: unknown) => {
 			if (processStore === opening) processStore = undefined;
 			throw error;
 		});
@@ -98,9 +100,4 @@ export async function closeStore(): Promise<void> {
 	// A store that failed to open has nothing to close; its error went to whoever awaited getStore().
 	const store = await current.catch(() => undefined);
 	await store?.close();
-}
-
-/** For tests: makes getStore() return `store` until closeStore(). */
-export function setStoreForProcess(store: SessionStore): void {
-	processStore = Promise.resolve(store);
 }

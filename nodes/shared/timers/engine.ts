@@ -5,14 +5,15 @@
  * Node timer aimed at the store's earliest due fire rather than one per
  * timer: the timers live only in the store, so 100,000 of them cost the
  * process nothing and survive a restart. The sleep is capped so that timers
- * set by other processes sharing the store file are noticed; wake() re-aims
- * at once for timers set in this process.
+ * set by other processes sharing the store file are noticed; a running engine
+ * re-aims at once whenever this process writes timers (the store signals it).
  *
  * Several processes may run an engine over one store. The store's leases
  * hand each due timer to one of them, and fireTimers records each fire
  * together with its event only while that lease holds, so no timer fires twice.
  */
 
+import { onStoreChange } from '../store/changes';
 import type { ClaimedTimer, FiredTimer, SessionStore } from '../store/types';
 import { DEFAULT_LATE_THRESHOLD_MS, nextFireAfter, timerFiredEvent } from './schedule';
 
@@ -45,6 +46,13 @@ const DEFAULTS = {
 	lateThresholdMs: DEFAULT_LATE_THRESHOLD_MS,
 };
 
+/**
+ * The engine of a process looks at the store at least every quarter second,
+ * so that timers set by other processes (workers, the CLI) fire that late at
+ * most; each look is one indexed read.
+ */
+const PROCESS_ENGINE: TimerEngineOptions = { maxSleepMs: 250 };
+
 const engines = new WeakMap<SessionStore, TimerEngine>();
 
 function positive(name: string, value: number, integer: boolean): number {
@@ -72,6 +80,9 @@ export class TimerEngine {
 	private readonly lateThresholdMs: number;
 	private readonly onError: ((error: Error) => void) | undefined;
 	private readonly listeners = new Set<FiredListener>();
+	/** The error loggers of the users that acquired the engine. */
+	private readonly userErrorLoggers: Array<(error: Error) => void> = [];
+	private stopWatchingStore: (() => void) | undefined;
 
 	private running = false;
 	private handle: NodeJS.Timeout | undefined;
@@ -97,13 +108,13 @@ export class TimerEngine {
 	}
 
 	/**
-	 * The engine every node of this process shares for `store`, created on
-	 * first use; `options` only apply to that first call.
+	 * The engine every node of this process shares for `store`, always with
+	 * the process settings, whichever node asks first.
 	 */
-	static forProcess(store: SessionStore, options?: TimerEngineOptions): TimerEngine {
+	static forProcess(store: SessionStore): TimerEngine {
 		let engine = engines.get(store);
 		if (engine === undefined) {
-			engine = new TimerEngine(store, options);
+			engine = new TimerEngine(store, PROCESS_ENGINE);
 			engines.set(store, engine);
 		}
 		return engine;
@@ -117,6 +128,7 @@ export class TimerEngine {
 	start(): void {
 		if (this.running) return;
 		this.running = true;
+		this.stopWatchingStore = onStoreChange('timers', () => this.wake());
 		this.wake();
 	}
 
@@ -127,6 +139,8 @@ export class TimerEngine {
 	async stop(): Promise<void> {
 		this.running = false;
 		this.wakeRequested = false;
+		this.stopWatchingStore?.();
+		this.stopWatchingStore = undefined;
 		this.clearHandle();
 		await this.pass;
 	}
@@ -139,16 +153,22 @@ export class TimerEngine {
 		else this.aim(0);
 	}
 
-	/** One more user (e.g. a Timer Trigger); starts the engine for the first. */
-	acquire(): void {
+	/**
+	 * One more user (e.g. a Timer Trigger); starts the engine for the first.
+	 * `onError` hears the engine's failures until the matching release().
+	 */
+	acquire(onError?: (error: Error) => void): void {
 		this.references += 1;
+		if (onError) this.userErrorLoggers.push(onError);
 		this.start();
 	}
 
 	/** Ends one acquire(); the engine stops when the last user goes. Extra calls do nothing. */
-	async release(): Promise<void> {
+	async release(onError?: (error: Error) => void): Promise<void> {
 		if (this.references === 0) return;
 		this.references -= 1;
+		const logger = onError ? this.userErrorLoggers.indexOf(onError) : -1;
+		if (logger >= 0) this.userErrorLoggers.splice(logger, 1);
 		if (this.references === 0) await this.stop();
 	}
 
@@ -239,8 +259,10 @@ export class TimerEngine {
 	}
 
 	private report(error: unknown): void {
+		// One user's logger is enough: the failure is the engine's, not a user's.
+		const handler = this.onError ?? this.userErrorLoggers[0];
 		try {
-			this.onError?.(asError(error));
+			handler?.(asError(error));
 		} catch {
 			// A failing error handler has nowhere left to report to; the engine must keep running.
 		}

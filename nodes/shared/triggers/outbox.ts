@@ -1,3 +1,4 @@
+import { onStoreChange } from '../store/changes';
 import type { SessionStore, StoredEvent } from '../store/types';
 
 /**
@@ -12,18 +13,6 @@ export function outboxMaxAgeMs(env: NodeJS.ProcessEnv = process.env): number {
 
 /** How often a trigger looks for events written by other n8n processes. */
 export const OUTBOX_POLL_MS = 1000;
-
-/** The subscriptions of this process, woken at once by what this process publishes. */
-const localSubscriptions = new Set<OutboxSubscription>();
-
-/**
- * Tells this process's triggers that an event was published here, so they
- * deliver it now rather than at their next poll (other processes' events
- * still arrive by polling).
- */
-export function notifyOutbox(): void {
-	for (const subscription of localSubscriptions) void subscription.drain();
-}
 
 export interface OutboxSubscription {
 	/** Reads what has arrived now (also runs on its own every OUTBOX_POLL_MS). */
@@ -77,14 +66,14 @@ export function subscribeToOutbox(
 
 	const poll = setInterval(() => void drain(), OUTBOX_POLL_MS);
 	poll.unref();
-	const subscription: OutboxSubscription = {
+	// What this process appends is delivered now; other processes' events at the next poll.
+	const stopWatchingStore = onStoreChange('events', () => void drain());
+	return {
 		drain,
 		close() {
 			closed = true;
 			clearInterval(poll);
-			localSubscriptions.delete(subscription);
+			stopWatchingStore();
 		},
 	};
-	localSubscriptions.add(subscription);
-	return subscription;
 }

@@ -57,28 +57,23 @@ export function outboxNotice(what: string): INodeProperties {
 }
 
 /**
- * Keeps an outbox trigger fed by this process's timer engine while it is
- * active: fires made here are delivered at once, and timers set by other
- * processes (workers, the CLI) are noticed within a quarter second, each
- * look being one indexed read. Returns the trigger's close function.
+ * Keeps this process's timer engine running while an outbox trigger that
+ * waits for timer fires is active; its fires reach the trigger through the
+ * outbox like any event. Returns the trigger's close function.
  */
 export async function listenWithTimerEngine({
 	store,
 	subscription,
 	logError,
 }: OutboxTrigger): Promise<ITriggerResponse> {
-	const engine = TimerEngine.forProcess(store, {
-		maxSleepMs: 250,
-		onError: logError('The timer engine failed a wake-up'),
-	});
-	engine.acquire();
-	const stopListening = engine.onFired(() => void subscription.drain());
+	const engine = TimerEngine.forProcess(store);
+	const onError = logError('The timer engine failed a wake-up');
+	engine.acquire(onError);
 	await subscription.drain();
 	return {
 		closeFunction: async () => {
-			stopListening();
 			subscription.close();
-			await engine.release();
+			await engine.release(onError);
 		},
 	};
 }

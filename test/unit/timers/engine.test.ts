@@ -281,7 +281,7 @@ describe('TimerEngine.forProcess', () => {
 	it('shares one engine per store in the process', async () => {
 		const other = new MemoryStore();
 		const engine = TimerEngine.forProcess(store);
-		expect(TimerEngine.forProcess(store, { maxSleepMs: 1 })).toBe(engine);
+		expect(TimerEngine.forProcess(store)).toBe(engine);
 		expect(engine.store).toBe(store);
 		expect(TimerEngine.forProcess(other)).not.toBe(engine);
 		await other.close();

@@ -1,7 +1,6 @@
 import { timeOrderedId } from '../../store/ids';
 import type { Act, JsonObject, JsonValue, SessionStore } from '../../store/types';
 import type { HttpOutcome } from '../../transport/http';
-import { notifyOutbox } from '../../triggers/outbox';
 
 export const HTTP_INTEGRATION = 'http';
 export const SEND_REQUEST = 'send_request';
@@ -119,7 +118,6 @@ export async function settleRequest(
 			payload,
 		},
 	);
-	if (settled) notifyOutbox();
 	return settled !== null;
 }
 

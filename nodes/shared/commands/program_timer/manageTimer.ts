@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { TimerEngine } from '../../timers/engine';
 import { optionalBoolean, optionalString, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
 import type { CommandArguments, CommandDefinition } from '../types';
@@ -78,7 +77,6 @@ function enableCommand(enabled: boolean): CommandDefinition<TimerKey> {
 		check: requireTimer,
 		async run({ store, timezone }, key) {
 			const timer = await store.setTimerEnabled(key.personaId, key.timerName, enabled);
-			if (enabled) TimerEngine.forProcess(store).wake();
 			return { status: 'completed', result: timer ? timerToJson(timer, timezone) : null };
 		},
 	};

@@ -1,7 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { PutTimerInput } from '../../store/types';
-import { TimerEngine } from '../../timers/engine';
 import {
 	optionalBoolean,
 	optionalPositiveNumber,
@@ -213,7 +212,6 @@ function setTimerCommand(
 					input.timerName,
 					input.enabled ?? true,
 				);
-				TimerEngine.forProcess(store).wake();
 				return { status: 'completed', result: timer ? timerToJson(timer, timezone) : null };
 			} else {
 				// check() let this through only for a disabled timer.
@@ -234,8 +232,6 @@ function setTimerCommand(
 				data: { actId: act.id },
 			};
 			const stored = await store.putTimer(timer);
-			// The engine of this process (if a trigger runs one) re-aims at once.
-			TimerEngine.forProcess(store).wake();
 			return { status: 'completed', result: timerToJson(stored, timezone), externalId: stored.id };
 		},
 	};

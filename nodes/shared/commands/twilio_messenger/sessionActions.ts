@@ -6,7 +6,6 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { notifyOutbox } from '../../triggers/outbox';
 import type { JsonObject, JsonValue, Session } from '../../store/types';
 import { addressPattern, E164_PATTERN } from '../addresses';
 import { checkHttpUrl, isBlank, jsonArgument, optionalList, requiredString } from '../arguments';
@@ -308,7 +307,6 @@ export const forceNoInputTurn: CommandDefinition<WithConnector<PartiesInput>> = 
 			connectorIdn,
 			payload: { sessionId: session.id },
 		});
-		notifyOutbox();
 		return sessionOutcome(session, { noInputTurn: true });
 	},
 };

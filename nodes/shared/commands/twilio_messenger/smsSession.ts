@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 
 import type { JsonObject, JsonValue, Session, SessionKey, SessionStore } from '../../store/types';
-import { TimerEngine } from '../../timers/engine';
 import { MESSENGER_INTEGRATION } from './sendMessage';
 
 export { MESSENGER_INTEGRATION };
@@ -130,7 +129,6 @@ export async function restartSessionTimeout(store: SessionStore, session: Sessio
 		repeatable: false,
 		enabled: true,
 	});
-	TimerEngine.forProcess(store).wake();
 }
 
 /** Seed 003's state variables of a session, as every SMS Trigger output carries them. */

@@ -7,6 +7,7 @@ import { SqliteStore } from '../../nodes/shared/store';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../nodes/shared/store/migrations';
 import { describeStoreContract } from './contract';
 import { ProcessPool } from './processes';
+import { getAct } from './reads';
 
 const PROCESSES = 4;
 
@@ -86,14 +87,16 @@ describe('SqliteStore file', () => {
 		});
 		await first.compareAndSetSessionFlag(created.id, 'botInProgress', false, true);
 		const session = await first.getSession(created.id);
-		const act = await first.createAct({
-			integrationIdn: 'i',
-			connectorIdn: 'c',
-			commandIdn: 'send',
-			arguments: { text: 'héllo ✓' },
-			result: { ok: true },
-			externalId: 'SM1',
-		});
+		const [act] = await first.createActs([
+			{
+				integrationIdn: 'i',
+				connectorIdn: 'c',
+				commandIdn: 'send',
+				arguments: { text: 'héllo ✓' },
+				result: { ok: true },
+				externalId: 'SM1',
+			},
+		]);
 		const now = Date.now();
 		await first.putTimer({
 			personaId: actor.persona.id,
@@ -140,27 +143,29 @@ describe('SqliteStore file', () => {
 		await first.close();
 
 		const second = new SqliteStore(path);
-		await expect(second.getActor(actor.actor)).resolves.toEqual(actor.actor);
-		await expect(second.getPersona(actor.persona.id)).resolves.toEqual(actor.persona);
+		await expect(second.upsertActor(actor.actor)).resolves.toEqual({
+			actor: actor.actor,
+			persona: actor.persona,
+			actorCreated: false,
+			personaCreated: false,
+		});
 		await expect(second.getSession(created.id)).resolves.toEqual(session);
-		await expect(second.getAct(act.id)).resolves.toEqual(act);
+		await expect(getAct(second, act.id)).resolves.toEqual(act);
 		await expect(second.listTimers()).resolves.toEqual(timers);
 		await expect(second.readEvents('trigger')).resolves.toEqual([events[1]]);
 		await expect(second.readEvents('new')).resolves.toEqual(events);
 		// The lease survived too: the claim made before closing can still be completed.
-		await expect(
-			second.completeTimerFire(claim.timer.id, claim.leaseToken, {
-				firedAt: now,
-				nextFireAt: now + 5000,
-			}),
-		).resolves.toMatchObject({ fireCount: 1 });
-		const next = await second.publishEvent({
-			type: 't',
-			integrationIdn: 'i',
-			connectorIdn: 'c',
-			payload: {},
-		});
-		expect(next.seq).toBe(events[1].seq + 1);
+		const [fired] = await second.fireTimers([
+			{
+				timerId: claim.timer.id,
+				leaseToken: claim.leaseToken,
+				outcome: { firedAt: now, nextFireAt: now + 5000 },
+				event: { type: 't', integrationIdn: 'i', connectorIdn: 'c', payload: {} },
+			},
+		]);
+		expect(fired?.timer).toMatchObject({ fireCount: 1 });
+		// Seqs go on from where the first connection left them.
+		expect(fired?.event.seq).toBe(events[1].seq + 1);
 		await second.close();
 	});
 });

@@ -70,6 +70,15 @@ const scenarios: Scenarios = {
 		return won;
 	},
 
+	async lease(store, { sessionIds }) {
+		const tokens: Array<string | null> = [];
+		for (const id of sessionIds) {
+			const lease = await store.acquireSessionLease(id, 'botInProgress', 60_000);
+			tokens.push(lease?.token ?? null);
+		}
+		return tokens;
+	},
+
 	async publish(store, { count }) {
 		const seqs: number[] = [];
 		for (let i = 0; i < count; i++) {

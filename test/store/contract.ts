@@ -8,6 +8,7 @@ import { describeActsContract } from './contract/acts';
 import { describeCloseContract } from './contract/close';
 import type { StoreFactory } from './contract/fixtures';
 import { describeIdentitiesContract } from './contract/identities';
+import { describeLeasesContract } from './contract/leases';
 import { describeOutboxContract } from './contract/outbox';
 import { describeSessionsContract } from './contract/sessions';
 import { describeTimerFiresContract } from './contract/timerFires';
@@ -18,6 +19,7 @@ export type { StoreFactory } from './contract/fixtures';
 export function describeStoreContract(name: string, factory: StoreFactory): void {
 	describeIdentitiesContract(name, factory);
 	describeSessionsContract(name, factory);
+	describeLeasesContract(name, factory);
 	describeActsContract(name, factory);
 	describeTimersContract(name, factory);
 	describeTimerFiresContract(name, factory);

@@ -204,6 +204,25 @@ describe('SqliteStore migrations', () => {
 		db.close();
 	});
 
+	it('bring a file at an older version up to the newest, keeping its data', async () => {
+		const path = freshPath();
+		const db = rawDatabase(path);
+		migrate(db, path, MIGRATIONS.slice(0, 1));
+		db.exec(
+			`INSERT INTO sessions (id, channel, integration_idn, connector_idn, external_key, persona_id, status,
+				timeout_seconds, metadata, state, flags, version, created_at, updated_at)
+			VALUES ('s1', 'sms', 'i', 'c', 'k', NULL, 'active', NULL, '{}', '{}', '{}', 1, 1, 1)`,
+		);
+		db.close();
+		const store = new SqliteStore(path);
+		await expect(store.getSession('s1')).resolves.toMatchObject({ id: 's1', version: 1 });
+		await expect(store.acquireSessionLease('s1', 'bot', 1000)).resolves.not.toBeNull();
+		await store.close();
+		const check = rawDatabase(path);
+		expect(scalar(check, 'PRAGMA user_version')).toBe(SCHEMA_VERSION);
+		check.close();
+	});
+
 	it('refuse a file from a newer schema version with a clear error, leaving it untouched', () => {
 		const path = freshPath();
 		const db = rawDatabase(path);
@@ -306,6 +325,39 @@ describe(`SqliteStore with ${PROCESSES} processes on one file`, () => {
 		sessionIds.forEach((_, i) => {
 			expect(results.filter((won) => won[i])).toHaveLength(1);
 		});
+	});
+
+	it("racing acquireSessionLease lets exactly one process take a session's lease, one per session", async () => {
+		const path = freshPath();
+		const seed = new SqliteStore(path);
+		const sessionIds: string[] = [];
+		for (let i = 0; i < 20; i++) {
+			const session = await seed.upsertSession({
+				channel: 'sms',
+				integrationIdn: 'i',
+				connectorIdn: 'c',
+				externalKey: `k${i}`,
+			});
+			sessionIds.push(session.id);
+		}
+		await seed.close();
+
+		// One session: every process goes for the same lease at once.
+		const single = await pool.race(path, 'lease', { sessionIds: sessionIds.slice(0, 1) });
+		expect(single.filter(([token]) => token !== null)).toHaveLength(1);
+
+		// N sessions: N winners, one per session, and each holds the token it was given.
+		const rest = sessionIds.slice(1);
+		const results = await pool.race(path, 'lease', { sessionIds: rest });
+		const check = new SqliteStore(path);
+		for (const [i, id] of rest.entries()) {
+			const winners = results.map((tokens) => tokens[i]).filter((token) => token !== null);
+			expect(winners).toHaveLength(1);
+			await expect(check.releaseSessionLease(id, 'botInProgress', winners[0] ?? '')).resolves.toBe(
+				true,
+			);
+		}
+		await check.close();
 	});
 
 	it('racing publishEvent gives unique, gap-free seqs in publishing order', async () => {

@@ -32,6 +32,7 @@ import type {
 	ReadEventsOptions,
 	Session,
 	SessionKey,
+	SessionLease,
 	SessionPatch,
 	SessionStore,
 	SettledAct,
@@ -82,6 +83,19 @@ export class SqliteStore extends StoreConveniences implements SessionStore {
 		next: boolean,
 	): Promise<boolean> {
 		return sessions.compareAndSetSessionFlag(this.open(), id, flag, expected, next);
+	}
+
+	async acquireSessionLease(
+		sessionId: string,
+		name: string,
+		ttlMs: number,
+		now: number = Date.now(),
+	): Promise<SessionLease | null> {
+		return sessions.acquireSessionLease(this.open(), sessionId, name, ttlMs, now);
+	}
+
+	async releaseSessionLease(sessionId: string, name: string, token: string): Promise<boolean> {
+		return sessions.releaseSessionLease(this.open(), sessionId, name, token);
 	}
 
 	async createActs(inputs: CreateActInput[]): Promise<Act[]> {

@@ -22,6 +22,8 @@ export function describeCloseContract(name: string, factory: StoreFactory): void
 				() => store.findSession(sessionKey),
 				() => store.updateSession('s', {}),
 				() => store.compareAndSetSessionFlag('s', 'f', false, true),
+				() => store.acquireSessionLease('s', 'l', 1000),
+				() => store.releaseSessionLease('s', 'l', 'token'),
 				() => store.createActs([actInput]),
 				() => store.updateActs([{ id: 'a', patch: {} }]),
 				() => store.settleAct('a', 'sent', {}, eventInput),

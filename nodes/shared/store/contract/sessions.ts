@@ -54,6 +54,18 @@ export interface SessionPatch {
 	state?: JsonObject;
 }
 
+/**
+ * A named claim on a session (e.g. "a bot turn is running") that ends by
+ * itself at `expiresAt`, so a holder that died cannot block the session forever.
+ */
+export interface SessionLease {
+	name: string;
+	/** Proves the holder: only this token releases the lease. */
+	token: string;
+	/** Epoch ms; at and after this moment the lease is free to take. */
+	expiresAt: number;
+}
+
 export interface SessionsRole {
 	upsertSession(input: UpsertSessionInput): Promise<Session>;
 	getSession(id: string): Promise<Session | null>;
@@ -69,4 +81,24 @@ export interface SessionsRole {
 		expected: boolean,
 		next: boolean,
 	): Promise<boolean>;
+	/**
+	 * Atomically takes the session's lease `name` when it has none or its
+	 * lease has expired (expiresAt <= now): a fresh random token, expiring at
+	 * now + ttlMs. Null, changing nothing, while another holder's lease holds.
+	 * Taking and timing the claim is one step, so no racer can see a claim
+	 * without its expiry. Rejects for a missing session or a ttlMs that is not
+	 * a positive number.
+	 */
+	acquireSessionLease(
+		sessionId: string,
+		name: string,
+		ttlMs: number,
+		now?: number,
+	): Promise<SessionLease | null>;
+	/**
+	 * Ends the lease only while `token` is still its token, so a holder whose
+	 * lease expired and was taken over cannot end the newer holder's. Returns
+	 * whether it ended one.
+	 */
+	releaseSessionLease(sessionId: string, name: string, token: string): Promise<boolean>;
 }

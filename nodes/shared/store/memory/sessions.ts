@@ -1,7 +1,9 @@
 import { mergeJson, missing } from '../common';
 import { timeOrderedId } from '../ids';
-import { flagEquals, patchedSession, upsertedSession } from '../rules';
-import type { Session, SessionKey, SessionPatch, UpsertSessionInput } from '../types';
+import { randomUUID } from 'node:crypto';
+
+import { flagEquals, leaseExpiry, leaseIsFree, patchedSession, upsertedSession } from '../rules';
+import type { Session, SessionKey, SessionLease, SessionPatch, UpsertSessionInput } from '../types';
 import { copySession, keyOf, type MemoryState } from './state';
 
 export function upsertSession(state: MemoryState, input: UpsertSessionInput): Session {
@@ -58,6 +60,34 @@ export function compareAndSetSessionFlag(
 	const session = requireSession(state, id);
 	if (!flagEquals(session, flag, expected)) return false;
 	writeSession(state, { ...session, flags: { ...session.flags, [flag]: next } });
+	return true;
+}
+
+export function acquireSessionLease(
+	state: MemoryState,
+	sessionId: string,
+	name: string,
+	ttlMs: number,
+	now: number,
+): SessionLease | null {
+	const expiresAt = leaseExpiry(now, ttlMs);
+	requireSession(state, sessionId);
+	const key = keyOf(sessionId, name);
+	if (!leaseIsFree(state.sessionLeases.get(key)?.expiresAt, now)) return null;
+	const lease = { token: randomUUID(), expiresAt };
+	state.sessionLeases.set(key, lease);
+	return { name, ...lease };
+}
+
+export function releaseSessionLease(
+	state: MemoryState,
+	sessionId: string,
+	name: string,
+	token: string,
+): boolean {
+	const key = keyOf(sessionId, name);
+	if (state.sessionLeases.get(key)?.token !== token) return false;
+	state.sessionLeases.delete(key);
 	return true;
 }
 

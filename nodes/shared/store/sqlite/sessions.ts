@@ -1,9 +1,11 @@
 import { mergeJson, missing } from '../common';
 import { timeOrderedId } from '../ids';
-import { flagEquals, patchedSession, upsertedSession } from '../rules';
-import type { Session, SessionKey, SessionPatch, UpsertSessionInput } from '../types';
+import { randomUUID } from 'node:crypto';
+
+import { flagEquals, LEASE_FREE_SQL, leaseExpiry, patchedSession, upsertedSession } from '../rules';
+import type { Session, SessionKey, SessionLease, SessionPatch, UpsertSessionInput } from '../types';
 import type { Connection } from './connection';
-import { type Row, toSession } from './rows';
+import { int, type Row, text, toSession } from './rows';
 
 export function upsertSession(conn: Connection, input: UpsertSessionInput): Session {
 	return conn.transaction(() => {
@@ -60,6 +62,57 @@ export function compareAndSetSessionFlag(
 		writeSession(conn, { ...session, flags: { ...session.flags, [flag]: next } });
 		return true;
 	});
+}
+
+/**
+ * One statement: the row is inserted, or an expired one taken over, or
+ * nothing happens and RETURNING gives no row. Selecting from sessions makes a
+ * missing session insert nothing too; sessions are never deleted, so the
+ * follow-up check that tells the two apart cannot be fooled by a race.
+ */
+export function acquireSessionLease(
+	conn: Connection,
+	sessionId: string,
+	name: string,
+	ttlMs: number,
+	now: number,
+): SessionLease | null {
+	const expiresAt = leaseExpiry(now, ttlMs);
+	const row = conn.get(
+		`INSERT INTO session_leases (session_id, name, token, expires_at)
+		SELECT id, ?, ?, ? FROM sessions WHERE id = ?
+		ON CONFLICT (session_id, name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
+			WHERE ${LEASE_FREE_SQL}
+		RETURNING name, token, expires_at`,
+		name,
+		randomUUID(),
+		expiresAt,
+		sessionId,
+		now,
+	);
+	if (row)
+		return {
+			name: text(row, 'name'),
+			token: text(row, 'token'),
+			expiresAt: int(row, 'expires_at'),
+		};
+	requireSession(conn, sessionId);
+	return null;
+}
+
+export function releaseSessionLease(
+	conn: Connection,
+	sessionId: string,
+	name: string,
+	token: string,
+): boolean {
+	const { changes } = conn.run(
+		'DELETE FROM session_leases WHERE session_id = ? AND name = ? AND token = ?',
+		sessionId,
+		name,
+		token,
+	);
+	return Number(changes) > 0;
 }
 
 export function requireSession(conn: Connection, id: string): Session {

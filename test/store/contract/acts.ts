@@ -175,6 +175,14 @@ export function describeActsContract(name: string, factory: StoreFactory): void 
 			expect(ids).toEqual([newest.id, b.id, a.id, older.id]);
 		});
 
+		it('listActs with ids returns only those acts, newest first, leaving out unknown ids', async () => {
+			const [a, , c] = await store.createActs([actInput, actInput, actInput]);
+			const found = await store.listActs({ ids: [a.id, c.id, 'unknown'] });
+			expect(found.map((act) => act.id)).toEqual([c.id, a.id]);
+			await expect(store.listActs({ ids: [] })).resolves.toEqual([]);
+			await expect(store.listActs({ ids: [a.id], status: 'sent' })).resolves.toEqual([]);
+		});
+
 		it('listActs ANDs its filters', async () => {
 			const match = await createAct(store, { ...actInput, personaId: 'p1', status: 'sent' });
 			await createAct(store, { ...actInput, personaId: 'p1', status: 'failed' });

@@ -7,7 +7,7 @@
  *    processes require all the package's built node and credential files
  *    once n8n-workflow is loaded (n8n has it loaded already); the baseline
  *    is loading n8n-workflow itself.
- * 2. Act recording: createAct + updateAct per command into the SQLite store
+ * 2. Act recording: createActs + updateActs of one act per command into the SQLite store
  *    (the default) against the memory store as baseline.
  * 3. Timers (bench/timers.ts): scheduling, firing lateness and reload.
  * 4. HTTP requests (bench/httpRequests.ts): Send HTTP Request against n8n's
@@ -51,15 +51,19 @@ function loadTime(modulePaths: string[], preload?: string): number {
 async function recordActs(store: SessionStore): Promise<number> {
 	const started = process.hrtime.bigint();
 	for (let index = 0; index < ACTS; index++) {
-		const act = await store.createAct({
-			integrationIdn: 'sandbox',
-			connectorIdn: 'bench',
-			commandIdn: 'send_message',
-			arguments: { phoneNumber: '+16507000000', text: `message ${index}` },
-			personaId: `persona-${index % 100}`,
-			status: 'pending',
-		});
-		await store.updateAct(act.id, { status: 'completed', result: { sandbox: true } });
+		const [act] = await store.createActs([
+			{
+				integrationIdn: 'sandbox',
+				connectorIdn: 'bench',
+				commandIdn: 'send_message',
+				arguments: { phoneNumber: '+16507000000', text: `message ${index}` },
+				personaId: `persona-${index % 100}`,
+				status: 'pending',
+			},
+		]);
+		await store.updateActs([
+			{ id: act.id, patch: { status: 'completed', result: { sandbox: true } } },
+		]);
 	}
 	return Number(process.hrtime.bigint() - started) / 1e6;
 }
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
 			`Node load (median of ${LOAD_RUNS} fresh processes, Node ${process.version})`,
 			`  baseline: require('n8n-workflow'), paid once by n8n   ${baselineLoad.toFixed(1)} ms`,
 			`  all ${String(packageFiles.length).padStart(2)} node and credential files on top of it      ${nodeLoad.toFixed(1)} ms   ratio ${(nodeLoad / baselineLoad).toFixed(3)}`,
-			`Act recording (${ACTS} commands: createAct + updateAct)`,
+			`Act recording (${ACTS} commands: createActs + updateActs of one act each)`,
 			`  baseline: memory store                                ${memoryMs.toFixed(0)} ms   ${((ACTS / memoryMs) * 1000).toFixed(0)} commands/s`,
 			`  SQLite store (WAL, one file)                          ${sqliteMs.toFixed(0)} ms   ${((ACTS / sqliteMs) * 1000).toFixed(0)} commands/s   ratio ${(sqliteMs / memoryMs).toFixed(1)}`,
 			`  RSS growth while recording into SQLite                ${((rssAfter - rssBefore) / 1024 / 1024).toFixed(1)} MiB`,

@@ -12,6 +12,7 @@ import {
 	recordedArguments,
 	workflowFrom,
 } from '../support/workflows';
+import { storedActor } from '../store/reads';
 
 jest.setTimeout(300_000);
 
@@ -180,7 +181,7 @@ describe('a phone conversation in a real n8n: Call Trigger, Reply to Call, Make 
 			status: 'ended',
 			personaId: events[0].personaId,
 		});
-		const actor = await store.getActor({
+		const actor = await storedActor(store, {
 			integrationIdn: 'twilio_voice',
 			connectorIdn: 'voice_conv',
 			externalId: '+16507000001',
@@ -275,7 +276,7 @@ describe('a phone conversation in a real n8n: Call Trigger, Reply to Call, Make 
 			from: '+16507000002',
 		});
 		expect(events[2]).toMatchObject({ digits: '0', turn: 3 });
-		const actor = await store.getActor({
+		const actor = await storedActor(store, {
 			integrationIdn: 'twilio_voice',
 			connectorIdn: 'voice_conv',
 			externalId: '+16507000002',

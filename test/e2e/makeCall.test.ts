@@ -2,6 +2,7 @@ import { SqliteStore } from '../../nodes/shared/store/sqlite';
 import { outputOf, type WorkflowJson } from '../support/n8n';
 import { useTwilioN8n } from '../support/twilioE2e';
 import { commandCasesWorkflow, workflowFrom } from '../support/workflows';
+import { storedActor } from '../store/reads';
 
 jest.setTimeout(300_000);
 
@@ -82,7 +83,7 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 		// The callee got a persona and an actor, and the act carries the call SID.
 		const store = new SqliteStore(env.n8n.storePath);
 		try {
-			const actor = await store.getActor({
+			const actor = await storedActor(store, {
 				integrationIdn: 'twilio_voice',
 				connectorIdn: 'voice_e2e',
 				externalId: '+16507000001',

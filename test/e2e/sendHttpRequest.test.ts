@@ -6,6 +6,7 @@ import type { Act } from '../../nodes/shared/store/types';
 import { verifySignature } from '../../nodes/shared/transport/signing';
 import { freePort, N8nInstance, outputOf, type WorkflowJson } from '../support/n8n';
 import { RecordingServer, type RecordedRequest, type Reply } from '../support/recordingServer';
+import { getAct } from '../store/reads';
 
 jest.setTimeout(300_000);
 
@@ -183,8 +184,8 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 			status: 'completed',
 		});
 		const [nodeAct, commandAct] = await Promise.all([
-			store.getAct(String(success[0].json.commandActId)),
-			store.getAct(String(viaCommand.actId)),
+			getAct(store, String(success[0].json.commandActId)),
+			getAct(store, String(viaCommand.actId)),
 		]);
 		expect(commandAct?.arguments).toEqual(nodeAct?.arguments);
 		// The bearer token reached the server but is never stored.
@@ -268,7 +269,7 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 			userPersonaId: 'persona-http',
 			connectorIdn: 'http',
 		});
-		const sent = await store.getAct(String(matching[0].commandActId));
+		const sent = await getAct(store, String(matching[0].commandActId));
 		expect(sent).toMatchObject({
 			integrationIdn: 'http',
 			commandIdn: 'send_request',
@@ -347,6 +348,6 @@ describe('Send HTTP Request and HTTP Result Trigger in a real n8n', () => {
 			statusCode: null,
 		});
 		expect(String(interrupted.errorMessage)).toMatch(/^interrupted/);
-		expect((await store.getAct(String(interrupted.commandActId)))?.status).toBe('failed');
+		expect((await getAct(store, String(interrupted.commandActId)))?.status).toBe('failed');
 	});
 });

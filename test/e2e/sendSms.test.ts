@@ -5,6 +5,7 @@ import { SqliteStore } from '../../nodes/shared/store/sqlite';
 import { outputOf, type WorkflowJson } from '../support/n8n';
 import { useTwilioN8n } from '../support/twilioE2e';
 import { defaultTwilioHandler, randomFaults, type MessageState } from '../support/twilioServer';
+import { storedActor } from '../store/reads';
 
 jest.setTimeout(300_000);
 
@@ -147,7 +148,7 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 		// The recipient got a persona and an actor; the act carries the message SID.
 		const store = new SqliteStore(env.n8n.storePath);
 		try {
-			const actor = await store.getActor({
+			const actor = await storedActor(store, {
 				integrationIdn: 'twilio_messenger',
 				connectorIdn: 'sms_e2e',
 				externalId: '+16507000102',

@@ -16,6 +16,7 @@ import {
 	recordedArguments,
 	workflowFrom,
 } from '../support/workflows';
+import { storedActor } from '../store/reads';
 
 jest.setTimeout(300_000);
 
@@ -144,7 +145,7 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 			sessionId: expect.any(String),
 			connectorIdn: 'sms_e2e',
 		});
-		const actor = await store.getActor({
+		const actor = await storedActor(store, {
 			integrationIdn: 'twilio_messenger',
 			connectorIdn: 'sms_e2e',
 			externalId: USER,

@@ -44,10 +44,19 @@ const scenarios: Scenarios = {
 			const claims = await store.claimDueTimers(now, batch, 60_000);
 			if (claims.length === 0) return claimed;
 			for (const { timer, leaseToken } of claims) {
-				const fired = await store.completeTimerFire(timer.id, leaseToken, {
-					firedAt: now,
-					nextFireAt: null,
-				});
+				const [fired] = await store.fireTimers([
+					{
+						timerId: timer.id,
+						leaseToken,
+						outcome: { firedAt: now, nextFireAt: null },
+						event: {
+							type: 'timer_fired',
+							integrationIdn: 'system',
+							connectorIdn: 'timer',
+							payload: { timerId: timer.id },
+						},
+					},
+				]);
 				if (fired === null) throw new Error(`The lease on ${timer.id} was lost`);
 				claimed.push(timer.id);
 			}
@@ -59,6 +68,15 @@ const scenarios: Scenarios = {
 		for (const id of sessionIds)
 			won.push(await store.compareAndSetSessionFlag(id, 'botInProgress', false, true));
 		return won;
+	},
+
+	async lease(store, { sessionIds }) {
+		const tokens: Array<string | null> = [];
+		for (const id of sessionIds) {
+			const lease = await store.acquireSessionLease(id, 'botInProgress', 60_000);
+			tokens.push(lease?.token ?? null);
+		}
+		return tokens;
 	},
 
 	async publish(store, { count }) {

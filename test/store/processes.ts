@@ -15,6 +15,7 @@ export interface ScenarioArgs {
 	upsertActor: { keys: number };
 	claimTimers: { batch: number };
 	flagCas: { sessionIds: string[] };
+	lease: { sessionIds: string[] };
 	publish: { count: number };
 }
 
@@ -28,6 +29,8 @@ export interface ScenarioResults {
 	}>;
 	claimTimers: string[];
 	flagCas: boolean[];
+	/** Per session: the token this process took, or null. */
+	lease: Array<string | null>;
 	publish: number[];
 }
 

@@ -7,6 +7,7 @@ import { SqliteStore } from '../../nodes/shared/store';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../nodes/shared/store/migrations';
 import { describeStoreContract } from './contract';
 import { ProcessPool } from './processes';
+import { getAct } from './reads';
 
 const PROCESSES = 4;
 
@@ -86,14 +87,16 @@ describe('SqliteStore file', () => {
 		});
 		await first.compareAndSetSessionFlag(created.id, 'botInProgress', false, true);
 		const session = await first.getSession(created.id);
-		const act = await first.createAct({
-			integrationIdn: 'i',
-			connectorIdn: 'c',
-			commandIdn: 'send',
-			arguments: { text: 'héllo ✓' },
-			result: { ok: true },
-			externalId: 'SM1',
-		});
+		const [act] = await first.createActs([
+			{
+				integrationIdn: 'i',
+				connectorIdn: 'c',
+				commandIdn: 'send',
+				arguments: { text: 'héllo ✓' },
+				result: { ok: true },
+				externalId: 'SM1',
+			},
+		]);
 		const now = Date.now();
 		await first.putTimer({
 			personaId: actor.persona.id,
@@ -140,27 +143,29 @@ describe('SqliteStore file', () => {
 		await first.close();
 
 		const second = new SqliteStore(path);
-		await expect(second.getActor(actor.actor)).resolves.toEqual(actor.actor);
-		await expect(second.getPersona(actor.persona.id)).resolves.toEqual(actor.persona);
+		await expect(second.upsertActor(actor.actor)).resolves.toEqual({
+			actor: actor.actor,
+			persona: actor.persona,
+			actorCreated: false,
+			personaCreated: false,
+		});
 		await expect(second.getSession(created.id)).resolves.toEqual(session);
-		await expect(second.getAct(act.id)).resolves.toEqual(act);
+		await expect(getAct(second, act.id)).resolves.toEqual(act);
 		await expect(second.listTimers()).resolves.toEqual(timers);
 		await expect(second.readEvents('trigger')).resolves.toEqual([events[1]]);
 		await expect(second.readEvents('new')).resolves.toEqual(events);
 		// The lease survived too: the claim made before closing can still be completed.
-		await expect(
-			second.completeTimerFire(claim.timer.id, claim.leaseToken, {
-				firedAt: now,
-				nextFireAt: now + 5000,
-			}),
-		).resolves.toMatchObject({ fireCount: 1 });
-		const next = await second.publishEvent({
-			type: 't',
-			integrationIdn: 'i',
-			connectorIdn: 'c',
-			payload: {},
-		});
-		expect(next.seq).toBe(events[1].seq + 1);
+		const [fired] = await second.fireTimers([
+			{
+				timerId: claim.timer.id,
+				leaseToken: claim.leaseToken,
+				outcome: { firedAt: now, nextFireAt: now + 5000 },
+				event: { type: 't', integrationIdn: 'i', connectorIdn: 'c', payload: {} },
+			},
+		]);
+		expect(fired?.timer).toMatchObject({ fireCount: 1 });
+		// Seqs go on from where the first connection left them.
+		expect(fired?.event.seq).toBe(events[1].seq + 1);
 		await second.close();
 	});
 });
@@ -197,6 +202,25 @@ describe('SqliteStore migrations', () => {
 		expect(scalar(db, 'PRAGMA user_version')).toBe(0);
 		expect(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'a'")).toBe(0);
 		db.close();
+	});
+
+	it('bring a file at an older version up to the newest, keeping its data', async () => {
+		const path = freshPath();
+		const db = rawDatabase(path);
+		migrate(db, path, MIGRATIONS.slice(0, 1));
+		db.exec(
+			`INSERT INTO sessions (id, channel, integration_idn, connector_idn, external_key, persona_id, status,
+				timeout_seconds, metadata, state, flags, version, created_at, updated_at)
+			VALUES ('s1', 'sms', 'i', 'c', 'k', NULL, 'active', NULL, '{}', '{}', '{}', 1, 1, 1)`,
+		);
+		db.close();
+		const store = new SqliteStore(path);
+		await expect(store.getSession('s1')).resolves.toMatchObject({ id: 's1', version: 1 });
+		await expect(store.acquireSessionLease('s1', 'bot', 1000)).resolves.not.toBeNull();
+		await store.close();
+		const check = rawDatabase(path);
+		expect(scalar(check, 'PRAGMA user_version')).toBe(SCHEMA_VERSION);
+		check.close();
 	});
 
 	it('refuse a file from a newer schema version with a clear error, leaving it untouched', () => {
@@ -301,6 +325,39 @@ describe(`SqliteStore with ${PROCESSES} processes on one file`, () => {
 		sessionIds.forEach((_, i) => {
 			expect(results.filter((won) => won[i])).toHaveLength(1);
 		});
+	});
+
+	it("racing acquireSessionLease lets exactly one process take a session's lease, one per session", async () => {
+		const path = freshPath();
+		const seed = new SqliteStore(path);
+		const sessionIds: string[] = [];
+		for (let i = 0; i < 20; i++) {
+			const session = await seed.upsertSession({
+				channel: 'sms',
+				integrationIdn: 'i',
+				connectorIdn: 'c',
+				externalKey: `k${i}`,
+			});
+			sessionIds.push(session.id);
+		}
+		await seed.close();
+
+		// One session: every process goes for the same lease at once.
+		const single = await pool.race(path, 'lease', { sessionIds: sessionIds.slice(0, 1) });
+		expect(single.filter(([token]) => token !== null)).toHaveLength(1);
+
+		// N sessions: N winners, one per session, and each holds the token it was given.
+		const rest = sessionIds.slice(1);
+		const results = await pool.race(path, 'lease', { sessionIds: rest });
+		const check = new SqliteStore(path);
+		for (const [i, id] of rest.entries()) {
+			const winners = results.map((tokens) => tokens[i]).filter((token) => token !== null);
+			expect(winners).toHaveLength(1);
+			await expect(check.releaseSessionLease(id, 'botInProgress', winners[0] ?? '')).resolves.toBe(
+				true,
+			);
+		}
+		await check.close();
 	});
 
 	it('racing publishEvent gives unique, gap-free seqs in publishing order', async () => {

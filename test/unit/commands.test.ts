@@ -14,6 +14,7 @@ import {
 } from '../../nodes/shared/commands/registry';
 import type { CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
+import { getAct } from '../store/reads';
 
 const node: INode = {
 	id: 'node-1',
@@ -81,7 +82,7 @@ describe('runCommand', () => {
 			arguments: { text: 'hi', userPersonaId: 'persona-7' },
 			result: { sandbox: true, delivered: false, commandIdn: 'send_message' },
 		});
-		expect(await store.getAct(act.id)).toEqual(act);
+		expect(await getAct(store, act.id)).toEqual(act);
 	});
 
 	test('the persona given to the node wins over persona arguments', async () => {

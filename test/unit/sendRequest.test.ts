@@ -12,6 +12,7 @@ import type { CommandArguments, CommandContext } from '../../nodes/shared/comman
 import { MemoryStore } from '../../nodes/shared/store';
 import { parseBody } from '../../nodes/shared/transport/http';
 import { compileInputSchema, InputSchemaError } from '../../nodes/shared/validation/inputSchema';
+import { getAct } from '../store/reads';
 
 const functions = {
 	getNode: () => ({ name: 'Send HTTP Request' }),
@@ -221,21 +222,25 @@ describe('async results', () => {
 	});
 
 	const sentAct = async (interruptedAfter: number) =>
-		await store.createAct({
-			integrationIdn: 'http',
-			connectorIdn: 'api',
-			commandIdn: 'send_request',
-			arguments: {
-				targetAction: 'check',
-				runSkill: 'skill',
-				parameters: { q: '1' },
-				params: null,
-				request_parameters: null,
-				userPersonaId: 'p1',
-			},
-			status: 'sent',
-			result: { inFlight: true, interruptedAfter, format: 'raw' },
-		});
+		(
+			await store.createActs([
+				{
+					integrationIdn: 'http',
+					connectorIdn: 'api',
+					commandIdn: 'send_request',
+					arguments: {
+						targetAction: 'check',
+						runSkill: 'skill',
+						parameters: { q: '1' },
+						params: null,
+						request_parameters: null,
+						userPersonaId: 'p1',
+					},
+					status: 'sent',
+					result: { inFlight: true, interruptedAfter, format: 'raw' },
+				},
+			])
+		)[0];
 
 	test('a request whose process stopped is settled as result_error "interrupted" once, after its deadline only', async () => {
 		const act = await sentAct(10_000);
@@ -255,7 +260,7 @@ describe('async results', () => {
 				parameters: { q: '1' },
 			},
 		});
-		await expect(store.getAct(act.id)).resolves.toMatchObject({ status: 'failed' });
+		await expect(getAct(store, act.id)).resolves.toMatchObject({ status: 'failed' });
 	});
 
 	test('a result that arrives after the sweeper settled the act is dropped, not delivered twice', async () => {
@@ -295,7 +300,7 @@ describe('async results', () => {
 		expect(act.status).toBe('sent');
 		await new Promise((resolve) => setImmediate(resolve));
 		await new Promise((resolve) => setTimeout(resolve, 10));
-		const settled = await store.getAct(act.id);
+		const settled = await getAct(store, act.id);
 		expect(settled).toMatchObject({
 			status: 'completed',
 			result: { event: RESULT_SUCCESS, statusCode: 200, body: { ok: true } },

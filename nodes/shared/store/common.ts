@@ -1,10 +1,9 @@
 /**
- * Rules both backends share, kept in one place so that the memory store used
- * by unit tests cannot drift from the SQLite store used in production.
+ * Helpers both backends share: limits, JSON copies and the errors they
+ * throw. The rules records follow (order, claimability, patches) are in rules.ts.
  */
 
-import { timeOrderedId } from './ids';
-import type { JsonObject, JsonValue, PutTimerInput, Timer, TimerState } from './types';
+import type { JsonObject, JsonValue } from './types';
 
 const DEFAULT_LIST_LIMIT = 100;
 
@@ -15,15 +14,6 @@ export function resolveLimit(limit: number | undefined, fallback = DEFAULT_LIST_
 		throw new RangeError(`The limit must be a positive integer, got ${String(limit)}`);
 	}
 	return limit;
-}
-
-/**
- * A timer's state follows from whether it is enabled and has a next fire;
- * only `cancelTimer` sets a state ('cancelled') outside this rule.
- */
-export function deriveTimerState(enabled: boolean, nextFireAt: number | null): TimerState {
-	if (!enabled) return 'disabled';
-	return nextFireAt === null ? 'done' : 'scheduled';
 }
 
 /**
@@ -47,27 +37,4 @@ export function closedStoreError(backend: string): Error {
 	return new Error(
 		`The ${backend} session store has been closed; open a new one (getStore()) to keep using it`,
 	);
-}
-
-/** A timer as put: a new id, never fired, no lease; both backends store exactly this. */
-export function newTimer(input: PutTimerInput, data: JsonObject, now: number): Timer {
-	return {
-		id: timeOrderedId(now),
-		personaId: input.personaId,
-		timerName: input.timerName,
-		integrationIdn: input.integrationIdn,
-		connectorIdn: input.connectorIdn,
-		eventIdn: input.eventIdn,
-		nextFireAt: input.nextFireAt,
-		intervalSeconds: input.intervalSeconds,
-		repeatable: input.repeatable,
-		enabled: input.enabled,
-		state: deriveTimerState(input.enabled, input.nextFireAt),
-		fireCount: 0,
-		lastFiredAt: null,
-		data,
-		leaseUntil: null,
-		createdAt: now,
-		updatedAt: now,
-	};
 }

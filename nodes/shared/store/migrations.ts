@@ -114,6 +114,21 @@ export const MIGRATIONS: readonly Migration[] = [
 			)`,
 		],
 	},
+	{
+		version: 2,
+		up: [
+			// Its own table rather than a column of sessions: a lease is taken with
+			// one INSERT … ON CONFLICT … RETURNING, and taking it changes neither
+			// the session's version nor its updated_at.
+			`CREATE TABLE session_leases (
+				session_id TEXT NOT NULL REFERENCES sessions (id),
+				name TEXT NOT NULL,
+				token TEXT NOT NULL,
+				expires_at INTEGER NOT NULL,
+				PRIMARY KEY (session_id, name)
+			)`,
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

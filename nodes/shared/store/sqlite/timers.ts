@@ -1,0 +1,204 @@
+import type { SQLInputValue } from 'node:sqlite';
+
+import { cloneJson, resolveLimit } from '../common';
+import {
+	compareDue,
+	enabledTimerFields,
+	firedStateParams,
+	newTimer,
+	TIMER_CLAIMABLE_SQL,
+	TIMER_DUE_ORDER_SQL,
+	TIMER_FIRE_SQL,
+	TIMER_LIST_ORDER_SQL,
+} from '../rules';
+import type {
+	ClaimedTimer,
+	FiredTimer,
+	PutTimerInput,
+	Timer,
+	TimerFilter,
+	TimerFire,
+	TimerFireOutcome,
+} from '../types';
+import type { Connection } from './connection';
+import { appendEvent } from './outbox';
+import { bit, equalsClauses, intOrNull, text, toTimer, whereSql } from './rows';
+
+/** Rows per INSERT when timers are put in bulk (14 parameters each, well under SQLite's limit). */
+const TIMER_INSERT_CHUNK = 50;
+const TIMER_ROW_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, NULL, NULL, ?, ?)';
+
+/**
+ * Inserts timers, replacing each persona's timer of the same name, with
+ * one multi-row INSERT OR REPLACE per chunk: the row delete and insert
+ * happen in the same statement, so a replacement gets a new id and no
+ * lease, and a scheduler still holding the old lease token can no longer
+ * complete it. Chunks spare bulk scheduling one statement run per timer.
+ * The timers are assembled here rather than read back with RETURNING, which
+ * would double the cost of scheduling many timers.
+ */
+export function putTimers(conn: Connection, inputs: PutTimerInput[]): Timer[] {
+	if (inputs.length === 0) return [];
+	return conn.transaction(() => {
+		const now = Date.now();
+		// Through JSON, so the caller gets what a reader of the row would.
+		const timers = inputs.map((input) => newTimer(input, cloneJson(input.data ?? {}), now));
+		for (let start = 0; start < timers.length; start += TIMER_INSERT_CHUNK) {
+			const chunk = timers.slice(start, start + TIMER_INSERT_CHUNK);
+			const params: SQLInputValue[] = [];
+			for (const timer of chunk) {
+				params.push(
+					timer.id,
+					timer.personaId,
+					timer.timerName,
+					timer.integrationIdn,
+					timer.connectorIdn,
+					timer.eventIdn,
+					timer.nextFireAt,
+					timer.intervalSeconds,
+					bit(timer.repeatable),
+					bit(timer.enabled),
+					timer.state,
+					JSON.stringify(timer.data),
+					now,
+					now,
+				);
+			}
+			conn.run(
+				`INSERT OR REPLACE INTO timers (id, persona_id, timer_name, integration_idn, connector_idn, event_idn,
+					next_fire_at, interval_seconds, repeatable, enabled, state, fire_count, last_fired_at, data, lease_token,
+					lease_until, created_at, updated_at)
+				VALUES ${chunk.map(() => TIMER_ROW_VALUES).join(', ')}`,
+				...params,
+			);
+		}
+		return timers;
+	});
+}
+
+export function getTimer(conn: Connection, personaId: string, timerName: string): Timer | null {
+	const row = conn.get(
+		'SELECT * FROM timers WHERE persona_id = ? AND timer_name = ?',
+		personaId,
+		timerName,
+	);
+	return row ? toTimer(row) : null;
+}
+
+export function listTimers(conn: Connection, filter: TimerFilter): Timer[] {
+	const limit = resolveLimit(filter.limit);
+	const { clauses, params } = equalsClauses({
+		persona_id: filter.personaId,
+		connector_idn: filter.connectorIdn,
+		state: filter.state,
+	});
+	return conn
+		.all(
+			`SELECT * FROM timers ${whereSql(clauses)} ORDER BY ${TIMER_LIST_ORDER_SQL} LIMIT ?`,
+			...params,
+			limit,
+		)
+		.map(toTimer);
+}
+
+export function setTimerEnabled(
+	conn: Connection,
+	personaId: string,
+	timerName: string,
+	enabled: boolean,
+	nextFireAt: number | null | undefined,
+): Timer | null {
+	return conn.transaction(() => {
+		const timer = getTimer(conn, personaId, timerName);
+		if (!timer) return null;
+		const fields = enabledTimerFields(timer, enabled, nextFireAt);
+		return toTimer(
+			conn.returning(
+				'UPDATE timers SET enabled = ?, next_fire_at = ?, state = ?, updated_at = ? WHERE id = ? RETURNING *',
+				bit(fields.enabled),
+				fields.nextFireAt,
+				fields.state,
+				Date.now(),
+				timer.id,
+			),
+		);
+	});
+}
+
+export function cancelTimer(conn: Connection, personaId: string, timerName: string): boolean {
+	const { changes } = conn.run(
+		`UPDATE timers SET state = 'cancelled', next_fire_at = NULL, lease_token = NULL, lease_until = NULL,
+			updated_at = ?
+		WHERE persona_id = ? AND timer_name = ?`,
+		Date.now(),
+		personaId,
+		timerName,
+	);
+	return Number(changes) > 0;
+}
+
+export function nextDueAt(conn: Connection): number | null {
+	const row = conn.get(
+		`SELECT min(next_fire_at) AS due FROM timers WHERE ${TIMER_CLAIMABLE_SQL}`,
+		Date.now(),
+	);
+	return row ? intOrNull(row, 'due') : null;
+}
+
+export function claimDueTimers(
+	conn: Connection,
+	now: number,
+	limit: number,
+	leaseMs: number,
+): ClaimedTimer[] {
+	const max = resolveLimit(limit);
+	// One statement for the whole batch (an UPDATE takes the write lock before
+	// it reads), which costs a fraction of one per timer. randomblob is drawn
+	// per row, so every claimed timer still gets its own lease token.
+	const rows = conn.all(
+		`UPDATE timers SET lease_token = lower(hex(randomblob(16))), lease_until = ?, updated_at = ?
+		WHERE id IN (
+			SELECT id FROM timers WHERE ${TIMER_CLAIMABLE_SQL} AND next_fire_at <= ?
+			ORDER BY ${TIMER_DUE_ORDER_SQL} LIMIT ?
+		)
+		RETURNING *`,
+		now + leaseMs,
+		Date.now(),
+		now,
+		now,
+		max,
+	);
+	// RETURNING has no order; claims come in the order they fall due.
+	return rows
+		.map((row) => ({ timer: toTimer(row), leaseToken: text(row, 'lease_token') }))
+		.sort((a, b) => compareDue(a.timer, b.timer));
+}
+
+export function fireTimers(conn: Connection, fires: TimerFire[]): Array<FiredTimer | null> {
+	if (fires.length === 0) return [];
+	return conn.transaction(() =>
+		fires.map(({ timerId, leaseToken, outcome, event }) => {
+			const timer = recordFire(conn, timerId, leaseToken, outcome);
+			return timer === null ? null : { timer, event: appendEvent(conn, event) };
+		}),
+	);
+}
+
+/** One statement that does nothing unless the lease token still holds. */
+function recordFire(
+	conn: Connection,
+	timerId: string,
+	leaseToken: string,
+	outcome: TimerFireOutcome,
+): Timer | null {
+	const row = conn.get(
+		TIMER_FIRE_SQL,
+		outcome.firedAt,
+		outcome.nextFireAt,
+		...firedStateParams(outcome),
+		Date.now(),
+		timerId,
+		leaseToken,
+	);
+	return row ? toTimer(row) : null;
+}

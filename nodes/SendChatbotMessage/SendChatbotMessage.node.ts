@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { wtsChatIntegration } from '../shared/commands/wts_chat';
-import { searchChannels, searchChatbots } from '../shared/commands/wts_chat/pickers';
+import { wtsChatIntegration } from '../shared/integrations/wts_chat/integration';
+import { searchChannels, searchChatbots } from '../shared/integrations/wts_chat/methods';
 import { commandProperties, runTypedNode } from '../shared/node/typedNode';
 
 export class SendChatbotMessage implements INodeType {

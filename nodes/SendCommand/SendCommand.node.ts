@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { listIntegrations } from '../shared/commands/registry';
+import { listIntegrations } from '../shared/integrations/registry';
 import { readCommandRequest } from './request';
 import { runCommandPerItem } from '../shared/node/runPerItem';
 

@@ -11,7 +11,7 @@ import {
 	findCommand,
 	findIntegration,
 	listIntegrations,
-} from '../../nodes/shared/commands/registry';
+} from '../../nodes/shared/integrations/registry';
 import type { CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
 

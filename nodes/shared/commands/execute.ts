@@ -3,7 +3,7 @@ import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { Act, ActUpdate, CreateActInput, JsonObject, JsonValue } from '../store/types';
 import { forEachConcurrently } from './concurrency';
 import { ArgumentError, CommandInputError, toNodeError } from './errors';
-import { findCommand } from './registry';
+import { findCommand } from '../integrations/registry';
 import type {
 	CommandArguments,
 	CommandContext,

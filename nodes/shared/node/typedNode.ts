@@ -5,7 +5,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { findCommand } from '../commands/registry';
+import { findCommand } from '../integrations/registry';
 import type { CommandArguments, CommandRequest, IntegrationDefinition } from '../commands/types';
 import type { JsonObject, JsonValue } from '../store/types';
 import { itemParameterReader, type ItemParameterReader } from './parameterReader';

@@ -1,11 +1,11 @@
-import { UnknownCommandError } from './errors';
-import { httpIntegration } from './http';
-import { programTimerIntegration } from './program_timer';
-import { sandboxIntegration } from './sandbox';
-import { twilioMessengerIntegration } from './twilio_messenger';
-import { twilioVoiceIntegration } from './twilio_voice';
-import { wtsChatIntegration } from './wts_chat';
-import type { CommandDefinition, IntegrationDefinition } from './types';
+import { UnknownCommandError } from '../commands/errors';
+import { twilioMessengerIntegration } from '../commands/twilio_messenger';
+import { twilioVoiceIntegration } from '../commands/twilio_voice';
+import type { CommandDefinition, IntegrationDefinition } from '../commands/types';
+import { httpIntegration } from './http/integration';
+import { programTimerIntegration } from './program_timer/integration';
+import { sandboxIntegration } from './sandbox/integration';
+import { wtsChatIntegration } from './wts_chat/integration';
 
 const ANY_COMMAND = '*';
 

@@ -7,11 +7,12 @@ import {
 	optionalPositiveNumber,
 	optionalString,
 	requiredString,
-} from '../arguments';
-import { ArgumentError } from '../errors';
-import type { CommandArguments, CommandDefinition } from '../types';
+} from '../../commands/arguments';
+import { ArgumentError } from '../../commands/errors';
+import type { CommandArguments, CommandDefinition } from '../../commands/types';
 import { FIRE_AT_FORMAT, parseFireAt } from './fireAt';
-import { timerToJson } from './timerOutput';
+import { timerIdentityProperties } from './timerKey';
+import { timerOutcome, timerToJson } from './timerOutput';
 
 export const DEFAULT_EVENT_IDN = 'timer_fired';
 
@@ -27,26 +28,6 @@ export interface SetTimerInput {
 	/** undefined: not given (a new timer is enabled; an existing one keeps its flag). */
 	enabled: boolean | undefined;
 }
-
-export const timerIdentityProperties: INodeProperties[] = [
-	{
-		displayName: 'Persona ID',
-		name: 'personaId',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'The persona the timer belongs to; timer names are unique per persona',
-	},
-	{
-		displayName: 'Timer Name',
-		name: 'timerName',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. followup_timer',
-		description: 'Setting a name that exists replaces that timer',
-	},
-];
 
 function setTimerProperties(repeatable: boolean): INodeProperties[] {
 	return [
@@ -134,7 +115,8 @@ function validateSetTimer(args: CommandArguments, repeatableForced: boolean): Se
 	};
 }
 
-function setTimerCommand(
+/** set_timer and set_repeatable_timer: one command, the second always repeating. */
+export function setTimerCommand(
 	commandIdn: 'set_timer' | 'set_repeatable_timer',
 ): CommandDefinition<SetTimerInput> {
 	const repeatableForced = commandIdn === 'set_repeatable_timer';
@@ -214,7 +196,7 @@ function setTimerCommand(
 					input.enabled ?? true,
 				);
 				TimerEngine.forProcess(store).wake();
-				return { status: 'completed', result: timer ? timerToJson(timer, timezone) : null };
+				return timerOutcome(timer, timezone);
 			} else {
 				// check() let this through only for a disabled timer.
 				nextFireAt = null;
@@ -240,6 +222,3 @@ function setTimerCommand(
 		},
 	};
 }
-
-export const setTimer = setTimerCommand('set_timer');
-export const setRepeatableTimer = setTimerCommand('set_repeatable_timer');

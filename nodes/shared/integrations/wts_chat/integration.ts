@@ -1,5 +1,6 @@
-import type { IntegrationDefinition } from '../types';
-import { sendChatbot, WTS_CHAT_INTEGRATION } from './sendChatbot';
+import type { IntegrationDefinition } from '../../commands/types';
+import { WTS_CHAT_INTEGRATION } from './api';
+import { sendChatbot } from './commands/send_chatbot.command';
 
 export const wtsChatIntegration: IntegrationDefinition = {
 	integrationIdn: WTS_CHAT_INTEGRATION,

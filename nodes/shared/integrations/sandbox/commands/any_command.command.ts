@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../types';
+import type { CommandDefinition } from '../../../commands/types';
 
 /**
  * The sandbox accepts any command name with any arguments and sends nothing:

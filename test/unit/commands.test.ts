@@ -6,7 +6,12 @@ import {
 	UnknownCommandError,
 	toNodeError,
 } from '../../nodes/shared/commands/errors';
-import { redactSecrets, runCommand } from '../../nodes/shared/commands/execute';
+import { runCommand } from '../../nodes/shared/commands/execute';
+import {
+	isSessionResponseHeader,
+	redactRequestHeaders,
+	redactSecrets,
+} from '../../nodes/shared/commands/redaction';
 import {
 	findCommand,
 	findIntegration,
@@ -139,6 +144,31 @@ describe('secrets', () => {
 			Authorization: '[redacted]',
 			text: 'hello',
 		});
+	});
+});
+
+describe('secret request and response headers', () => {
+	test('request headers carrying credentials, cookies or signatures are redacted, others kept', () => {
+		expect(
+			redactRequestHeaders({
+				Authorization: 'Bearer t',
+				Cookie: 'sid=1',
+				'X-Vocode-Signature': 's',
+				'X-Api-Key': 'k',
+				'X-Test': 'yes',
+			}),
+		).toEqual({
+			Authorization: '[redacted]',
+			Cookie: '[redacted]',
+			'X-Vocode-Signature': '[redacted]',
+			'X-Api-Key': '[redacted]',
+			'X-Test': 'yes',
+		});
+	});
+
+	test('only Set-Cookie is dropped from responses', () => {
+		expect(isSessionResponseHeader('Set-Cookie')).toBe(true);
+		expect(isSessionResponseHeader('content-type')).toBe(false);
 	});
 });
 

@@ -1,9 +1,10 @@
 import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Act, ActUpdate, CreateActInput, JsonObject, JsonValue } from '../store/types';
+import type { Act, ActUpdate, CreateActInput, JsonValue } from '../store/types';
 import { forEachConcurrently } from './concurrency';
 import { ArgumentError, CommandInputError, toNodeError } from './errors';
 import { findCommand } from '../integrations/registry';
+import { redactSecrets } from './redaction';
 import type {
 	CommandArguments,
 	CommandContext,
@@ -11,18 +12,6 @@ import type {
 	CommandOutcome,
 	CommandRequest,
 } from './types';
-
-/** Argument names whose values are never stored in an act. */
-const SECRET_ARGUMENT = /secret|password|passwd|token|api[-_]?key|authorization|credential/i;
-const REDACTED = '[redacted]';
-
-export function redactSecrets(args: CommandArguments): JsonObject {
-	const copy: JsonObject = {};
-	for (const [name, value] of Object.entries(args)) {
-		copy[name] = SECRET_ARGUMENT.test(name) ? REDACTED : value;
-	}
-	return copy;
-}
 
 function isMissing(value: JsonValue | undefined): boolean {
 	return (

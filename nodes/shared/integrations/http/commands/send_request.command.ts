@@ -13,6 +13,7 @@ import {
 	optionalString,
 } from '../../../commands/arguments';
 import { ArgumentError } from '../../../commands/errors';
+import { redactRequestHeaders } from '../../../commands/redaction';
 import type { CommandContext, CommandDefinition, CommandOutcome } from '../../../commands/types';
 import { checkInputSchema } from '../inputSchema';
 import { sendRequestProperties } from '../properties';
@@ -45,9 +46,6 @@ import { signedRequest } from '../signing';
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 const MAX_TIMEOUT_SECONDS = 3600;
 
-/** Request header names whose values are never recorded in the act. */
-const SECRET_HEADER = /authorization|cookie|token|secret|api[-_]?key|signature|password/i;
-
 export interface SendRequestInput {
 	request: OutgoingHttpRequest;
 	authentication: HttpAuthentication;
@@ -58,13 +56,6 @@ export interface SendRequestInput {
 	signatureHeader: string | null;
 	/** The request as the act records it (secret headers redacted). */
 	recorded: JsonObject;
-}
-
-function redactHeaders(headers: Record<string, string>): JsonObject {
-	const kept: JsonObject = {};
-	for (const [name, value] of Object.entries(headers))
-		kept[name] = SECRET_HEADER.test(name) ? '[redacted]' : value;
-	return kept;
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {
@@ -207,7 +198,7 @@ export const sendRequest: CommandDefinition<SendRequestInput> = {
 		const recorded: JsonObject = {
 			method,
 			url,
-			headers: redactHeaders(headers),
+			headers: redactRequestHeaders(headers),
 			parameters: query,
 			body: body?.contentType === 'application/json' ? body.value : null,
 			data: body?.contentType === 'application/json' ? null : (body?.value ?? null),

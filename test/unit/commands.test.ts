@@ -16,7 +16,9 @@ import {
 	findCommand,
 	findIntegration,
 	listIntegrations,
+	sendCommandCredentials,
 } from '../../nodes/shared/integrations/registry';
+import { integrationCredentials } from '../../nodes/shared/node/typedNode';
 import type { CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
 
@@ -56,6 +58,28 @@ describe('command registry', () => {
 				['sandbox', 'program_timer'],
 			),
 		);
+	});
+
+	test("Send Command asks for each integration's credential when that integration is chosen", () => {
+		expect(sendCommandCredentials()).toEqual([
+			{
+				name: 'agentTwilioApi',
+				required: true,
+				displayOptions: { show: { integrationIdn: ['twilio_voice', 'twilio_messenger'] } },
+			},
+			{
+				name: 'wtsChatApi',
+				required: true,
+				displayOptions: { show: { integrationIdn: ['wts_chat'] } },
+			},
+		]);
+	});
+
+	test("a typed node asks for its integration's credential, and for none without one", () => {
+		expect(integrationCredentials(findIntegration('wts_chat'))).toEqual([
+			{ name: 'wtsChatApi', required: true },
+		]);
+		expect(integrationCredentials(findIntegration('program_timer'))).toEqual([]);
 	});
 
 	test('the sandbox accepts any command name', () => {

@@ -74,6 +74,8 @@ export interface IntegrationDefinition {
 	integrationIdn: string;
 	displayName: string;
 	description: string;
+	/** The n8n credential type its commands need; none when they reach no service of their own. */
+	credential?: string;
 	// Method parameters are bivariant, so commands with their own Input types fit here.
 	commands: CommandDefinition[];
 }

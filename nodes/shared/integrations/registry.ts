@@ -1,3 +1,5 @@
+import type { INodeCredentialDescription } from 'n8n-workflow';
+
 import { UnknownCommandError } from '../commands/errors';
 import { twilioMessengerIntegration } from '../commands/twilio_messenger';
 import { twilioVoiceIntegration } from '../commands/twilio_voice';
@@ -9,13 +11,16 @@ import { wtsChatIntegration } from './wts_chat/integration';
 
 const ANY_COMMAND = '*';
 
+// The Twilio integrations declare their credential themselves once they move to integrations/.
+const TWILIO_CREDENTIAL = 'agentTwilioApi';
+
 /** Only integrations whose commands work end to end are listed here. */
 const integrations: readonly IntegrationDefinition[] = [
 	sandboxIntegration,
 	programTimerIntegration,
 	httpIntegration,
-	twilioVoiceIntegration,
-	twilioMessengerIntegration,
+	{ ...twilioVoiceIntegration, credential: TWILIO_CREDENTIAL },
+	{ ...twilioMessengerIntegration, credential: TWILIO_CREDENTIAL },
 	wtsChatIntegration,
 ];
 
@@ -50,4 +55,21 @@ export function findCommand(integrationIdn: string, commandIdn: string): Command
 		);
 	}
 	return command;
+}
+
+/**
+ * Send Command's credentials: each credential type the integrations need,
+ * required when one of its integrations is chosen.
+ */
+export function sendCommandCredentials(): INodeCredentialDescription[] {
+	const byCredential = new Map<string, string[]>();
+	for (const { credential, integrationIdn } of integrations) {
+		if (credential)
+			byCredential.set(credential, [...(byCredential.get(credential) ?? []), integrationIdn]);
+	}
+	return [...byCredential].map(([name, integrationIdns]) => ({
+		name,
+		required: true,
+		displayOptions: { show: { integrationIdn: integrationIdns } },
+	}));
 }

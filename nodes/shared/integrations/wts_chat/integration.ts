@@ -6,5 +6,6 @@ export const wtsChatIntegration: IntegrationDefinition = {
 	integrationIdn: WTS_CHAT_INTEGRATION,
 	displayName: 'WTS Chat',
 	description: 'WTS Chat chatbots with the WTS Chat API credential',
+	credential: 'wtsChatApi',
 	commands: [sendChatbot],
 };

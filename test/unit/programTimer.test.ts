@@ -202,6 +202,13 @@ describe('program_timer commands', () => {
 		expect(await store.listActs()).toEqual([]);
 	});
 
+	test('set_repeatable_timer needs an interval', async () => {
+		await expect(
+			send('set_repeatable_timer', { personaId: 'p1', timerName: 't', fireAt: '2030-01-01T00:00' }),
+		).rejects.toThrow("Argument 'interval' is required");
+		expect(await store.listActs()).toEqual([]);
+	});
+
 	test('a rejected replacement leaves the stored timer as it was', async () => {
 		await send('set_timer', { personaId: 'p1', timerName: 't', interval: '60' });
 		const before = await store.getTimer('p1', 't');

@@ -48,6 +48,7 @@ function setTimerProperties(repeatable: boolean): INodeProperties[] {
 					type: 'number',
 					typeOptions: { minValue: 1 },
 					default: 60,
+					required: true,
 					description:
 						'Seconds between fires; the first fire is at Fire At, or one interval from now',
 				}
@@ -95,6 +96,8 @@ function validateSetTimer(args: CommandArguments, repeatableForced: boolean): Se
 	const fireAt = optionalString(args, 'fireAt');
 	// A typed node's number field sends 0 for "not used".
 	const interval = args.interval === 0 ? undefined : optionalPositiveNumber(args, 'interval');
+	// Send Command may still pass the seed's repeatable to set_repeatable_timer; it is checked but cannot
+	// turn repeating off, so the typed node shows no field for it there.
 	const repeatable = repeatableForced || (optionalBoolean(args, 'repeatable') ?? false);
 	const enabled = optionalBoolean(args, 'enabled');
 	if (repeatable && interval === undefined) {
@@ -127,40 +130,6 @@ export function setTimerCommand(
 		description: repeatableForced
 			? 'Create or replace a timer that fires every interval'
 			: 'Create or replace a timer that fires once (or repeatedly)',
-		arguments: [
-			{
-				name: 'personaId',
-				type: 'string',
-				required: true,
-				description: 'The persona the timer belongs to',
-			},
-			{
-				name: 'timerName',
-				type: 'string',
-				required: true,
-				description: 'Unique per persona; an existing timer of that name is replaced',
-			},
-			{ name: 'fireAt', type: 'datetime', required: false, description: FIRE_AT_FORMAT },
-			{ name: 'interval', type: 'number', required: repeatableForced, description: 'Seconds' },
-			{
-				name: 'repeatable',
-				type: 'boolean',
-				required: false,
-				description: '"true" or "false" (default)',
-			},
-			{
-				name: 'enabled',
-				type: 'boolean',
-				required: false,
-				description: '"true" (default) or "false"',
-			},
-			{
-				name: 'eventIdn',
-				type: 'string',
-				required: false,
-				description: `Event name on fire (default ${DEFAULT_EVENT_IDN})`,
-			},
-		],
 		properties: setTimerProperties(repeatableForced),
 		validate: (args: CommandArguments) => validateSetTimer(args, repeatableForced),
 		async check(context, input) {

@@ -44,21 +44,6 @@ function validateTimerKey(args: CommandArguments): TimerKey {
 	};
 }
 
-const keyArguments = [
-	{
-		name: 'personaId',
-		type: 'string' as const,
-		required: true,
-		description: 'The persona the timer belongs to',
-	},
-	{
-		name: 'timerName',
-		type: 'string' as const,
-		required: true,
-		description: 'The name the timer was set with',
-	},
-];
-
 async function requireTimer(context: CommandContext, key: TimerKey): Promise<void> {
 	if (!(await context.store.getTimer(key.personaId, key.timerName))) {
 		throw new ArgumentError(
@@ -77,7 +62,6 @@ type TimerKeyCommand = Pick<
 export function timerKeyCommand(command: TimerKeyCommand): CommandDefinition<TimerKey> {
 	return {
 		integrationIdn: 'program_timer',
-		arguments: keyArguments,
 		properties: timerIdentityProperties,
 		validate: validateTimerKey,
 		check: requireTimer,

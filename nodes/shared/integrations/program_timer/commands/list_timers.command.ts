@@ -31,15 +31,6 @@ export const listTimers: CommandDefinition<ListInput> = {
 	commandIdn: 'list_timers',
 	displayName: 'List Timers',
 	description: 'List timers by persona and connector, soonest first',
-	arguments: [
-		{ name: 'personaId', type: 'string', required: false, description: 'Only this persona' },
-		{
-			name: 'allConnectors',
-			type: 'boolean',
-			required: false,
-			description: '"true": every connector',
-		},
-	],
 	properties,
 	validate: (args) => ({
 		personaId: optionalString(args, 'personaId'),

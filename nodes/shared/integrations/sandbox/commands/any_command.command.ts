@@ -10,7 +10,6 @@ export const sandboxAnyCommand: CommandDefinition<null> = {
 	commandIdn: '*',
 	displayName: 'Any Command',
 	description: 'Records the act and returns it; sends nothing anywhere',
-	arguments: [],
 	validate: () => null,
 	run: async (_context, _input, act) => ({
 		status: 'completed',

@@ -12,7 +12,7 @@ import {
 	RESULT_EVENTS,
 	RESULT_SUCCESS,
 	settleInterruptedRequests,
-} from '../shared/commands/http/result';
+} from '../shared/integrations/http/result';
 import type { StoredEvent } from '../shared/store/types';
 import { matchesFilter } from '../shared/triggers/match';
 import { outboxNotice, subscribeTrigger } from '../shared/triggers/outboxTrigger';

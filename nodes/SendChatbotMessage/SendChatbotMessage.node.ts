@@ -6,9 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { wtsChatIntegration } from '../shared/commands/wts_chat';
-import { searchChannels, searchChatbots } from '../shared/commands/wts_chat/pickers';
-import { commandProperties, runTypedNode } from '../shared/node/typedNode';
+import { wtsChatIntegration } from '../shared/integrations/wts_chat/integration';
+import { searchChannels, searchChatbots } from '../shared/integrations/wts_chat/methods';
+import { commandProperties, integrationCredentials, runTypedNode } from '../shared/node/typedNode';
 
 export class SendChatbotMessage implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,7 +27,7 @@ export class SendChatbotMessage implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [{ name: 'wtsChatApi', required: true }],
+		credentials: integrationCredentials(wtsChatIntegration),
 		properties: commandProperties(wtsChatIntegration, 'wts_chat'),
 	};
 

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { listIntegrations } from '../shared/commands/registry';
+import { listIntegrations, sendCommandCredentials } from '../shared/integrations/registry';
 import { readCommandRequest } from './request';
 import { runCommandPerItem } from '../shared/node/runPerItem';
 
@@ -34,18 +34,7 @@ export class SendCommand implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		// Integrations that reach a service need its credential; the others need none.
-		credentials: [
-			{
-				name: 'agentTwilioApi',
-				required: true,
-				displayOptions: { show: { integrationIdn: ['twilio_voice', 'twilio_messenger'] } },
-			},
-			{
-				name: 'wtsChatApi',
-				required: true,
-				displayOptions: { show: { integrationIdn: ['wts_chat'] } },
-			},
-		],
+		credentials: sendCommandCredentials(),
 		properties: [
 			{
 				displayName: 'Integration',

@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { httpIntegration } from '../shared/commands/http';
-import { RESULT_ERROR, routingOf } from '../shared/commands/http/result';
+import { httpIntegration } from '../shared/integrations/http/integration';
+import { RESULT_ERROR, routingOf } from '../shared/integrations/http/result';
 import { commandProperties, runTypedNode } from '../shared/node/typedNode';
 import type { Act, JsonObject } from '../shared/store/types';
 import { httpAuthCredentialTest } from '../shared/transport/httpAuthCredentialTest';

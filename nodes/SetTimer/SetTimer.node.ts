@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { programTimerIntegration } from '../shared/commands/program_timer';
+import { programTimerIntegration } from '../shared/integrations/program_timer/integration';
 import { commandProperties, operationOptions, runTypedNode } from '../shared/node/typedNode';
 
 export class SetTimer implements INodeType {

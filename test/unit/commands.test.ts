@@ -6,12 +6,19 @@ import {
 	UnknownCommandError,
 	toNodeError,
 } from '../../nodes/shared/commands/errors';
-import { redactSecrets, runCommand } from '../../nodes/shared/commands/execute';
+import { runCommand } from '../../nodes/shared/commands/execute';
+import {
+	isSessionResponseHeader,
+	redactRequestHeaders,
+	redactSecrets,
+} from '../../nodes/shared/commands/redaction';
 import {
 	findCommand,
 	findIntegration,
 	listIntegrations,
-} from '../../nodes/shared/commands/registry';
+	sendCommandCredentials,
+} from '../../nodes/shared/integrations/registry';
+import { integrationCredentials } from '../../nodes/shared/node/typedNode';
 import type { CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
 import { getAct } from '../store/reads';
@@ -52,6 +59,28 @@ describe('command registry', () => {
 				['sandbox', 'program_timer'],
 			),
 		);
+	});
+
+	test("Send Command asks for each integration's credential when that integration is chosen", () => {
+		expect(sendCommandCredentials()).toEqual([
+			{
+				name: 'agentTwilioApi',
+				required: true,
+				displayOptions: { show: { integrationIdn: ['twilio_voice', 'twilio_messenger'] } },
+			},
+			{
+				name: 'wtsChatApi',
+				required: true,
+				displayOptions: { show: { integrationIdn: ['wts_chat'] } },
+			},
+		]);
+	});
+
+	test("a typed node asks for its integration's credential, and for none without one", () => {
+		expect(integrationCredentials(findIntegration('wts_chat'))).toEqual([
+			{ name: 'wtsChatApi', required: true },
+		]);
+		expect(integrationCredentials(findIntegration('program_timer'))).toEqual([]);
 	});
 
 	test('the sandbox accepts any command name', () => {
@@ -140,6 +169,31 @@ describe('secrets', () => {
 			Authorization: '[redacted]',
 			text: 'hello',
 		});
+	});
+});
+
+describe('secret request and response headers', () => {
+	test('request headers carrying credentials, cookies or signatures are redacted, others kept', () => {
+		expect(
+			redactRequestHeaders({
+				Authorization: 'Bearer t',
+				Cookie: 'sid=1',
+				'X-Vocode-Signature': 's',
+				'X-Api-Key': 'k',
+				'X-Test': 'yes',
+			}),
+		).toEqual({
+			Authorization: '[redacted]',
+			Cookie: '[redacted]',
+			'X-Vocode-Signature': '[redacted]',
+			'X-Api-Key': '[redacted]',
+			'X-Test': 'yes',
+		});
+	});
+
+	test('only Set-Cookie is dropped from responses', () => {
+		expect(isSessionResponseHeader('Set-Cookie')).toBe(true);
+		expect(isSessionResponseHeader('content-type')).toBe(false);
 	});
 });
 

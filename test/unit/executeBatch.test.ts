@@ -15,7 +15,6 @@ function commandThat(
 		commandIdn: 'work',
 		displayName: 'Work',
 		description: 'test command',
-		arguments: [],
 		validate: () => 0,
 		run: async (context, _input, act) => await run(context.itemIndex, act),
 	};

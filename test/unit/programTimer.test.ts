@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { runCommand } from '../../nodes/shared/commands/execute';
-import { parseFireAt } from '../../nodes/shared/commands/program_timer/fireAt';
+import { parseFireAt } from '../../nodes/shared/integrations/program_timer/fireAt';
 import type { CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
 import type { JsonObject } from '../../nodes/shared/store/types';
@@ -199,6 +199,13 @@ describe('program_timer commands', () => {
 	])('bad input %j is rejected before anything is stored', async (args, message) => {
 		await expect(send('set_timer', args)).rejects.toThrow(message);
 		expect(await store.listTimers()).toEqual([]);
+		expect(await store.listActs()).toEqual([]);
+	});
+
+	test('set_repeatable_timer needs an interval', async () => {
+		await expect(
+			send('set_repeatable_timer', { personaId: 'p1', timerName: 't', fireAt: '2030-01-01T00:00' }),
+		).rejects.toThrow("Argument 'interval' is required");
 		expect(await store.listActs()).toEqual([]);
 	});
 

@@ -6,8 +6,8 @@ import {
 	RESULT_SUCCESS,
 	settleInterruptedRequests,
 	settleRequest,
-} from '../../nodes/shared/commands/http/result';
-import type { SendRequestInput } from '../../nodes/shared/commands/http/sendRequest';
+} from '../../nodes/shared/integrations/http/result';
+import type { SendRequestInput } from '../../nodes/shared/integrations/http/commands/send_request.command';
 import type { CommandArguments, CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
 import { parseBody } from '../../nodes/shared/transport/http';

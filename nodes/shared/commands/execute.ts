@@ -1,42 +1,12 @@
 import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Act, ActUpdate, CreateActInput, JsonObject, JsonValue } from '../store/types';
+import type { Act, ActUpdate, CreateActInput } from '../store/types';
 import { forEachConcurrently } from './concurrency';
-import { ArgumentError, CommandInputError, toNodeError } from './errors';
-import { findCommand } from './registry';
-import type {
-	CommandArguments,
-	CommandContext,
-	CommandDefinition,
-	CommandOutcome,
-	CommandRequest,
-} from './types';
-
-/** Argument names whose values are never stored in an act. */
-const SECRET_ARGUMENT = /secret|password|passwd|token|api[-_]?key|authorization|credential/i;
-const REDACTED = '[redacted]';
-
-export function redactSecrets(args: CommandArguments): JsonObject {
-	const copy: JsonObject = {};
-	for (const [name, value] of Object.entries(args)) {
-		copy[name] = SECRET_ARGUMENT.test(name) ? REDACTED : value;
-	}
-	return copy;
-}
-
-function isMissing(value: JsonValue | undefined): boolean {
-	return (
-		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
-	);
-}
-
-function checkRequiredArguments(command: CommandDefinition, args: CommandArguments): void {
-	for (const spec of command.arguments) {
-		if (spec.required && isMissing(args[spec.name])) {
-			throw new ArgumentError(spec.name, 'is required', spec.description);
-		}
-	}
-}
+import { CommandInputError, toNodeError } from './errors';
+import { findCommand } from '../integrations/registry';
+import { redactSecrets } from './redaction';
+import { checkRequiredArguments, resolveAliases } from './schema';
+import type { CommandContext, CommandDefinition, CommandOutcome, CommandRequest } from './types';
 
 function personaOf(request: CommandRequest): string | null {
 	const candidates = [
@@ -74,8 +44,10 @@ export async function prepareCommand(
 		);
 	}
 	const command = findCommand(request.integrationIdn, request.commandIdn);
-	checkRequiredArguments(command, request.arguments);
-	const input = command.validate(request.arguments, request);
+	// The act records the arguments as they were given; only validation sees the aliases resolved.
+	const args = resolveAliases(command, request.arguments);
+	checkRequiredArguments(command, args);
+	const input = command.validate(args, request);
 	await command.check?.(context, input);
 	return { context, request, command, input };
 }

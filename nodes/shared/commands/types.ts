@@ -53,12 +53,23 @@ export interface CommandDefinition<Input = unknown> {
 	commandIdn: string;
 	displayName: string;
 	description: string;
-	arguments: ArgumentSpec[];
 	/**
-	 * The fields a typed node shows for this command. Their names are the
-	 * argument names, so a typed node and Send Command feed `validate` alike.
+	 * Superseded by `properties` (see schema.ts); kept optional only while
+	 * the Twilio commands still declare it.
+	 */
+	arguments?: ArgumentSpec[];
+	/**
+	 * The command's schema: the fields a typed node shows, and the arguments
+	 * Send Command takes by the same names, so both feed `validate` alike.
+	 * `required: true` on a field without displayOptions makes the argument
+	 * required everywhere; a collection's fields are optional arguments.
 	 */
 	properties?: INodeProperties[];
+	/**
+	 * Other spellings Send Command accepts for an argument, as the seed writes
+	 * them (alias → argument name); renamed before validation.
+	 */
+	sendCommandAliases?: Record<string, string>;
 	/** What a typed node outputs from the act's result: the result itself unless a list is split into items. */
 	toItems?(result: JsonValue): JsonObject[];
 	/** The arguments as the act records them; by default every argument, with secret-looking names redacted. */
@@ -74,6 +85,8 @@ export interface IntegrationDefinition {
 	integrationIdn: string;
 	displayName: string;
 	description: string;
+	/** The n8n credential type its commands need; none when they reach no service of their own. */
+	credential?: string;
 	// Method parameters are bivariant, so commands with their own Input types fit here.
 	commands: CommandDefinition[];
 }

@@ -1,11 +1,12 @@
 import type {
 	IExecuteFunctions,
+	INodeCredentialDescription,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { findCommand } from '../commands/registry';
+import { findCommand } from '../integrations/registry';
 import type { CommandArguments, CommandRequest, IntegrationDefinition } from '../commands/types';
 import type { JsonObject, JsonValue } from '../store/types';
 import { itemParameterReader, type ItemParameterReader } from './parameterReader';
@@ -17,6 +18,13 @@ import { runCommandPerItem, type PerItemOptions } from './runPerItem';
  * operation; their names are the argument names, so a typed node and Send
  * Command run the same validation and produce the same act.
  */
+/** The credential a typed node asks for: its integration's, if it has one. */
+export function integrationCredentials(
+	integration: IntegrationDefinition,
+): INodeCredentialDescription[] {
+	return integration.credential ? [{ name: integration.credential, required: true }] : [];
+}
+
 /** The integration's commands as the options of a node's Operation field. */
 export function operationOptions(integration: IntegrationDefinition): INodePropertyOptions[] {
 	return integration.commands.map((command) => ({

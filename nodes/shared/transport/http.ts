@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { JsonObject, JsonValue } from '../store/types';
+import { isSessionResponseHeader } from '../commands/redaction';
 
 /** How a request is authenticated: not at all, or by an n8n credential of any type that can sign requests. */
 export type HttpAuthentication = { kind: 'none' } | { kind: 'credential'; credentialType: string };
@@ -41,9 +42,6 @@ export interface HttpFailure {
 }
 
 export type HttpOutcome = HttpResponse | HttpFailure;
-
-/** Response headers that carry a session and are never output or stored. */
-const SECRET_RESPONSE_HEADERS = new Set(['set-cookie']);
 
 /**
  * Sends one request through n8n's HTTP helpers (so proxies, TLS settings and
@@ -94,7 +92,7 @@ export async function sendHttpRequest(
 function publicHeaders(headers: IDataObject): JsonObject {
 	const kept: JsonObject = {};
 	for (const [name, value] of Object.entries(headers)) {
-		if (SECRET_RESPONSE_HEADERS.has(name.toLowerCase()) || value === undefined) continue;
+		if (isSessionResponseHeader(name) || value === undefined) continue;
 		kept[name] = Array.isArray(value) ? value.map(String) : String(value);
 	}
 	return kept;

@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../types';
+import type { CommandDefinition } from '../../../commands/types';
 
 /**
  * The sandbox accepts any command name with any arguments and sends nothing:
@@ -10,7 +10,6 @@ export const sandboxAnyCommand: CommandDefinition<null> = {
 	commandIdn: '*',
 	displayName: 'Any Command',
 	description: 'Records the act and returns it; sends nothing anywhere',
-	arguments: [],
 	validate: () => null,
 	run: async (_context, _input, act) => ({
 		status: 'completed',

@@ -6,6 +6,7 @@ import type {
 
 import type { JsonObject } from '../../store/types';
 import { createWtsChatClient } from '../../transport/wtsChat';
+import { CHANNELS_PATH, CHATBOTS_PATH } from './api';
 
 const PAGE_SIZE = 50;
 
@@ -25,7 +26,7 @@ export async function searchChatbots(
 	const page = Number(paginationToken ?? 1);
 	const answer = await client.request<JsonObject>({
 		method: 'GET',
-		path: '/chat/v1/chatbot',
+		path: CHATBOTS_PATH,
 		query: { PageNumber: page, PageSize: PAGE_SIZE, ...(filter ? { Name: filter } : {}) },
 	});
 	const results: INodeListSearchItems[] = itemsOf(answer)
@@ -40,7 +41,7 @@ export async function searchChannels(
 	filter?: string,
 ): Promise<INodeListSearchResult> {
 	const client = await createWtsChatClient(this, 0);
-	const answer = await client.request<unknown>({ method: 'GET', path: '/chat/v1/channel' });
+	const answer = await client.request<unknown>({ method: 'GET', path: CHANNELS_PATH });
 	const wanted = filter?.trim().toLowerCase() ?? '';
 	const results: INodeListSearchItems[] = itemsOf(answer)
 		.map((channel) => {

@@ -6,11 +6,12 @@ import {
 	optionalPositiveNumber,
 	optionalString,
 	requiredString,
-} from '../arguments';
-import { ArgumentError } from '../errors';
-import type { CommandArguments, CommandDefinition } from '../types';
+} from '../../commands/arguments';
+import { ArgumentError } from '../../commands/errors';
+import type { CommandArguments, CommandDefinition } from '../../commands/types';
 import { FIRE_AT_FORMAT, parseFireAt } from './fireAt';
-import { timerToJson } from './timerOutput';
+import { timerIdentityProperties } from './timerKey';
+import { timerOutcome, timerToJson } from './timerOutput';
 
 export const DEFAULT_EVENT_IDN = 'timer_fired';
 
@@ -26,26 +27,6 @@ export interface SetTimerInput {
 	/** undefined: not given (a new timer is enabled; an existing one keeps its flag). */
 	enabled: boolean | undefined;
 }
-
-export const timerIdentityProperties: INodeProperties[] = [
-	{
-		displayName: 'Persona ID',
-		name: 'personaId',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'The persona the timer belongs to; timer names are unique per persona',
-	},
-	{
-		displayName: 'Timer Name',
-		name: 'timerName',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. followup_timer',
-		description: 'Setting a name that exists replaces that timer',
-	},
-];
 
 function setTimerProperties(repeatable: boolean): INodeProperties[] {
 	return [
@@ -66,6 +47,7 @@ function setTimerProperties(repeatable: boolean): INodeProperties[] {
 					type: 'number',
 					typeOptions: { minValue: 1 },
 					default: 60,
+					required: true,
 					description:
 						'Seconds between fires; the first fire is at Fire At, or one interval from now',
 				}
@@ -113,6 +95,8 @@ function validateSetTimer(args: CommandArguments, repeatableForced: boolean): Se
 	const fireAt = optionalString(args, 'fireAt');
 	// A typed node's number field sends 0 for "not used".
 	const interval = args.interval === 0 ? undefined : optionalPositiveNumber(args, 'interval');
+	// Send Command may still pass the seed's repeatable to set_repeatable_timer; it is checked but cannot
+	// turn repeating off, so the typed node shows no field for it there.
 	const repeatable = repeatableForced || (optionalBoolean(args, 'repeatable') ?? false);
 	const enabled = optionalBoolean(args, 'enabled');
 	if (repeatable && interval === undefined) {
@@ -133,7 +117,8 @@ function validateSetTimer(args: CommandArguments, repeatableForced: boolean): Se
 	};
 }
 
-function setTimerCommand(
+/** set_timer and set_repeatable_timer: one command, the second always repeating. */
+export function setTimerCommand(
 	commandIdn: 'set_timer' | 'set_repeatable_timer',
 ): CommandDefinition<SetTimerInput> {
 	const repeatableForced = commandIdn === 'set_repeatable_timer';
@@ -144,40 +129,6 @@ function setTimerCommand(
 		description: repeatableForced
 			? 'Create or replace a timer that fires every interval'
 			: 'Create or replace a timer that fires once (or repeatedly)',
-		arguments: [
-			{
-				name: 'personaId',
-				type: 'string',
-				required: true,
-				description: 'The persona the timer belongs to',
-			},
-			{
-				name: 'timerName',
-				type: 'string',
-				required: true,
-				description: 'Unique per persona; an existing timer of that name is replaced',
-			},
-			{ name: 'fireAt', type: 'datetime', required: false, description: FIRE_AT_FORMAT },
-			{ name: 'interval', type: 'number', required: repeatableForced, description: 'Seconds' },
-			{
-				name: 'repeatable',
-				type: 'boolean',
-				required: false,
-				description: '"true" or "false" (default)',
-			},
-			{
-				name: 'enabled',
-				type: 'boolean',
-				required: false,
-				description: '"true" (default) or "false"',
-			},
-			{
-				name: 'eventIdn',
-				type: 'string',
-				required: false,
-				description: `Event name on fire (default ${DEFAULT_EVENT_IDN})`,
-			},
-		],
 		properties: setTimerProperties(repeatableForced),
 		validate: (args: CommandArguments) => validateSetTimer(args, repeatableForced),
 		async check(context, input) {
@@ -212,7 +163,7 @@ function setTimerCommand(
 					input.timerName,
 					input.enabled ?? true,
 				);
-				return { status: 'completed', result: timer ? timerToJson(timer, timezone) : null };
+				return timerOutcome(timer, timezone);
 			} else {
 				// check() let this through only for a disabled timer.
 				nextFireAt = null;
@@ -236,6 +187,3 @@ function setTimerCommand(
 		},
 	};
 }
-
-export const setTimer = setTimerCommand('set_timer');
-export const setRepeatableTimer = setTimerCommand('set_repeatable_timer');

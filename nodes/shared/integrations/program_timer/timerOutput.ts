@@ -1,4 +1,5 @@
 import type { JsonObject, Timer } from '../../store/types';
+import type { CommandOutcome } from '../../commands/types';
 import { toZonedIso } from './fireAt';
 
 /** A stored timer as nodes output it: times in ISO with the workflow's offset. */
@@ -19,4 +20,9 @@ export function timerToJson(timer: Timer, timezone: string): JsonObject {
 		createdAt: toZonedIso(timer.createdAt, timezone),
 		updatedAt: toZonedIso(timer.updatedAt, timezone),
 	};
+}
+
+/** A timer command's outcome: the timer as it is now (null when it no longer exists). */
+export function timerOutcome(timer: Timer | null, timezone: string): CommandOutcome {
+	return { status: 'completed', result: timer ? timerToJson(timer, timezone) : null };
 }

@@ -1,5 +1,5 @@
-import type { IntegrationDefinition } from '../types';
-import { sandboxAnyCommand } from './anyCommand';
+import type { IntegrationDefinition } from '../../commands/types';
+import { sandboxAnyCommand } from './commands/any_command.command';
 
 export const sandboxIntegration: IntegrationDefinition = {
 	integrationIdn: 'sandbox',

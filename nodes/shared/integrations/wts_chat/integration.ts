@@ -1,9 +1,11 @@
-import type { IntegrationDefinition } from '../types';
-import { sendChatbot, WTS_CHAT_INTEGRATION } from './sendChatbot';
+import type { IntegrationDefinition } from '../../commands/types';
+import { WTS_CHAT_INTEGRATION } from './api';
+import { sendChatbot } from './commands/send_chatbot.command';
 
 export const wtsChatIntegration: IntegrationDefinition = {
 	integrationIdn: WTS_CHAT_INTEGRATION,
 	displayName: 'WTS Chat',
 	description: 'WTS Chat chatbots with the WTS Chat API credential',
+	credential: 'wtsChatApi',
 	commands: [sendChatbot],
 };

@@ -1,5 +1,5 @@
-import type { IntegrationDefinition } from '../types';
-import { sendRequest } from './sendRequest';
+import type { IntegrationDefinition } from '../../commands/types';
+import { sendRequest } from './commands/send_request.command';
 
 export const httpIntegration: IntegrationDefinition = {
 	integrationIdn: 'http',

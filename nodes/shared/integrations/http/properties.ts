@@ -59,6 +59,7 @@ export const sendRequestProperties: INodeProperties[] = [
 			value: method,
 		})),
 		default: 'GET',
+		required: true,
 	},
 	{
 		displayName: 'URL',

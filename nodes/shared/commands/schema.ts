@@ -1,0 +1,81 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { isBlank } from './arguments';
+import { ArgumentError } from './errors';
+import type { CommandArguments, CommandDefinition } from './types';
+
+/**
+ * A command's properties are its one schema: the typed node shows them as
+ * fields, and Send Command's free arguments are checked against the same
+ * names. validate() does the rest (types, formats, requirements that depend
+ * on other arguments).
+ */
+
+export interface CommandArgument {
+	name: string;
+	/** Required whatever the other arguments are. */
+	required: boolean;
+	/** How to fill it, shown under a "required" error. */
+	description: string;
+}
+
+function isProperty(option: unknown): option is INodeProperties {
+	return typeof option === 'object' && option !== null && 'type' in option && 'name' in option;
+}
+
+function argumentOf(property: INodeProperties): CommandArgument {
+	return {
+		name: property.name,
+		// A field the editor hides in some configurations is required only in those; validate() checks that.
+		required: property.required === true && property.displayOptions === undefined,
+		description: property.description ?? '',
+	};
+}
+
+/** The arguments a command takes, from its properties. */
+export function commandArguments(command: CommandDefinition): CommandArgument[] {
+	// Commands that still declare their arguments apart (the Twilio ones, until they move to integrations/) keep that list.
+	if (command.arguments) return command.arguments;
+	return (command.properties ?? []).flatMap((property) => {
+		if (property.type === 'notice') return [];
+		// A collection only groups optional fields in the editor; each of its fields is an argument of its own.
+		if (property.type === 'collection') {
+			return (property.options ?? [])
+				.filter(isProperty)
+				.map((option) => ({ ...argumentOf(option), required: false }));
+		}
+		return [argumentOf(property)];
+	});
+}
+
+/** Throws for the first argument that is required and missing (absent, null or blank). */
+export function checkRequiredArguments(command: CommandDefinition, args: CommandArguments): void {
+	for (const argument of commandArguments(command)) {
+		if (argument.required && isBlank(args[argument.name])) {
+			throw new ArgumentError(argument.name, 'is required', argument.description || undefined);
+		}
+	}
+}
+
+/**
+ * The arguments with the seed's other spellings renamed to the argument
+ * names. Typed nodes name every argument by its property, so only Send
+ * Command's free arguments ever carry an alias.
+ */
+export function resolveAliases(
+	command: CommandDefinition,
+	args: CommandArguments,
+): CommandArguments {
+	const aliases = command.sendCommandAliases;
+	if (!aliases) return args;
+	const resolved: CommandArguments = { ...args };
+	for (const [alias, name] of Object.entries(aliases)) {
+		if (!(alias in resolved)) continue;
+		if (!isBlank(resolved[name])) {
+			throw new ArgumentError(alias, `is given together with '${name}'`, 'Give only one of them');
+		}
+		resolved[name] = resolved[alias];
+		delete resolved[alias];
+	}
+	return resolved;
+}

@@ -1,0 +1,3 @@
+import { setTimerCommand } from '../setTimerCommand';
+
+export const setTimer = setTimerCommand('set_timer');

@@ -1,0 +1,75 @@
+import type { INodeCredentialDescription } from 'n8n-workflow';
+
+import { UnknownCommandError } from '../commands/errors';
+import { twilioMessengerIntegration } from '../commands/twilio_messenger';
+import { twilioVoiceIntegration } from '../commands/twilio_voice';
+import type { CommandDefinition, IntegrationDefinition } from '../commands/types';
+import { httpIntegration } from './http/integration';
+import { programTimerIntegration } from './program_timer/integration';
+import { sandboxIntegration } from './sandbox/integration';
+import { wtsChatIntegration } from './wts_chat/integration';
+
+const ANY_COMMAND = '*';
+
+// The Twilio integrations declare their credential themselves once they move to integrations/.
+const TWILIO_CREDENTIAL = 'agentTwilioApi';
+
+/** Only integrations whose commands work end to end are listed here. */
+const integrations: readonly IntegrationDefinition[] = [
+	sandboxIntegration,
+	programTimerIntegration,
+	httpIntegration,
+	{ ...twilioVoiceIntegration, credential: TWILIO_CREDENTIAL },
+	{ ...twilioMessengerIntegration, credential: TWILIO_CREDENTIAL },
+	wtsChatIntegration,
+];
+
+export function listIntegrations(): readonly IntegrationDefinition[] {
+	return integrations;
+}
+
+export function findIntegration(integrationIdn: string): IntegrationDefinition {
+	const integration = integrations.find((candidate) => candidate.integrationIdn === integrationIdn);
+	if (!integration) {
+		const valid = integrations.map((candidate) => candidate.integrationIdn);
+		throw new UnknownCommandError(
+			`Unknown integration '${integrationIdn}'. Valid integrations: ${valid.join(', ')}`,
+			'integrationIdn',
+			valid,
+		);
+	}
+	return integration;
+}
+
+export function findCommand(integrationIdn: string, commandIdn: string): CommandDefinition {
+	const integration = findIntegration(integrationIdn);
+	const command =
+		integration.commands.find((candidate) => candidate.commandIdn === commandIdn) ??
+		integration.commands.find((candidate) => candidate.commandIdn === ANY_COMMAND);
+	if (!command) {
+		const valid = integration.commands.map((candidate) => candidate.commandIdn);
+		throw new UnknownCommandError(
+			`Unknown command '${commandIdn}' for integration '${integrationIdn}'. Valid commands: ${valid.join(', ')}`,
+			'commandIdn',
+			valid,
+		);
+	}
+	return command;
+}
+
+/**
+ * Send Command's credentials: each credential type the integrations need,
+ * required when one of its integrations is chosen.
+ */
+export function sendCommandCredentials(): INodeCredentialDescription[] {
+	const byCredential = new Map<string, string[]>();
+	for (const { credential, integrationIdn } of integrations) {
+		if (credential)
+			byCredential.set(credential, [...(byCredential.get(credential) ?? []), integrationIdn]);
+	}
+	return [...byCredential].map(([name, integrationIdns]) => ({
+		name,
+		required: true,
+		displayOptions: { show: { integrationIdn: integrationIdns } },
+	}));
+}

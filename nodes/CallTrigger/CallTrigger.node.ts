@@ -25,7 +25,7 @@ import {
 	receiveTwilioWebhook,
 	signedWebhookUrl,
 	twilioSignedWebhookMethods,
-} from '../shared/transport/twilioWebhook';
+} from '../shared/integrations/twilio/webhook';
 import { emptyVoiceTwiml, turnTwiml } from '../shared/twiml/voice';
 import { FINAL_CALL_STATUSES, readVoiceWebhook, type CallIdentity } from './voiceWebhook';
 

@@ -1,3 +1,9 @@
+import {
+	formField,
+	numberOrNull,
+	type TwilioFormFields,
+} from '../shared/integrations/twilio/formFields';
+
 /**
  * What Twilio posts about a call, read as one of the Call Trigger's events.
  * A status callback (`CallbackSource=call-progress-events`) only reports;
@@ -28,39 +34,28 @@ export const FINAL_CALL_STATUSES = new Set([
 	'canceled',
 ]);
 
-function field(params: Record<string, unknown>, name: string): string {
-	const value = params[name];
-	return typeof value === 'string' ? value : '';
-}
-
-function numberOrNull(text: string): number | null {
-	if (text === '') return null;
-	const number = Number(text);
-	return Number.isFinite(number) ? number : null;
-}
-
-export function readVoiceWebhook(params: Record<string, unknown>): VoiceWebhook {
+export function readVoiceWebhook(params: TwilioFormFields): VoiceWebhook {
 	const identity: CallIdentity = {
-		callSid: field(params, 'CallSid'),
-		from: field(params, 'From'),
-		to: field(params, 'To'),
-		direction: field(params, 'Direction') || 'inbound',
+		callSid: formField(params, 'CallSid'),
+		from: formField(params, 'From'),
+		to: formField(params, 'To'),
+		direction: formField(params, 'Direction') || 'inbound',
 	};
-	if (field(params, 'CallbackSource') === 'call-progress-events') {
+	if (formField(params, 'CallbackSource') === 'call-progress-events') {
 		return {
 			...identity,
 			kind: 'status',
-			status: field(params, 'CallStatus'),
-			duration: numberOrNull(field(params, 'CallDuration')),
+			status: formField(params, 'CallStatus'),
+			duration: numberOrNull(formField(params, 'CallDuration')),
 		};
 	}
-	const speech = field(params, 'SpeechResult');
-	const digits = field(params, 'Digits');
+	const speech = formField(params, 'SpeechResult');
+	const digits = formField(params, 'Digits');
 	return {
 		...identity,
 		kind: 'turn',
 		...(speech !== ''
-			? { speech: { text: speech, confidence: numberOrNull(field(params, 'Confidence')) } }
+			? { speech: { text: speech, confidence: numberOrNull(formField(params, 'Confidence')) } }
 			: {}),
 		...(digits !== '' ? { digits } : {}),
 	};

@@ -36,7 +36,7 @@ import {
 	publicUrlOption,
 	receiveTwilioWebhook,
 	twilioSignedWebhookMethods,
-} from '../shared/transport/twilioWebhook';
+} from '../shared/integrations/twilio/webhook';
 import { messagingReplyTwiml } from '../shared/twiml/messaging';
 import { readMessagingWebhook } from './inboundSms';
 

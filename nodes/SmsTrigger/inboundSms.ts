@@ -3,6 +3,7 @@
  * incoming message (a user's turn) or a status callback of a message sent
  * (failed / undelivered becomes the `smsError` keyword).
  */
+import { formField, type TwilioFormFields } from '../shared/integrations/twilio/formFields';
 import type { JsonObject } from '../shared/store/types';
 
 export interface IncomingMessage {
@@ -35,42 +36,37 @@ const FAILED_STATUSES = new Set(['failed', 'undelivered']);
 /** Twilio sends at most 10 media per message; the count field is still read defensively. */
 const MAX_MEDIA = 10;
 
-function field(params: Record<string, unknown>, name: string): string {
-	const value = params[name];
-	return typeof value === 'string' ? value : '';
-}
-
-export function readMessagingWebhook(params: Record<string, unknown>): TwilioMessagingWebhook {
-	const messageSid = field(params, 'MessageSid') || field(params, 'SmsSid');
-	const status = field(params, 'MessageStatus');
+export function readMessagingWebhook(params: TwilioFormFields): TwilioMessagingWebhook {
+	const messageSid = formField(params, 'MessageSid') || formField(params, 'SmsSid');
+	const status = formField(params, 'MessageStatus');
 	if (status !== '') {
 		if (!FAILED_STATUSES.has(status)) return { kind: 'status', status };
-		const code = field(params, 'ErrorCode');
+		const code = formField(params, 'ErrorCode');
 		return {
 			kind: 'smsError',
 			messageSid,
-			tenantNumber: field(params, 'From'),
-			userNumber: field(params, 'To'),
+			tenantNumber: formField(params, 'From'),
+			userNumber: formField(params, 'To'),
 			error: {
 				status,
 				messageSid,
 				code: code === '' ? null : Number(code),
-				message: field(params, 'ErrorMessage') || null,
+				message: formField(params, 'ErrorMessage') || null,
 				moreInfo: code === '' ? null : `https://www.twilio.com/docs/errors/${code}`,
 			},
 		};
 	}
-	const count = Math.min(MAX_MEDIA, Number.parseInt(field(params, 'NumMedia') || '0', 10) || 0);
+	const count = Math.min(MAX_MEDIA, Number.parseInt(formField(params, 'NumMedia') || '0', 10) || 0);
 	const media = Array.from({ length: count }, (_, index) => ({
-		mediaURL: field(params, `MediaUrl${index}`),
-		mediaContentType: field(params, `MediaContentType${index}`) || null,
+		mediaURL: formField(params, `MediaUrl${index}`),
+		mediaContentType: formField(params, `MediaContentType${index}`) || null,
 	})).filter((item) => item.mediaURL !== '');
 	return {
 		kind: 'message',
 		messageSid,
-		tenantNumber: field(params, 'To'),
-		userNumber: field(params, 'From'),
-		text: field(params, 'Body'),
+		tenantNumber: formField(params, 'To'),
+		userNumber: formField(params, 'From'),
+		text: formField(params, 'Body'),
 		media,
 	};
 }

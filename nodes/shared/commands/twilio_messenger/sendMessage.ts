@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { JsonObject, JsonValue } from '../../store/types';
 import type { TwilioFormValue } from '../../transport/twilio';
-import { addressPattern, E164_PATTERN } from '../addresses';
+import { addressPattern, E164_PATTERN } from '../../integrations/twilio/addresses';
 import {
 	checkHttpUrl,
 	jsonArgument,
@@ -14,7 +14,7 @@ import {
 	requiredString,
 } from '../arguments';
 import { ArgumentError } from '../errors';
-import { createForRecipient } from '../recipient';
+import { createForRecipient } from '../../integrations/twilio/recipient';
 import { parseFireAt } from '../program_timer/fireAt';
 import type { CommandArguments, CommandDefinition } from '../types';
 

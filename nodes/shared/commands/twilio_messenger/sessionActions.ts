@@ -8,7 +8,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { notifyOutbox } from '../../triggers/outbox';
 import type { JsonObject, JsonValue, Session } from '../../store/types';
-import { addressPattern, E164_PATTERN } from '../addresses';
+import { addressPattern, E164_PATTERN } from '../../integrations/twilio/addresses';
 import { checkHttpUrl, isBlank, jsonArgument, optionalList, requiredString } from '../arguments';
 import { ArgumentError } from '../errors';
 import type {

@@ -8,7 +8,7 @@ import {
 	type EnqueueTask,
 	type SpeechOptions,
 } from '../../twiml/voice';
-import { addressPattern, E164 } from '../addresses';
+import { addressPattern, E164 } from '../../integrations/twilio/addresses';
 import {
 	jsonArgument,
 	optionalBoolean,
@@ -19,7 +19,7 @@ import {
 	requiredString,
 } from '../arguments';
 import { ArgumentError } from '../errors';
-import { createForRecipient } from '../recipient';
+import { createForRecipient } from '../../integrations/twilio/recipient';
 import type { CommandArguments, CommandDefinition } from '../types';
 
 /** Where Twilio can place a call: a phone number, a SIP address or a Voice SDK client. */

@@ -1,6 +1,6 @@
-import type { Act, JsonObject } from '../store/types';
-import { createTwilioClient, type TwilioFormValue } from '../transport/twilio';
-import type { CommandContext } from './types';
+import type { Act, JsonObject } from '../../store/types';
+import { createTwilioClient, type TwilioFormValue } from '../../transport/twilio';
+import type { CommandContext } from '../../commands/types';
 
 /**
  * Seed 000: whoever a call or a message goes to gets a persona and an actor

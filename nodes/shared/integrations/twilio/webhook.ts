@@ -8,8 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { lazyModule } from '../lazyModule';
-import { TWILIO_CREDENTIAL } from './credentialTypes';
+import { lazyModule } from '../../lazyModule';
+import { TWILIO_CREDENTIAL } from '../../transport/credentialTypes';
 
 type ValidateRequest = (
 	authToken: string,

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { twilioVoiceIntegration } from '../shared/commands/twilio_voice';
+import { twilioVoiceIntegration } from '../shared/integrations/twilio_voice/integration';
 import { commandProperties, operationOptions, runTypedNode } from '../shared/node/typedNode';
 
 export class MakeCall implements INodeType {

@@ -3,7 +3,7 @@ import { httpIntegration } from './http';
 import { programTimerIntegration } from './program_timer';
 import { sandboxIntegration } from './sandbox';
 import { twilioMessengerIntegration } from './twilio_messenger';
-import { twilioVoiceIntegration } from './twilio_voice';
+import { twilioVoiceIntegration } from '../integrations/twilio_voice/integration';
 import { wtsChatIntegration } from './wts_chat';
 import type { CommandDefinition, IntegrationDefinition } from './types';
 

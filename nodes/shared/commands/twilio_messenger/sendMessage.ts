@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { JsonObject, JsonValue } from '../../store/types';
-import type { TwilioFormValue } from '../../transport/twilio';
+import { accountPath, type TwilioFormValue } from '../../transport/twilio';
 import { addressPattern, E164_PATTERN } from '../../integrations/twilio/addresses';
 import {
 	checkHttpUrl,
@@ -20,7 +20,7 @@ import type { CommandArguments, CommandDefinition } from '../types';
 
 export const MESSENGER_INTEGRATION = 'twilio_messenger';
 
-const MESSAGES_PATH = '/2010-04-01/Accounts/{AccountSid}/Messages.json';
+const MESSAGES_PATH = accountPath('/Messages.json');
 const MAX_TEXT_CHARACTERS = 1600;
 export const MAX_MEDIA_URLS = 10;
 const MAX_VALIDITY_SECONDS = 36_000;
@@ -394,11 +394,13 @@ export const sendMessage: CommandDefinition<SendMessageInput> = {
 		input.form.SendAt = new Date(at).toISOString();
 	},
 	async run(context, input, act) {
-		const { created: message, recipient } = await createForRecipient(context, act, {
-			path: MESSAGES_PATH,
-			form: input.form,
-			to: input.to,
-		});
+		const { created: message, recipient } = await createForRecipient(
+			context,
+			act,
+			input.to,
+			async (client) =>
+				await client.request<JsonObject>({ method: 'POST', path: MESSAGES_PATH, form: input.form }),
+		);
 		return {
 			status: 'sent',
 			externalId: String(message.sid),

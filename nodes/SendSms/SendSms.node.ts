@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { twilioMessengerIntegration } from '../shared/commands/twilio_messenger';
+import { twilioMessengerIntegration } from '../shared/integrations/twilio_messenger/integration';
 import { commandProperties, operationOptions, runTypedNode } from '../shared/node/typedNode';
 
 const DEFAULT_CONCURRENCY = 50;

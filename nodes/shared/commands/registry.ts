@@ -2,7 +2,7 @@ import { UnknownCommandError } from './errors';
 import { httpIntegration } from './http';
 import { programTimerIntegration } from './program_timer';
 import { sandboxIntegration } from './sandbox';
-import { twilioMessengerIntegration } from './twilio_messenger';
+import { twilioMessengerIntegration } from '../integrations/twilio_messenger/integration';
 import { twilioVoiceIntegration } from '../integrations/twilio_voice/integration';
 import { wtsChatIntegration } from './wts_chat';
 import type { CommandDefinition, IntegrationDefinition } from './types';

@@ -6,7 +6,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { publicUrlOption, twilioSignedWebhookMethods } from '../shared/integrations/twilio/webhook';
+import {
+	publicUrlOption,
+	twilioSignedWebhookMethods,
+	twilioTriggerWebhooks,
+	twilioWebhookPathProperty,
+} from '../shared/integrations/twilio/webhook';
 import { DEFAULT_CONVERSATION_LENGTH } from '../shared/integrations/twilio_voice/session';
 import {
 	answerVoiceWebhook,
@@ -35,15 +40,7 @@ export class CallTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'agentTwilioApi', required: true }],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				path: '={{$parameter["path"]}}',
-				isFullPath: true,
-				responseMode: 'onReceived',
-			},
-		],
+		webhooks: twilioTriggerWebhooks(),
 		properties: [
 			{
 				displayName:
@@ -52,15 +49,7 @@ export class CallTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Path',
-				name: 'path',
-				type: 'string',
-				default: 'call',
-				required: true,
-				placeholder: 'e.g. support-line',
-				description: 'The last part of the URL Twilio calls; every active workflow needs its own',
-			},
+			twilioWebhookPathProperty('call', 'e.g. support-line'),
 			{
 				displayName: 'Connector IDN',
 				name: 'connectorIdn',

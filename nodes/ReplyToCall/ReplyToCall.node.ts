@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { transferToProperty } from '../shared/integrations/twilio_voice/callArguments';
 import { answerCallTurn } from '../shared/integrations/twilio_voice/reply';
 
 /**
@@ -70,17 +71,7 @@ export class ReplyToCall implements INodeType {
 				],
 				default: 'listen',
 			},
-			{
-				displayName: 'Transfer To',
-				name: 'phoneNumber',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: 'e.g. +16507000000',
-				description:
-					'An E.164 number, a SIP address (sip:…) or a Voice SDK client (client:identity)',
-				displayOptions: { show: { afterSpeaking: ['transfer'] } },
-			},
+			{ ...transferToProperty, displayOptions: { show: { afterSpeaking: ['transfer'] } } },
 			{
 				displayName: 'Wait for Transfer (Seconds)',
 				name: 'waitForTransferSeconds',

@@ -8,7 +8,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { publicUrlOption, twilioSignedWebhookMethods } from '../shared/integrations/twilio/webhook';
+import {
+	publicUrlOption,
+	twilioSignedWebhookMethods,
+	twilioTriggerWebhooks,
+	twilioWebhookPathProperty,
+} from '../shared/integrations/twilio/webhook';
 import {
 	SMS_ERROR,
 	SMS_NO_INPUT_TURN,
@@ -39,15 +44,7 @@ export class SmsTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: TWILIO_CREDENTIAL, required: true }],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				path: '={{$parameter["path"]}}',
-				isFullPath: true,
-				responseMode: 'onReceived',
-			},
-		],
+		webhooks: twilioTriggerWebhooks(),
 		properties: [
 			{
 				displayName:
@@ -56,15 +53,7 @@ export class SmsTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Path',
-				name: 'path',
-				type: 'string',
-				default: 'sms',
-				required: true,
-				placeholder: 'e.g. sms-support',
-				description: 'The last part of the URL Twilio calls; every active workflow needs its own',
-			},
+			twilioWebhookPathProperty('sms', 'e.g. sms-support'),
 			{
 				displayName: 'Connector IDN',
 				name: 'connectorIdn',

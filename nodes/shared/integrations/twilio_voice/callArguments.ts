@@ -34,6 +34,17 @@ export const callSidProperty: INodeProperties = {
 	description: 'The call, e.g. the callSid that Start Outbound Call output',
 };
 
+/** Where a transfer goes, as transfer_call and Reply to Call ask for it. */
+export const transferToProperty: INodeProperties = {
+	displayName: 'Transfer To',
+	name: 'phoneNumber',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. +16507000000',
+	description: 'An E.164 number, a SIP address (sip:…) or a Voice SDK client (client:identity)',
+};
+
 export function readCallSid(args: CommandArguments): CallRef {
 	const callSid = requiredString(
 		args,

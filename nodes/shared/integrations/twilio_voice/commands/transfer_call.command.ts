@@ -7,6 +7,7 @@ import {
 	readSpeech,
 	readTransferTarget,
 	TRANSFER_RING_SECONDS,
+	transferToProperty,
 	type CallRef,
 } from '../callArguments';
 import { VOICE_INTEGRATION } from '../constants';
@@ -25,15 +26,7 @@ export const transferCall: CommandDefinition<TransferInput> = {
 	arguments: [],
 	properties: [
 		callSidProperty,
-		{
-			displayName: 'Transfer To',
-			name: 'phoneNumber',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. +16507000000',
-			description: 'An E.164 number, a SIP address (sip:…) or a Voice SDK client (client:identity)',
-		},
+		transferToProperty,
 		{
 			displayName: 'Options',
 			name: 'options',

@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -8,65 +7,18 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
-	awaitTurnAnswer,
-	conversationOf,
-	DEFAULT_CONVERSATION_LENGTH,
-	endCallSession,
-	openCallSession,
-	recordCallerTurn,
-	turnOf,
-} from '../shared/commands/twilio_voice/callSession';
-import { VOICE_INTEGRATION } from '../shared/commands/twilio_voice/makeCall';
-import { getStore } from '../shared/store';
-import type { JsonObject, Session } from '../shared/store/types';
-import {
-	answerTwiml,
 	publicUrlOption,
-	receiveTwilioWebhook,
-	signedWebhookUrl,
 	twilioSignedWebhookMethods,
-} from '../shared/transport/twilioWebhook';
-import { emptyVoiceTwiml, turnTwiml } from '../shared/twiml/voice';
-import { FINAL_CALL_STATUSES, readVoiceWebhook, type CallIdentity } from './voiceWebhook';
-
-type CallEvent = 'call_started' | 'user_message' | 'dtmf' | 'call_ended';
-
-interface CallTriggerOptions {
-	conversationLength?: number;
-	fallbackPhrase?: string;
-	language?: string;
-	publicUrl?: string;
-	replyTimeout?: number;
-	voice?: string;
-}
-
-/** Twilio gives up on a webhook after 15 s; the fallback must be spoken before that. */
-const TWILIO_WEBHOOK_SECONDS = 15;
-const DEFAULT_REPLY_SECONDS = 12;
-const DEFAULT_FALLBACK = 'Sorry, could you say that again?';
-
-/** `awaitingReply`: Twilio holds the call for a Reply to Call (a turn); status callbacks only report. */
-function eventItem(
-	event: CallEvent,
-	call: CallIdentity,
-	session: Session,
-	details: JsonObject,
-	awaitingReply: boolean,
-): IDataObject {
-	return {
-		event,
-		awaitingReply,
-		callSid: call.callSid,
-		from: call.from,
-		to: call.to,
-		direction: call.direction,
-		personaId: session.personaId,
-		sessionId: session.id,
-		turn: turnOf(session),
-		...details,
-		conversation: conversationOf(session),
-	} as IDataObject;
-}
+	twilioTriggerWebhooks,
+	twilioWebhookPathProperty,
+} from '../shared/integrations/twilio/webhook';
+import { DEFAULT_CONVERSATION_LENGTH } from '../shared/integrations/twilio_voice/session';
+import {
+	answerVoiceWebhook,
+	DEFAULT_FALLBACK,
+	DEFAULT_REPLY_SECONDS,
+	TWILIO_WEBHOOK_SECONDS,
+} from '../shared/integrations/twilio_voice/webhook';
 
 export class CallTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -88,15 +40,7 @@ export class CallTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'agentTwilioApi', required: true }],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				path: '={{$parameter["path"]}}',
-				isFullPath: true,
-				responseMode: 'onReceived',
-			},
-		],
+		webhooks: twilioTriggerWebhooks(),
 		properties: [
 			{
 				displayName:
@@ -105,15 +49,7 @@ export class CallTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Path',
-				name: 'path',
-				type: 'string',
-				default: 'call',
-				required: true,
-				placeholder: 'e.g. support-line',
-				description: 'The last part of the URL Twilio calls; every active workflow needs its own',
-			},
+			twilioWebhookPathProperty('call', 'e.g. support-line'),
 			{
 				displayName: 'Connector IDN',
 				name: 'connectorIdn',
@@ -203,102 +139,6 @@ export class CallTrigger implements INodeType {
 	webhookMethods = twilioSignedWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const response = this.getResponseObject();
-		const received = await receiveTwilioWebhook<CallTriggerOptions>(this);
-		if (received === undefined) return { noWebhookResponse: true };
-		const { params, options } = received;
-
-		const call = readVoiceWebhook(params);
-		const events = new Set(this.getNodeParameter('events', []) as CallEvent[]);
-		const connectorIdn = String(this.getNodeParameter('connectorIdn', VOICE_INTEGRATION));
-		const store = await getStore();
-		const session = await openCallSession(
-			store,
-			{ connectorIdn, ...call },
-			signedWebhookUrl(this, options.publicUrl),
-		);
-		const conversationLength = options.conversationLength ?? DEFAULT_CONVERSATION_LENGTH;
-		const speech = { voice: options.voice || undefined, language: options.language || undefined };
-		const run = (item: IDataObject): IWebhookResponseData => ({
-			noWebhookResponse: true,
-			workflowData: [[{ json: item }]],
-		});
-
-		if (call.kind === 'status') {
-			// Twilio ignores what a status callback is answered with.
-			answerTwiml(response, emptyVoiceTwiml());
-			if (FINAL_CALL_STATUSES.has(call.status)) {
-				const ended = await endCallSession(store, session, {
-					status: call.status,
-					duration: call.duration,
-				});
-				return events.has('call_ended')
-					? run(
-							eventItem(
-								'call_ended',
-								call,
-								ended,
-								{ status: call.status, duration: call.duration },
-								false,
-							),
-						)
-					: { noWebhookResponse: true };
-			}
-			// A call placed by Make Call in conversation mode greets from its own TwiML; its answer is reported here.
-			if (
-				call.status === 'in-progress' &&
-				(await store.compareAndSetSessionFlag(session.id, 'started', false, true)) &&
-				events.has('call_started')
-			) {
-				return run(eventItem('call_started', call, session, {}, false));
-			}
-			return { noWebhookResponse: true };
-		}
-
-		const started =
-			call.speech === undefined &&
-			call.digits === undefined &&
-			(await store.compareAndSetSessionFlag(session.id, 'started', false, true));
-		const event: CallEvent = started
-			? 'call_started'
-			: call.digits !== undefined
-				? 'dtmf'
-				: 'user_message';
-		const turn = await recordCallerTurn(store, session, call.speech?.text, conversationLength);
-		const listenAgain = turnTwiml({
-			text: options.fallbackPhrase ?? DEFAULT_FALLBACK,
-			speech,
-			then: { kind: 'listen', listen: {} },
-		});
-		if (!events.has(event)) {
-			// No workflow answers this kind of turn: keep listening without a word.
-			answerTwiml(response, turnTwiml({ speech, then: { kind: 'listen', listen: {} } }));
-			return { noWebhookResponse: true };
-		}
-
-		// Twilio holds the call until it gets TwiML: wait for Reply to Call (through the store, so it may run on a worker).
-		const deadline =
-			Date.now() +
-			Math.min(options.replyTimeout ?? DEFAULT_REPLY_SECONDS, TWILIO_WEBHOOK_SECONDS - 1) * 1000;
-		void awaitTurnAnswer(store, turn.id, turnOf(turn), deadline)
-			.catch((error: unknown) => {
-				this.logger.error(
-					`${this.getNode().name} could not read the answer of call ${call.callSid}: ${error instanceof Error ? error.message : String(error)}`,
-				);
-				return undefined;
-			})
-			.then((twiml) => answerTwiml(response, twiml ?? listenAgain));
-
-		const details: JsonObject =
-			event === 'dtmf'
-				? { digits: call.digits ?? '' }
-				: event === 'user_message'
-					? {
-							text: call.speech?.text ?? '',
-							confidence: call.speech?.confidence ?? null,
-							noInput: call.speech === undefined,
-						}
-					: {};
-		return run(eventItem(event, call, turn, details, true));
+		return await answerVoiceWebhook(this);
 	}
 }

@@ -6,8 +6,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { twilioVoiceIntegration } from '../shared/commands/twilio_voice';
-import { commandProperties, operationOptions, runTypedNode } from '../shared/node/typedNode';
+import { twilioVoiceIntegration } from '../shared/integrations/twilio_voice/integration';
+import {
+	commandProperties,
+	integrationCredentials,
+	operationOptions,
+	runTypedNode,
+} from '../shared/node/typedNode';
 
 export class MakeCall implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,7 +29,7 @@ export class MakeCall implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [{ name: 'agentTwilioApi', required: true }],
+		credentials: integrationCredentials(twilioVoiceIntegration),
 		properties: [
 			{
 				displayName: 'Operation',

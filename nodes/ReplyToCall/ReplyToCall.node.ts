@@ -4,106 +4,10 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { optionalHttpUrl } from '../shared/commands/arguments';
-import { toNodeError } from '../shared/commands/errors';
-import { leaveTurnAnswer } from '../shared/commands/twilio_voice/callSession';
-import { readTransferTarget } from '../shared/commands/twilio_voice/callControl';
-import { getStore } from '../shared/store';
-import type { JsonObject } from '../shared/store/types';
-import { createTwilioClient } from '../shared/transport/twilio';
-import { turnTwiml, type AfterSpeaking, type ListenOptions } from '../shared/twiml/voice';
-
-type Action = 'listen' | 'hangup' | 'transfer';
-
-interface ReplyOptions {
-	finishOnKey?: string;
-	hints?: string;
-	input?: Array<'speech' | 'dtmf'>;
-	language?: string;
-	listenLanguage?: string;
-	listenTimeout?: number;
-	playUrl?: string;
-	speechModel?: string;
-	speechTimeout?: string;
-	voice?: string;
-}
-
-interface PendingTurn {
-	sessionId: string;
-	callSid: string;
-	turn: number;
-}
-
-const CALL_TRIGGER_TYPE = /(^|\.)callTrigger$/;
-
-/** The turn this workflow answers: the output of the Call Trigger that started it. */
-function pendingTurn(functions: IExecuteFunctions): PendingTurn {
-	const trigger = functions
-		.getParentNodes(functions.getNode().name)
-		.find((parent) => CALL_TRIGGER_TYPE.test(parent.type));
-	if (trigger === undefined) {
-		throw new NodeOperationError(
-			functions.getNode(),
-			'Reply to Call answers a Call Trigger, and none comes before it',
-			{
-				description:
-					'Start the workflow with a Call Trigger; to speak into a call from elsewhere use Send Command set_turn_message',
-			},
-		);
-	}
-	const json = functions.evaluateExpression(
-		`{{ $(${JSON.stringify(trigger.name)}).first().json }}`,
-		0,
-	) as JsonObject | undefined;
-	if (
-		typeof json?.sessionId !== 'string' ||
-		typeof json.callSid !== 'string' ||
-		typeof json.turn !== 'number'
-	) {
-		throw new NodeOperationError(
-			functions.getNode(),
-			`The output of ${trigger.name} has no call turn to answer`,
-		);
-	}
-	return { sessionId: json.sessionId, callSid: json.callSid, turn: json.turn };
-}
-
-function afterSpeaking(
-	functions: IExecuteFunctions,
-	action: Action,
-	options: ReplyOptions,
-	conversationUrl: string | undefined,
-): AfterSpeaking {
-	if (action === 'hangup') return { kind: 'hangup' };
-	if (action === 'transfer') {
-		return {
-			kind: 'transfer',
-			target: readTransferTarget({
-				phoneNumber: functions.getNodeParameter('phoneNumber', 0, '') as string,
-				waitForTransferSeconds: functions.getNodeParameter(
-					'waitForTransferSeconds',
-					0,
-					30,
-				) as number,
-			}),
-		};
-	}
-	const listen: ListenOptions = {
-		// Explicit, so the answer also works when it reaches the call late, through the REST API.
-		actionUrl: conversationUrl,
-		input: options.input?.length ? options.input : undefined,
-		timeout: options.listenTimeout,
-		// Twilio's own default waits the full timeout after speech ends; auto answers as soon as the caller stops.
-		speechTimeout: options.speechTimeout || 'auto',
-		speechModel: options.speechModel || undefined,
-		hints: options.hints || undefined,
-		language: options.listenLanguage || undefined,
-		finishOnKey: options.finishOnKey || undefined,
-	};
-	return { kind: 'listen', listen };
-}
+import { transferToProperty } from '../shared/integrations/twilio_voice/callArguments';
+import { answerCallTurn } from '../shared/integrations/twilio_voice/reply';
 
 /**
  * Answers the turn of the Call Trigger that started the workflow with TwiML
@@ -167,17 +71,7 @@ export class ReplyToCall implements INodeType {
 				],
 				default: 'listen',
 			},
-			{
-				displayName: 'Transfer To',
-				name: 'phoneNumber',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: 'e.g. +16507000000',
-				description:
-					'An E.164 number, a SIP address (sip:…) or a Voice SDK client (client:identity)',
-				displayOptions: { show: { afterSpeaking: ['transfer'] } },
-			},
+			{ ...transferToProperty, displayOptions: { show: { afterSpeaking: ['transfer'] } } },
 			{
 				displayName: 'Wait for Transfer (Seconds)',
 				name: 'waitForTransferSeconds',
@@ -281,62 +175,10 @@ export class ReplyToCall implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const turn = pendingTurn(this);
-		const text = String(this.getNodeParameter('text', 0, '') ?? '').trim();
-		const action = this.getNodeParameter('afterSpeaking', 0) as Action;
-		const options = this.getNodeParameter('options', 0, {}) as ReplyOptions;
-		const store = await getStore();
-		const session = await store.getSession(turn.sessionId);
-		if (session === null)
-			throw new NodeOperationError(
-				this.getNode(),
-				`The call session ${turn.sessionId} is gone from the store`,
-				{ itemIndex: 0 },
-			);
-		const conversationUrl =
-			typeof session.state.conversationUrl === 'string' ? session.state.conversationUrl : undefined;
-		let twiml: string;
-		try {
-			const playUrl = optionalHttpUrl({ playUrl: options.playUrl ?? '' }, 'playUrl');
-			twiml = turnTwiml({
-				text,
-				speech: { voice: options.voice || undefined, language: options.language || undefined },
-				playUrl,
-				then: afterSpeaking(this, action, options, conversationUrl),
-			});
-		} catch (error) {
-			throw toNodeError(this, error, 0);
-		}
-
-		const inTime = await leaveTurnAnswer(store, session, { turn: turn.turn, twiml }, text);
-		let delivery: JsonObject = { deliveredBy: 'webhook' };
-		if (!inTime) {
-			// The caller already heard the fallback phrase: speak the answer into the live call.
-			try {
-				const client = await createTwilioClient(this, 0);
-				await client.request({
-					method: 'POST',
-					path: `/2010-04-01/Accounts/{AccountSid}/Calls/${turn.callSid}.json`,
-					form: { Twiml: twiml },
-				});
-				delivery = { deliveredBy: 'rest', late: true };
-			} catch (error) {
-				delivery = {
-					deliveredBy: 'none',
-					late: true,
-					error: error instanceof Error ? error.message : String(error),
-				};
-			}
-		}
+		const reply = await answerCallTurn(this);
 		return [
 			items.map((item, index) => ({
-				json:
-					index === 0
-						? {
-								...item.json,
-								reply: { callSid: turn.callSid, turn: turn.turn, twiml, ...delivery },
-							}
-						: item.json,
+				json: index === 0 ? { ...item.json, reply } : item.json,
 				pairedItem: { item: index },
 			})),
 		];

@@ -6,8 +6,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { twilioMessengerIntegration } from '../shared/commands/twilio_messenger';
-import { commandProperties, operationOptions, runTypedNode } from '../shared/node/typedNode';
+import { twilioMessengerIntegration } from '../shared/integrations/twilio_messenger/integration';
+import {
+	commandProperties,
+	integrationCredentials,
+	operationOptions,
+	runTypedNode,
+} from '../shared/node/typedNode';
 
 const DEFAULT_CONCURRENCY = 50;
 
@@ -26,7 +31,7 @@ export class SendSms implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [{ name: 'agentTwilioApi', required: true }],
+		credentials: integrationCredentials(twilioMessengerIntegration),
 		properties: [
 			{
 				displayName: 'Operation',

@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	INodeType,
 	INodeTypeDescription,
 	ITriggerFunctions,
@@ -10,86 +9,20 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
-	findSmsSession,
-	MESSENGER_INTEGRATION,
-	openSmsSession,
-	restartSessionTimeout,
-	sessionOfTimeoutTimer,
+	publicUrlOption,
+	twilioSignedWebhookMethods,
+	twilioTriggerWebhooks,
+	twilioWebhookPathProperty,
+} from '../shared/integrations/twilio/webhook';
+import {
 	SMS_ERROR,
 	SMS_NO_INPUT_TURN,
-	SMS_NO_INPUT_TURN_EVENT,
 	SMS_RESPONSE_TIMEOUT,
-	smsStateVariables,
-} from '../shared/commands/twilio_messenger/smsSession';
-import { getStore } from '../shared/store';
-import type { JsonObject, Session, StoredEvent } from '../shared/store/types';
-import { TIMER_FIRED_EVENT } from '../shared/timers/schedule';
-import { matchesFilter } from '../shared/triggers/match';
-import {
-	listenWithTimerEngine,
-	outboxNotice,
-	subscribeTrigger,
-} from '../shared/triggers/outboxTrigger';
+} from '../shared/integrations/twilio_messenger/session';
+import { listenForSessionTurns } from '../shared/integrations/twilio_messenger/turns';
+import { answerSmsWebhook } from '../shared/integrations/twilio_messenger/webhook';
 import { TWILIO_CREDENTIAL } from '../shared/transport/credentialTypes';
-import {
-	answerTwiml,
-	publicUrlOption,
-	receiveTwilioWebhook,
-	twilioSignedWebhookMethods,
-} from '../shared/transport/twilioWebhook';
-import { messagingReplyTwiml } from '../shared/twiml/messaging';
-import { readMessagingWebhook } from './inboundSms';
-
-type SmsEvent =
-	'message' | typeof SMS_ERROR | typeof SMS_RESPONSE_TIMEOUT | typeof SMS_NO_INPUT_TURN;
-const ALL_EVENTS: SmsEvent[] = ['message', SMS_ERROR, SMS_RESPONSE_TIMEOUT, SMS_NO_INPUT_TURN];
-
-interface SmsTriggerOptions {
-	publicUrl?: string;
-	reply?: string;
-	tenantPhoneNumber?: string;
-}
-
-interface TurnDetails {
-	event: SmsEvent;
-	text: string;
-	messageSid?: string | null;
-	smsMedia?: JsonObject[];
-	smsError?: JsonObject | null;
-}
-
-/** One output item: the seed's state variables, the turn's text (a keyword for events), and where it came from. */
-function turnItem(
-	session: Session | null,
-	fallback: { tenantNumber: string; userNumber: string },
-	turn: TurnDetails,
-): JsonObject {
-	const variables = session
-		? smsStateVariables(session)
-		: {
-				smsTenantPhoneNumber: fallback.tenantNumber,
-				smsUserPhoneNumber: fallback.userNumber,
-				smsSessionID: null,
-				smsUserData: null,
-				smsSessionTimeoutCount: null,
-			};
-	return {
-		event: turn.event,
-		text: turn.text,
-		...variables,
-		smsError: turn.smsError ?? null,
-		smsMedia: turn.smsMedia ?? [],
-		messageSid: turn.messageSid ?? null,
-		personaId: session?.personaId ?? null,
-		sessionId: session?.id ?? null,
-		connectorIdn: session?.connectorIdn ?? null,
-	};
-}
-
-function readEvents(functions: IWebhookFunctions | ITriggerFunctions): Set<SmsEvent> {
-	const events = functions.getNodeParameter('events', ALL_EVENTS) as SmsEvent[];
-	return new Set(events);
-}
+import { outboxNotice } from '../shared/triggers/outboxTrigger';
 
 export class SmsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -111,15 +44,7 @@ export class SmsTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: TWILIO_CREDENTIAL, required: true }],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				path: '={{$parameter["path"]}}',
-				isFullPath: true,
-				responseMode: 'onReceived',
-			},
-		],
+		webhooks: twilioTriggerWebhooks(),
 		properties: [
 			{
 				displayName:
@@ -128,15 +53,7 @@ export class SmsTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Path',
-				name: 'path',
-				type: 'string',
-				default: 'sms',
-				required: true,
-				placeholder: 'e.g. sms-support',
-				description: 'The last part of the URL Twilio calls; every active workflow needs its own',
-			},
+			twilioWebhookPathProperty('sms', 'e.g. sms-support'),
 			{
 				displayName: 'Connector IDN',
 				name: 'connectorIdn',
@@ -214,54 +131,7 @@ export class SmsTrigger implements INodeType {
 	webhookMethods = twilioSignedWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const response = this.getResponseObject();
-		const received = await receiveTwilioWebhook<SmsTriggerOptions>(this);
-		if (received === undefined) return { noWebhookResponse: true };
-		const { params, options } = received;
-
-		const webhook = readMessagingWebhook(params);
-		const emptyTwiml = messagingReplyTwiml();
-		if (
-			webhook.kind === 'status' ||
-			!matchesFilter(options.tenantPhoneNumber ?? '', webhook.tenantNumber)
-		) {
-			answerTwiml(response, emptyTwiml);
-			return { noWebhookResponse: true };
-		}
-		const store = await getStore();
-		const connectorIdn = String(this.getNodeParameter('connectorIdn', MESSENGER_INTEGRATION));
-		const parties = {
-			connectorIdn,
-			tenantNumber: webhook.tenantNumber,
-			userNumber: webhook.userNumber,
-		};
-		const events = readEvents(this);
-
-		if (webhook.kind === 'smsError') {
-			answerTwiml(response, emptyTwiml);
-			if (!events.has(SMS_ERROR)) return { noWebhookResponse: true };
-			const session = await findSmsSession(store, parties);
-			const item = turnItem(session, parties, {
-				event: SMS_ERROR,
-				text: SMS_ERROR,
-				messageSid: webhook.messageSid,
-				smsError: webhook.error,
-			});
-			return { noWebhookResponse: true, workflowData: [[{ json: item as IDataObject }]] };
-		}
-
-		// The user spoke: the session (re)starts, and its silence counts from now.
-		const { session } = await openSmsSession(store, parties);
-		await restartSessionTimeout(store, session);
-		answerTwiml(response, messagingReplyTwiml(options.reply));
-		if (!events.has('message')) return { noWebhookResponse: true };
-		const item = turnItem(session, parties, {
-			event: 'message',
-			text: webhook.text,
-			messageSid: webhook.messageSid,
-			smsMedia: webhook.media,
-		});
-		return { noWebhookResponse: true, workflowData: [[{ json: item as IDataObject }]] };
+		return await answerSmsWebhook(this);
 	}
 
 	/**
@@ -270,52 +140,6 @@ export class SmsTrigger implements INodeType {
 	 * timer engine that fires session timeouts.
 	 */
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const connectorIdn = String(this.getNodeParameter('connectorIdn', MESSENGER_INTEGRATION));
-		const { tenantPhoneNumber = '' } = this.getNodeParameter('options', {}) as SmsTriggerOptions;
-		const events = readEvents(this);
-		const store = await getStore();
-
-		const emitTurn = async (sessionId: string, event: SmsEvent) => {
-			const session = await store.getSession(sessionId);
-			if (session === null || session.status !== 'active') return;
-			if (!matchesFilter(tenantPhoneNumber, String(session.state.smsTenantPhoneNumber ?? '')))
-				return;
-			const item = turnItem(session, { tenantNumber: '', userNumber: '' }, { event, text: event });
-			this.emit([[{ json: item as IDataObject }]]);
-		};
-		const deliver = (event: StoredEvent) => {
-			if (
-				event.integrationIdn !== MESSENGER_INTEGRATION ||
-				!matchesFilter(connectorIdn, event.connectorIdn)
-			)
-				return;
-			const timedOut =
-				event.type === TIMER_FIRED_EVENT
-					? sessionOfTimeoutTimer(String(event.payload.timerName ?? ''))
-					: undefined;
-			const wanted: SmsEvent | undefined =
-				timedOut !== undefined
-					? SMS_RESPONSE_TIMEOUT
-					: event.type === SMS_NO_INPUT_TURN_EVENT
-						? SMS_NO_INPUT_TURN
-						: undefined;
-			const sessionId =
-				timedOut ??
-				(typeof event.payload.sessionId === 'string' ? event.payload.sessionId : undefined);
-			if (wanted === undefined || sessionId === undefined || !events.has(wanted)) return;
-			void emitTurn(sessionId, wanted).catch((error: unknown) =>
-				this.logger.error(
-					`${this.getNode().name} could not read session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`,
-				),
-			);
-		};
-		return await listenWithTimerEngine(
-			await subscribeTrigger(
-				this,
-				'sms-trigger',
-				[TIMER_FIRED_EVENT, SMS_NO_INPUT_TURN_EVENT],
-				deliver,
-			),
-		);
+		return await listenForSessionTurns(this);
 	}
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { runCommand } from '../../nodes/shared/commands/execute';
-import { parseFireAt } from '../../nodes/shared/integrations/program_timer/fireAt';
+import { parseFireAt } from '../../nodes/shared/commands/dates';
 import type { CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
 import type { JsonObject } from '../../nodes/shared/store/types';

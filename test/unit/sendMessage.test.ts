@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ArgumentError } from '../../nodes/shared/commands/errors';
-import { sendMessage } from '../../nodes/shared/commands/twilio_messenger/sendMessage';
+import { sendMessage } from '../../nodes/shared/integrations/twilio_messenger/commands/send_message.command';
 import type { CommandArguments, CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
 

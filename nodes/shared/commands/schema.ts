@@ -34,8 +34,6 @@ function argumentOf(property: INodeProperties): CommandArgument {
 
 /** The arguments a command takes, from its properties. */
 export function commandArguments(command: CommandDefinition): CommandArgument[] {
-	// Commands that still declare their arguments apart (the Twilio ones, until they move to integrations/) keep that list.
-	if (command.arguments) return command.arguments;
 	return (command.properties ?? []).flatMap((property) => {
 		if (property.type === 'notice') return [];
 		// A collection only groups optional fields in the editor; each of its fields is an argument of its own.

@@ -5,15 +5,6 @@ import type { Act, JsonObject, JsonValue, SessionStore } from '../store/types';
 /** Arguments as a command receives them: seed-style strings, or any JSON value. */
 export type CommandArguments = JsonObject;
 
-export type ArgumentType = 'string' | 'number' | 'boolean' | 'json' | 'datetime';
-
-export interface ArgumentSpec {
-	name: string;
-	type: ArgumentType;
-	required: boolean;
-	description: string;
-}
-
 /** What a command may use while it runs; built once per item by the node. */
 export interface CommandContext {
 	store: SessionStore;
@@ -53,11 +44,6 @@ export interface CommandDefinition<Input = unknown> {
 	commandIdn: string;
 	displayName: string;
 	description: string;
-	/**
-	 * Superseded by `properties` (see schema.ts); kept optional only while
-	 * the Twilio commands still declare it.
-	 */
-	arguments?: ArgumentSpec[];
 	/**
 	 * The command's schema: the fields a typed node shows, and the arguments
 	 * Send Command takes by the same names, so both feed `validate` alike.

@@ -1,26 +1,23 @@
 import type { INodeCredentialDescription } from 'n8n-workflow';
 
 import { UnknownCommandError } from '../commands/errors';
-import { twilioMessengerIntegration } from '../commands/twilio_messenger';
-import { twilioVoiceIntegration } from '../commands/twilio_voice';
 import type { CommandDefinition, IntegrationDefinition } from '../commands/types';
 import { httpIntegration } from './http/integration';
 import { programTimerIntegration } from './program_timer/integration';
 import { sandboxIntegration } from './sandbox/integration';
+import { twilioMessengerIntegration } from './twilio_messenger/integration';
+import { twilioVoiceIntegration } from './twilio_voice/integration';
 import { wtsChatIntegration } from './wts_chat/integration';
 
 const ANY_COMMAND = '*';
-
-// The Twilio integrations declare their credential themselves once they move to integrations/.
-const TWILIO_CREDENTIAL = 'agentTwilioApi';
 
 /** Only integrations whose commands work end to end are listed here. */
 const integrations: readonly IntegrationDefinition[] = [
 	sandboxIntegration,
 	programTimerIntegration,
 	httpIntegration,
-	{ ...twilioVoiceIntegration, credential: TWILIO_CREDENTIAL },
-	{ ...twilioMessengerIntegration, credential: TWILIO_CREDENTIAL },
+	twilioVoiceIntegration,
+	twilioMessengerIntegration,
 	wtsChatIntegration,
 ];
 

@@ -18,6 +18,14 @@ export type TwilioService = 'api' | 'conversations' | 'taskrouter';
 
 export type TwilioFormValue = string | number | boolean | string[] | undefined;
 
+/** The root of the credential's account in Twilio's REST API; the client fills in `{AccountSid}`. */
+const ACCOUNT_ROOT = '/2010-04-01/Accounts/{AccountSid}';
+
+/** A path of the account's API, from the part below the account, e.g. `accountPath('/Calls.json')`. */
+export function accountPath(pathBelowAccount: string): string {
+	return `${ACCOUNT_ROOT}${pathBelowAccount}`;
+}
+
 /**
  * Where a service lives: Twilio's own host per service, or, when the
  * credential names another Base URL (a compatible provider, a test server),
@@ -42,7 +50,7 @@ export function toTwilioForm(fields: Record<string, TwilioFormValue>): string {
 export interface TwilioRequest {
 	method: IHttpRequestMethods;
 	service?: TwilioService;
-	/** Path below the service root, e.g. `/2010-04-01/Accounts/{AccountSid}/Calls.json`; `{AccountSid}` is filled in. */
+	/** Path below the service root, e.g. `accountPath('/Calls.json')`; `{AccountSid}` is filled in. */
 	path: string;
 	form?: Record<string, TwilioFormValue>;
 	query?: IDataObject;

@@ -9,7 +9,7 @@ import {
 } from '../../commands/arguments';
 import { ArgumentError } from '../../commands/errors';
 import type { CommandArguments, CommandDefinition } from '../../commands/types';
-import { FIRE_AT_FORMAT, parseFireAt } from './fireAt';
+import { FIRE_AT_FORMAT, parseFireAt } from '../../commands/dates';
 import { timerIdentityProperties } from './timerKey';
 import { timerOutcome, timerToJson } from './timerOutput';
 

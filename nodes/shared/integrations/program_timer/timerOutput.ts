@@ -1,6 +1,6 @@
 import type { JsonObject, Timer } from '../../store/types';
 import type { CommandOutcome } from '../../commands/types';
-import { toZonedIso } from './fireAt';
+import { toZonedIso } from '../../commands/dates';
 
 /** A stored timer as nodes output it: times in ISO with the workflow's offset. */
 export function timerToJson(timer: Timer, timezone: string): JsonObject {

@@ -6,7 +6,7 @@
  * processes (webhook process and worker in queue mode).
  */
 import type { JsonObject, Session, SessionKey, SessionStore } from '../../store/types';
-import { VOICE_INTEGRATION } from './makeCall';
+import { VOICE_INTEGRATION } from './constants';
 
 export const CALL_CHANNEL = 'call';
 export const DEFAULT_CONVERSATION_LENGTH = 20;
@@ -86,6 +86,12 @@ export function conversationOf(session: Session): ConversationEntry[] {
 
 export function turnOf(session: Session): number {
 	return typeof session.state.turn === 'number' ? session.state.turn : 0;
+}
+
+/** The Call Trigger URL the call's turns go to; undefined for a call no Call Trigger holds. */
+export function conversationUrlOf(session: Session): string | undefined {
+	const url = session.state.conversationUrl;
+	return typeof url === 'string' ? url : undefined;
 }
 
 /** The conversation with `entry` added, the oldest dropped beyond `length`. */
@@ -171,6 +177,21 @@ export async function awaitTurnAnswer(
 		return undefined;
 	// The answer came between the last look and giving up.
 	return answerOf(await store.getSession(sessionId));
+}
+
+/** What the agent said into the call outside the answer of a turn (set_turn_message), kept in the conversation. */
+export async function recordAgentSaid(
+	store: SessionStore,
+	session: Session,
+	text: string,
+): Promise<void> {
+	const entry: ConversationEntry = {
+		role: 'agent',
+		text,
+		turn: turnOf(session),
+		at: new Date().toISOString(),
+	};
+	await store.updateSession(session.id, { state: { conversation: appended(session, entry) } });
 }
 
 export async function endCallSession(

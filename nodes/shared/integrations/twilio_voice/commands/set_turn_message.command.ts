@@ -1,12 +1,12 @@
-import type { JsonObject } from '../../store/types';
-import { createTwilioClient } from '../../transport/twilio';
-import { turnTwiml } from '../../twiml/voice';
-import { optionalString, requiredString } from '../arguments';
-import { ArgumentError } from '../errors';
-import type { CommandDefinition } from '../types';
-import { callSidProperty, readCallSid, type CallRef } from './callControl';
-import { appended, callSessionKey, turnOf, type ConversationEntry } from './callSession';
-import { VOICE_INTEGRATION } from './makeCall';
+import { optionalString, requiredString } from '../../../commands/arguments';
+import { ArgumentError } from '../../../commands/errors';
+import type { CommandDefinition } from '../../../commands/types';
+import { createTwilioClient } from '../../../transport/twilio';
+import { updateCall } from '../api';
+import { callSidProperty, readCallSid, type CallRef } from '../callArguments';
+import { VOICE_INTEGRATION } from '../constants';
+import { callSessionKey, conversationUrlOf, recordAgentSaid } from '../session';
+import { turnTwiml } from '../twiml';
 
 export interface TurnMessageInput extends CallRef {
 	connectorIdn: string;
@@ -26,17 +26,6 @@ export const setTurnMessage: CommandDefinition<TurnMessageInput> = {
 	displayName: 'Say in Conversation',
 	description:
 		'Say a message into a live Call Trigger conversation and listen again (what the caller answers goes to the Call Trigger)',
-	arguments: [
-		{
-			name: 'callSid',
-			type: 'string',
-			required: true,
-			description: 'The call SID (CA…) of a Call Trigger conversation',
-		},
-		{ name: 'text', type: 'string', required: true, description: 'What to say next' },
-		{ name: 'voice', type: 'string', required: false, description: 'Voice' },
-		{ name: 'language', type: 'string', required: false, description: 'Language' },
-	],
 	properties: [
 		callSidProperty,
 		{
@@ -84,7 +73,7 @@ export const setTurnMessage: CommandDefinition<TurnMessageInput> = {
 		const session = await context.store.findSession(
 			callSessionKey(input.connectorIdn, input.callSid),
 		);
-		if (session?.status !== 'active' || typeof session.state.conversationUrl !== 'string') {
+		if (session?.status !== 'active' || conversationUrlOf(session) === undefined) {
 			throw new ArgumentError(
 				'callSid',
 				`is not a live Call Trigger conversation of connector ${input.connectorIdn}`,
@@ -104,20 +93,8 @@ export const setTurnMessage: CommandDefinition<TurnMessageInput> = {
 			then: { kind: 'listen', listen: { actionUrl: String(session.state.conversationUrl) } },
 		});
 		const client = await createTwilioClient(context.functions, context.itemIndex);
-		const call = await client.request<JsonObject>({
-			method: 'POST',
-			path: `/2010-04-01/Accounts/{AccountSid}/Calls/${input.callSid}.json`,
-			form: { Twiml: twiml },
-		});
-		const entry: ConversationEntry = {
-			role: 'agent',
-			text: input.text,
-			turn: turnOf(session),
-			at: new Date().toISOString(),
-		};
-		await context.store.updateSession(session.id, {
-			state: { conversation: appended(session, entry) },
-		});
+		const call = await updateCall(client, input.callSid, { Twiml: twiml });
+		await recordAgentSaid(context.store, session, input.text);
 		return {
 			status: 'completed',
 			externalId: input.callSid,

@@ -1,6 +1,6 @@
 import type MessagingResponse from 'twilio/lib/twiml/MessagingResponse';
 
-import { lazyModule } from '../lazyModule';
+import { lazyModule } from '../../lazyModule';
 
 const messagingResponseClass = lazyModule<typeof MessagingResponse>(
 	'twilio/lib/twiml/MessagingResponse',

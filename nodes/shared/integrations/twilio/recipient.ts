@@ -1,6 +1,6 @@
-import type { Act, JsonObject } from '../store/types';
-import { createTwilioClient, type TwilioFormValue } from '../transport/twilio';
-import type { CommandContext } from './types';
+import type { Act, JsonObject } from '../../store/types';
+import { createTwilioClient, type TwilioClient } from '../../transport/twilio';
+import type { CommandContext } from '../../commands/types';
 
 /**
  * Seed 000: whoever a call or a message goes to gets a persona and an actor
@@ -25,13 +25,9 @@ export async function recipientOf(
 export async function createForRecipient(
 	context: CommandContext,
 	act: Act,
-	request: { path: string; form: Record<string, TwilioFormValue>; to: string },
+	to: string,
+	create: (client: TwilioClient) => Promise<JsonObject>,
 ): Promise<{ created: JsonObject; recipient: JsonObject }> {
-	const client = await createTwilioClient(context.functions, context.itemIndex);
-	const created = await client.request<JsonObject>({
-		method: 'POST',
-		path: request.path,
-		form: request.form,
-	});
-	return { created, recipient: await recipientOf(context, act, request.to) };
+	const created = await create(await createTwilioClient(context.functions, context.itemIndex));
+	return { created, recipient: await recipientOf(context, act, to) };
 }

@@ -4,12 +4,13 @@ import type {
 	FunctionsBase,
 	IHookFunctions,
 	INodeProperties,
+	IWebhookDescription,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { lazyModule } from '../lazyModule';
-import { TWILIO_CREDENTIAL } from './credentialTypes';
+import { lazyModule } from '../../lazyModule';
+import { TWILIO_CREDENTIAL } from '../../transport/credentialTypes';
 
 type ValidateRequest = (
 	authToken: string,
@@ -135,6 +136,35 @@ export const twilioSignedWebhookMethods = {
 		},
 	},
 };
+
+/** The webhook of a Twilio trigger: Twilio POSTs to the node's Path and gets its answer from the node. */
+export function twilioTriggerWebhooks(): IWebhookDescription[] {
+	return [
+		{
+			name: 'default',
+			httpMethod: 'POST',
+			path: '={{$parameter["path"]}}',
+			isFullPath: true,
+			responseMode: 'onReceived',
+		},
+	];
+}
+
+/** The Path field of a Twilio trigger, with its own default. */
+export function twilioWebhookPathProperty(
+	defaultPath: string,
+	placeholder: string,
+): INodeProperties {
+	return {
+		displayName: 'Path',
+		name: 'path',
+		type: 'string',
+		default: defaultPath,
+		required: true,
+		placeholder,
+		description: 'The last part of the URL Twilio calls; every active workflow needs its own',
+	};
+}
 
 /** The option every Twilio trigger has: the URL Twilio signs, when a proxy rewrites it. */
 export const publicUrlOption: INodeProperties = {

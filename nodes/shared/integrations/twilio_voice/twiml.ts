@@ -1,6 +1,6 @@
 import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 
-import { lazyModule } from '../lazyModule';
+import { lazyModule } from '../../lazyModule';
 
 const voiceResponseClass = lazyModule<typeof VoiceResponse>('twilio/lib/twiml/VoiceResponse');
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-import { ArgumentError } from '../../commands/errors';
+import { ArgumentError } from './errors';
 
 /**
  * The seed's format: YYYY-MM-DD[T]HH:MM[:SS[.ffffff]] with an optional `Z`

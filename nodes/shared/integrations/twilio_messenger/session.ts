@@ -7,9 +7,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { JsonObject, JsonValue, Session, SessionKey, SessionStore } from '../../store/types';
-import { MESSENGER_INTEGRATION } from './sendMessage';
-
-export { MESSENGER_INTEGRATION };
+import { MESSENGER_INTEGRATION } from './constants';
 
 export const SMS_CHANNEL = 'sms';
 /** Text keywords of seed 003, sent in the `text` of the SMS Trigger's output. */

@@ -1,0 +1,35 @@
+import type { CommandDefinition } from '../../../commands/types';
+import { MESSENGER_INTEGRATION } from '../constants';
+import { SMS_NO_INPUT_TURN_EVENT } from '../session';
+import {
+	parties,
+	partyProperties,
+	readParties,
+	requireSession,
+	sessionOutcome,
+	type PartiesInput,
+	type WithConnector,
+} from '../sessionArguments';
+
+export const forceNoInputTurn: CommandDefinition<WithConnector<PartiesInput>> = {
+	integrationIdn: MESSENGER_INTEGRATION,
+	commandIdn: 'force_no_input_turn',
+	displayName: 'Force No-Input Turn',
+	description:
+		'Seed smsActForceNoInputTurn: the SMS Trigger gets a turn with text smsNoInputTurn, without the user writing',
+	properties: partyProperties,
+	validate: (args, request) => ({ connectorIdn: request.connectorIdn, input: readParties(args) }),
+	async check(context, { connectorIdn, input }) {
+		await requireSession(context, parties({ connectorIdn }, input));
+	},
+	async run(context, { connectorIdn, input }) {
+		const session = await requireSession(context, parties({ connectorIdn }, input));
+		await context.store.publishEvent({
+			type: SMS_NO_INPUT_TURN_EVENT,
+			integrationIdn: MESSENGER_INTEGRATION,
+			connectorIdn,
+			payload: { sessionId: session.id },
+		});
+		return sessionOutcome(session, { noInputTurn: true });
+	},
+};

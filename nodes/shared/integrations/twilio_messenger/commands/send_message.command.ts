@@ -1,0 +1,199 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	optionalHttpUrl,
+	optionalPositiveNumber,
+	optionalString,
+} from '../../../commands/arguments';
+import { ArgumentError } from '../../../commands/errors';
+import { parseFireAt } from '../../../commands/dates';
+import type { CommandDefinition } from '../../../commands/types';
+import type { TwilioFormValue } from '../../../transport/twilio';
+import { createForRecipient } from '../../twilio/recipient';
+import { createMessage } from '../api';
+import { MESSENGER_INTEGRATION } from '../constants';
+import { readContent, readRecipient, readSender } from '../messageArguments';
+
+const MAX_VALIDITY_SECONDS = 36_000;
+/** Twilio schedules a message from 15 minutes to 35 days ahead (errors 35114, 35115). */
+const SCHEDULE_MIN_MS = 15 * 60_000;
+const SCHEDULE_MAX_MS = 35 * 24 * 3600_000;
+
+export interface SendMessageInput {
+	to: string;
+	/** Send At as written: read in the workflow's timezone by `check`, which then fills in SendAt. */
+	sendAt?: string;
+	form: Record<string, TwilioFormValue>;
+}
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'To',
+		name: 'phoneNumber',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. +16507000000',
+		description:
+			'The recipient: an E.164 number, or a channel address such as whatsapp:+16507000000',
+	},
+	{
+		displayName: 'From',
+		name: 'from',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. +16505550100',
+		description:
+			'A Twilio number (E.164), short code, alphanumeric sender ID or channel address of the account; leave empty to let the Messaging Service pick the sender',
+	},
+	{
+		displayName: 'Messaging Service SID',
+		name: 'messagingServiceSid',
+		type: 'string',
+		default: '',
+		placeholder: 'MG…',
+		description:
+			'Send through a Messaging Service (needed to schedule); it picks the sender when From is empty',
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		placeholder: 'e.g. Hello, how can I assist you today?',
+		description:
+			'The message, at most 1600 characters; may be empty when media or a content template is sent',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Content SID',
+				name: 'contentSid',
+				type: 'string',
+				default: '',
+				placeholder: 'HX…',
+				description: 'Send this content template (rich content) instead of text and media',
+			},
+			{
+				displayName: 'Content Variables (JSON)',
+				name: 'contentVariables',
+				type: 'json',
+				default: '{}',
+				description:
+					'Values of the template\'s variables: {"1": "Ana"}, or a list of {"name", "value"}',
+			},
+			{
+				displayName: 'Media URLs',
+				name: 'mediaUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. https://example.com/photo.jpg',
+				description:
+					'Up to 10 public http(s) URLs of images or other media (MMS), separated by commas, spaces or new lines',
+			},
+			{
+				displayName: 'Send At',
+				name: 'sendAt',
+				type: 'dateTime',
+				default: '',
+				description:
+					"Schedule the message (15 minutes to 35 days ahead; needs a Messaging Service). Without an offset it is read in the workflow's timezone.",
+			},
+			{
+				displayName: 'Status Callback URL',
+				name: 'statusCallback',
+				type: 'string',
+				default: '',
+				description: "Twilio posts the message's status changes here",
+			},
+			{
+				displayName: 'Validity Period (Seconds)',
+				name: 'validityPeriod',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_VALIDITY_SECONDS },
+				default: MAX_VALIDITY_SECONDS,
+				description:
+					"How long the message may wait in Twilio's queue before it is dropped (1 to 36000)",
+			},
+		],
+	},
+];
+
+export const sendMessage: CommandDefinition<SendMessageInput> = {
+	integrationIdn: MESSENGER_INTEGRATION,
+	commandIdn: 'send_message',
+	displayName: 'Send Message',
+	description: 'Send an SMS, MMS, channel (e.g. WhatsApp) or content-template message',
+	properties,
+	validate(args) {
+		const to = readRecipient(args);
+		const { from, messagingServiceSid } = readSender(args);
+		const content = readContent(args);
+		const sendAt = optionalString(args, 'sendAt');
+		if (sendAt !== undefined && messagingServiceSid === undefined) {
+			throw new ArgumentError(
+				'sendAt',
+				'needs a messagingServiceSid: Twilio schedules only messages sent through a Messaging Service',
+			);
+		}
+		return {
+			to,
+			sendAt,
+			form: {
+				To: to,
+				From: from,
+				MessagingServiceSid: messagingServiceSid,
+				...content,
+				ValidityPeriod: optionalPositiveNumber(args, 'validityPeriod', {
+					integer: true,
+					max: MAX_VALIDITY_SECONDS,
+				}),
+				StatusCallback: optionalHttpUrl(args, 'statusCallback'),
+			},
+		};
+	},
+	// The workflow's timezone reaches a command only here, still before anything is sent.
+	async check(context, input) {
+		if (input.sendAt === undefined) return;
+		const at = parseFireAt(input.sendAt, context.timezone, 'sendAt');
+		const ahead = at - Date.now();
+		if (ahead < SCHEDULE_MIN_MS || ahead > SCHEDULE_MAX_MS) {
+			throw new ArgumentError(
+				'sendAt',
+				`must be 15 minutes to 35 days ahead, got "${input.sendAt}"`,
+			);
+		}
+		input.form.ScheduleType = 'fixed';
+		input.form.SendAt = new Date(at).toISOString();
+	},
+	async run(context, input, act) {
+		const { created: message, recipient } = await createForRecipient(
+			context,
+			act,
+			input.to,
+			(client) => createMessage(client, input.form),
+		);
+		return {
+			status: 'sent',
+			externalId: String(message.sid),
+			result: {
+				messageSid: message.sid ?? null,
+				status: message.status ?? null,
+				to: message.to ?? input.to,
+				from: message.from ?? null,
+				messagingServiceSid: message.messaging_service_sid ?? null,
+				body: message.body ?? null,
+				numMedia: message.num_media ?? null,
+				numSegments: message.num_segments ?? null,
+				sendAt: input.form.SendAt ?? null,
+				...recipient,
+			},
+		};
+	},
+};

@@ -1,0 +1,175 @@
+/** Reading a message's arguments: recipient, sender and content, as Send Message and Send Media take them. */
+import {
+	checkHttpUrl,
+	jsonArgument,
+	optionalList,
+	optionalString,
+	optionalText,
+	requiredString,
+} from '../../commands/arguments';
+import { ArgumentError } from '../../commands/errors';
+import type { CommandArguments } from '../../commands/types';
+import type { JsonObject, JsonValue } from '../../store/types';
+import type { TwilioFormValue } from '../../transport/twilio';
+import { addressPattern, E164_PATTERN } from '../twilio/addresses';
+import { MAX_MEDIA_URLS } from './constants';
+
+const MAX_TEXT_CHARACTERS = 1600;
+/** Where a message can go: an E.164 number, or a channel address such as whatsapp:+…. */
+const RECIPIENT = addressPattern(
+	`(?:whatsapp|rcs):${E164_PATTERN}`,
+	String.raw`messenger:\d{1,32}`,
+);
+/** Who can send it: also a short code, an alphanumeric sender ID (a letter in it, at most 11) or an RCS agent. */
+const SENDER = addressPattern(
+	`whatsapp:${E164_PATTERN}`,
+	String.raw`rcs:[A-Za-z0-9_.-]+`,
+	String.raw`messenger:\d{1,32}`,
+	String.raw`\d{3,8}`,
+	'(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}',
+);
+const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
+const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
+
+export function readRecipient(args: CommandArguments): string {
+	const to = requiredString(
+		args,
+		'phoneNumber',
+		'The recipient in E.164, e.g. +16507000000, or a channel address such as whatsapp:+16507000000',
+	);
+	if (!RECIPIENT.test(to)) {
+		throw new ArgumentError(
+			'phoneNumber',
+			`must be an E.164 number (+16507000000) or a channel address (whatsapp:+16507000000), got "${to}"`,
+		);
+	}
+	return to;
+}
+
+export function readSender(args: CommandArguments): {
+	from?: string;
+	messagingServiceSid?: string;
+} {
+	const from = optionalString(args, 'from');
+	const messagingServiceSid = optionalString(args, 'messagingServiceSid');
+	if (from === undefined && messagingServiceSid === undefined) {
+		throw new ArgumentError(
+			'from',
+			'is required unless a messagingServiceSid picks the sender',
+			'Give a Twilio number (E.164), a sender ID or channel address, or a Messaging Service SID (MG…)',
+		);
+	}
+	if (from !== undefined && !SENDER.test(from)) {
+		throw new ArgumentError(
+			'from',
+			`must be an E.164 number, a short code, an alphanumeric sender ID (at most 11 characters) or a channel address, got "${from}"`,
+		);
+	}
+	if (messagingServiceSid !== undefined && !MESSAGING_SERVICE_SID.test(messagingServiceSid)) {
+		throw new ArgumentError(
+			'messagingServiceSid',
+			`must be a Messaging Service SID (MG and 32 hex digits), got "${messagingServiceSid}"`,
+		);
+	}
+	return { from, messagingServiceSid };
+}
+
+function readText(args: CommandArguments): string | undefined {
+	const text = optionalText(args, 'text');
+	// Twilio counts characters (code points), not UTF-16 units: an emoji is one.
+	const length = text === undefined ? 0 : [...text].length;
+	if (length > MAX_TEXT_CHARACTERS)
+		throw new ArgumentError(
+			'text',
+			`has ${length} characters; Twilio takes at most ${MAX_TEXT_CHARACTERS}`,
+		);
+	return text;
+}
+
+/** Up to 10 http(s) URLs, as a list or one string of them; undefined when empty. */
+export function optionalMediaUrls(args: CommandArguments, name: string): string[] | undefined {
+	const urls = optionalList(args, name);
+	if (urls === undefined) return undefined;
+	if (urls.length > MAX_MEDIA_URLS)
+		throw new ArgumentError(
+			name,
+			`has ${urls.length} URLs; Twilio takes at most ${MAX_MEDIA_URLS} per message`,
+		);
+	return urls.map((url, index) => checkHttpUrl(name, url, `(URL ${index + 1}) `));
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Twilio's `{"1": "Ana"}`, or seed 001's list of `{name, value}`, as the JSON string Twilio takes. */
+function readContentVariables(args: CommandArguments): string | undefined {
+	const value = jsonArgument(args, 'contentVariables');
+	if (value === undefined) return undefined;
+	let entries: Array<[string, JsonValue | undefined]>;
+	if (Array.isArray(value)) {
+		entries = value.map((entry) => {
+			if (!isObject(entry) || typeof entry.name !== 'string')
+				throw new ArgumentError(
+					'contentVariables',
+					'as a list must hold {"name": …, "value": …} objects',
+				);
+			return [entry.name, entry.value];
+		});
+	} else if (isObject(value)) {
+		entries = Object.entries(value);
+	} else {
+		throw new ArgumentError(
+			'contentVariables',
+			'must be a JSON object such as {"1": "Ana"} or a list of {"name", "value"}',
+		);
+	}
+	const variables: Record<string, string> = {};
+	for (const [name, variable] of entries) {
+		if (typeof variable === 'object' && variable !== null)
+			throw new ArgumentError(
+				'contentVariables',
+				`variable "${name}" must be text, a number or a boolean`,
+			);
+		variables[name] = variable === null || variable === undefined ? '' : String(variable);
+	}
+	// The typed field's default `{}` says nothing.
+	return Object.keys(variables).length === 0 ? undefined : JSON.stringify(variables);
+}
+
+/** What the message says: text and media, or a content template with its variables. */
+export function readContent(
+	args: CommandArguments,
+): Partial<Record<'Body' | 'MediaUrl' | 'ContentSid' | 'ContentVariables', TwilioFormValue>> {
+	const text = readText(args);
+	const mediaUrls = optionalMediaUrls(args, 'mediaUrl');
+	const contentSid = optionalString(args, 'contentSid');
+	const contentVariables = readContentVariables(args);
+	if (contentSid === undefined) {
+		if (contentVariables !== undefined)
+			throw new ArgumentError(
+				'contentVariables',
+				'needs a contentSid: they fill in a content template',
+			);
+		if (text === undefined && mediaUrls === undefined)
+			throw new ArgumentError('text', 'is required unless mediaUrl or contentSid give the message');
+		return { Body: text, MediaUrl: mediaUrls };
+	}
+	if (!CONTENT_SID.test(contentSid))
+		throw new ArgumentError(
+			'contentSid',
+			`must be a content template SID (HX and 32 hex digits), got "${contentSid}"`,
+		);
+	// The template holds the message; text or media beside it would be dropped without a word.
+	if (text !== undefined)
+		throw new ArgumentError(
+			'text',
+			'cannot be used with contentSid: the content template holds the message',
+		);
+	if (mediaUrls !== undefined)
+		throw new ArgumentError(
+			'mediaUrl',
+			'cannot be used with contentSid: the content template holds the message',
+		);
+	return { ContentSid: contentSid, ContentVariables: contentVariables };
+}

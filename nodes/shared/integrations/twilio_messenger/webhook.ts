@@ -1,0 +1,138 @@
+/**
+ * The SMS Trigger's webhook: what Twilio posts, read into seed 003's terms.
+ * An incoming message is a user's turn; a status callback of a message sent
+ * reports failure (failed / undelivered become the `smsError` keyword) or
+ * only progress (nothing runs).
+ */
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { getStore } from '../../store';
+import type { JsonObject } from '../../store/types';
+import { matchesFilter } from '../../triggers/match';
+import { formField, type TwilioFormFields } from '../twilio/formFields';
+import { answerTwiml, receiveTwilioWebhook } from '../twilio/webhook';
+import { MAX_MEDIA_URLS, MESSENGER_INTEGRATION } from './constants';
+import { findSmsSession, openSmsSession, restartSessionTimeout, SMS_ERROR } from './session';
+import { readEvents, turnItem, type SmsTriggerOptions } from './turns';
+import { messagingReplyTwiml } from './twiml';
+
+export interface IncomingMessage {
+	kind: 'message';
+	messageSid: string;
+	tenantNumber: string;
+	userNumber: string;
+	text: string;
+	media: Array<{ mediaURL: string; mediaContentType: string | null }>;
+}
+
+export interface DeliveryFailure {
+	kind: 'smsError';
+	messageSid: string;
+	/** Sent from the tenant number to the user, so From is the tenant. */
+	tenantNumber: string;
+	userNumber: string;
+	error: JsonObject;
+}
+
+/** A status callback that reports progress, not failure: nothing to run. */
+export interface DeliveryProgress {
+	kind: 'status';
+	status: string;
+}
+
+export type TwilioMessagingWebhook = IncomingMessage | DeliveryFailure | DeliveryProgress;
+
+const FAILED_STATUSES = new Set(['failed', 'undelivered']);
+
+export function readMessagingWebhook(params: TwilioFormFields): TwilioMessagingWebhook {
+	const messageSid = formField(params, 'MessageSid') || formField(params, 'SmsSid');
+	const status = formField(params, 'MessageStatus');
+	if (status !== '') {
+		if (!FAILED_STATUSES.has(status)) return { kind: 'status', status };
+		const code = formField(params, 'ErrorCode');
+		return {
+			kind: 'smsError',
+			messageSid,
+			tenantNumber: formField(params, 'From'),
+			userNumber: formField(params, 'To'),
+			error: {
+				status,
+				messageSid,
+				code: code === '' ? null : Number(code),
+				message: formField(params, 'ErrorMessage') || null,
+				moreInfo: code === '' ? null : `https://www.twilio.com/docs/errors/${code}`,
+			},
+		};
+	}
+	// Twilio sends at most 10 media per message; the count field is still read defensively.
+	const count = Math.min(
+		MAX_MEDIA_URLS,
+		Number.parseInt(formField(params, 'NumMedia') || '0', 10) || 0,
+	);
+	const media = Array.from({ length: count }, (_, index) => ({
+		mediaURL: formField(params, `MediaUrl${index}`),
+		mediaContentType: formField(params, `MediaContentType${index}`) || null,
+	})).filter((item) => item.mediaURL !== '');
+	return {
+		kind: 'message',
+		messageSid,
+		tenantNumber: formField(params, 'To'),
+		userNumber: formField(params, 'From'),
+		text: formField(params, 'Body'),
+		media,
+	};
+}
+
+/** The SMS Trigger's answer to one request of Twilio: the turn it starts the workflow with, the TwiML reply. */
+export async function answerSmsWebhook(
+	functions: IWebhookFunctions,
+): Promise<IWebhookResponseData> {
+	const response = functions.getResponseObject();
+	const received = await receiveTwilioWebhook<SmsTriggerOptions>(functions);
+	if (received === undefined) return { noWebhookResponse: true };
+	const { params, options } = received;
+
+	const webhook = readMessagingWebhook(params);
+	const emptyTwiml = messagingReplyTwiml();
+	if (
+		webhook.kind === 'status' ||
+		!matchesFilter(options.tenantPhoneNumber ?? '', webhook.tenantNumber)
+	) {
+		answerTwiml(response, emptyTwiml);
+		return { noWebhookResponse: true };
+	}
+	const store = await getStore();
+	const connectorIdn = String(functions.getNodeParameter('connectorIdn', MESSENGER_INTEGRATION));
+	const parties = {
+		connectorIdn,
+		tenantNumber: webhook.tenantNumber,
+		userNumber: webhook.userNumber,
+	};
+	const events = readEvents(functions);
+
+	if (webhook.kind === 'smsError') {
+		answerTwiml(response, emptyTwiml);
+		if (!events.has(SMS_ERROR)) return { noWebhookResponse: true };
+		const session = await findSmsSession(store, parties);
+		const item = turnItem(session, parties, {
+			event: SMS_ERROR,
+			text: SMS_ERROR,
+			messageSid: webhook.messageSid,
+			smsError: webhook.error,
+		});
+		return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+	}
+
+	// The user spoke: the session (re)starts, and its silence counts from now.
+	const { session } = await openSmsSession(store, parties);
+	await restartSessionTimeout(store, session);
+	answerTwiml(response, messagingReplyTwiml(options.reply));
+	if (!events.has('message')) return { noWebhookResponse: true };
+	const item = turnItem(session, parties, {
+		event: 'message',
+		text: webhook.text,
+		messageSid: webhook.messageSid,
+		smsMedia: webhook.media,
+	});
+	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+}

@@ -1,0 +1,262 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	optionalBoolean,
+	optionalHttpUrl,
+	optionalPositiveNumber,
+	optionalString,
+} from '../../../commands/arguments';
+import { ArgumentError } from '../../../commands/errors';
+import type { CommandDefinition } from '../../../commands/types';
+import type { TwilioFormValue } from '../../../transport/twilio';
+import { createForRecipient } from '../../twilio/recipient';
+import { createCall } from '../api';
+import { optionalDigits, optionalListOf, readCallerId, readDestination } from '../callArguments';
+import { readCallScript, type CallScript } from '../callScript';
+import { VOICE_INTEGRATION } from '../constants';
+
+const MAX_RING_SECONDS = 600;
+const MACHINE_DETECTION = ['Enable', 'DetectMessageEnd'];
+const STATUS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
+const CONVERSATION_EVENTS = ['answered', 'completed'];
+
+export interface MakeCallInput extends CallScript {
+	to: string;
+	from: string;
+	form: Record<string, TwilioFormValue>;
+}
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'To',
+		name: 'phoneNumber',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. +16507000000',
+		description:
+			'The number to call (E.164), a SIP address (sip:…) or a Voice SDK client (client:identity)',
+	},
+	{
+		displayName: 'From (Caller ID)',
+		name: 'callerId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. +16505550100',
+		description: 'A Twilio number of the account, or a verified caller ID, in E.164',
+	},
+	{
+		displayName: 'Greeting Phrase',
+		name: 'greetingPhrase',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Hello, how can I assist you today?',
+		description:
+			'Spoken when the call is answered; leave empty when Options give your own TwiML or TwiML URL',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Conversation URL (Call Trigger)',
+				name: 'conversationUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. https://n8n.example.com/webhook/call',
+				description:
+					"Conversation mode: after the greeting the call listens, and what the callee says goes to this Call Trigger's production URL, whose workflow answers with Reply to Call. Status callbacks go there too unless set below.",
+			},
+			{
+				displayName: 'Language',
+				name: 'language',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. en-US',
+				description: 'Language of the greeting',
+			},
+			{
+				displayName: 'Machine Detection',
+				name: 'machineDetection',
+				type: 'options',
+				options: [
+					{
+						name: 'Enable',
+						value: 'Enable',
+						description: 'Detect a person or a machine as soon as possible',
+					},
+					{
+						name: 'Detect Message End',
+						value: 'DetectMessageEnd',
+						description: "Wait for the machine's greeting to end",
+					},
+				],
+				default: 'Enable',
+			},
+			{
+				displayName: 'Record',
+				name: 'record',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to record the call',
+			},
+			{
+				displayName: 'Ring Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_RING_SECONDS },
+				default: 60,
+				description: 'How long to let the call ring before giving up (Twilio allows up to 600)',
+			},
+			{
+				displayName: 'Send Digits',
+				name: 'sendDigits',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. ww1234#',
+				description:
+					'DTMF digits to play once the call connects (0-9, A-D, #, *; w waits half a second). Disables Machine Detection.',
+			},
+			{
+				displayName: 'Status Callback Events',
+				name: 'statusCallbackEvent',
+				type: 'multiOptions',
+				options: STATUS_EVENTS.map((event) => ({
+					name: event[0].toUpperCase() + event.slice(1),
+					value: event,
+				})),
+				default: [],
+			},
+			{
+				displayName: 'Status Callback URL',
+				name: 'statusCallback',
+				type: 'string',
+				default: '',
+				description: 'Twilio posts call status changes here',
+			},
+			{
+				displayName: 'Task Attributes (JSON)',
+				name: 'taskAttributes',
+				type: 'json',
+				default: '{}',
+				description:
+					'With a TaskRouter Workflow SID: attributes of the task the answered call becomes (outbound_to is added)',
+			},
+			{
+				displayName: 'TaskRouter Workflow SID',
+				name: 'workflowSid',
+				type: 'string',
+				default: '',
+				placeholder: 'WW…',
+				description:
+					'Queue the answered call (after the greeting) as a TaskRouter task, the way Flex places outbound calls',
+			},
+			{
+				displayName: 'TwiML',
+				name: 'twiml',
+				type: 'string',
+				typeOptions: { rows: 4 },
+				default: '',
+				description:
+					'Your own TwiML for the answered call (at most 4000 characters), instead of the greeting',
+			},
+			{
+				displayName: 'TwiML URL',
+				name: 'twimlUrl',
+				type: 'string',
+				default: '',
+				description: 'A URL that returns TwiML for the answered call, instead of the greeting',
+			},
+			{
+				displayName: 'Voice',
+				name: 'voice',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Polly.Joanna',
+				description: 'Voice of the greeting (Twilio voice name)',
+			},
+		],
+	},
+];
+
+export const makeCall: CommandDefinition<MakeCallInput> = {
+	integrationIdn: VOICE_INTEGRATION,
+	commandIdn: 'make_call',
+	displayName: 'Start Outbound Call',
+	description: 'Call a number and say the greeting when it is answered',
+	properties,
+	validate(args) {
+		const to = readDestination(args);
+		const from = readCallerId(args);
+		const script = readCallScript(args, to);
+		const sendDigits = optionalDigits(args, 'sendDigits');
+		const machineDetection = optionalString(args, 'machineDetection');
+		if (machineDetection !== undefined && !MACHINE_DETECTION.includes(machineDetection)) {
+			throw new ArgumentError(
+				'machineDetection',
+				`must be Enable or DetectMessageEnd, got "${machineDetection}"`,
+			);
+		}
+		// Twilio ignores machine detection when digits are sent; say so rather than drop it silently.
+		if (sendDigits !== undefined && machineDetection !== undefined) {
+			throw new ArgumentError(
+				'machineDetection',
+				'cannot be used with sendDigits: Twilio turns machine detection off when it sends digits',
+			);
+		}
+		const timeout = optionalPositiveNumber(args, 'timeout', {
+			integer: true,
+			max: MAX_RING_SECONDS,
+		});
+		return {
+			to,
+			from,
+			...script,
+			form: {
+				To: to,
+				From: from,
+				Twiml: script.twiml,
+				Url: script.url,
+				Timeout: timeout,
+				Record: optionalBoolean(args, 'record'),
+				MachineDetection: machineDetection,
+				SendDigits: sendDigits,
+				// In conversation mode the Call Trigger also hears when the call is answered and when it ends, unless told otherwise.
+				StatusCallback: optionalHttpUrl(args, 'statusCallback') ?? script.conversationUrl,
+				StatusCallbackEvent:
+					optionalListOf(args, 'statusCallbackEvent', STATUS_EVENTS) ??
+					(script.conversationUrl !== undefined &&
+					optionalString(args, 'statusCallback') === undefined
+						? CONVERSATION_EVENTS
+						: undefined),
+			},
+		};
+	},
+	async run(context, input, act) {
+		const { created: call, recipient } = await createForRecipient(
+			context,
+			act,
+			input.to,
+			(client) => createCall(client, input.form),
+		);
+		return {
+			status: 'sent',
+			externalId: String(call.sid),
+			result: {
+				callSid: call.sid ?? null,
+				status: call.status ?? null,
+				to: call.to ?? input.to,
+				from: call.from ?? input.from,
+				direction: call.direction ?? null,
+				...recipient,
+				twiml: input.twiml ?? null,
+				url: input.url ?? null,
+				conversationUrl: input.conversationUrl ?? null,
+			},
+		};
+	},
+};

@@ -1,0 +1,92 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { CommandArguments, CommandDefinition } from '../../nodes/shared/commands/types';
+import { twilioMessengerIntegration } from '../../nodes/shared/integrations/twilio_messenger/integration';
+import { twilioVoiceIntegration } from '../../nodes/shared/integrations/twilio_voice/integration';
+
+/**
+ * The properties are the commands' only schema: what a property marks
+ * required (top level, shown always) must be refused by validate() when
+ * missing, with the words the framework's check used, whichever other
+ * required arguments are given.
+ */
+const VALID: CommandArguments = {
+	phoneNumber: '+16507000000',
+	callerId: '+16505550100',
+	tenantPhoneNumber: '+16505550100',
+	callSid: 'CA0123456789abcdef0123456789abcdef',
+	conferenceSid: 'CF0123456789abcdef0123456789abcdef',
+	participant: 'CA0123456789abcdef0123456789abcdef',
+	digits: '1234#',
+	text: 'Hello',
+	count: 60,
+	mediaURL: 'https://example.com/a.gif',
+};
+
+function requiredNames(properties: INodeProperties[]): string[] {
+	return properties
+		.filter(
+			(property) =>
+				property.required === true &&
+				property.displayOptions === undefined &&
+				property.type !== 'notice',
+		)
+		.map((property) => property.name);
+}
+
+const commands: CommandDefinition[] = [
+	...twilioVoiceIntegration.commands,
+	...twilioMessengerIntegration.commands,
+];
+
+const cases = commands.flatMap((command) => {
+	const required = requiredNames(command.properties ?? []);
+	return required.map((missing) => [command.commandIdn, missing, command, required] as const);
+});
+
+describe('Twilio commands refuse a missing required argument', () => {
+	test('every Twilio command names its required arguments in its properties', () => {
+		expect(
+			Object.fromEntries(
+				commands.map((command) => [command.commandIdn, requiredNames(command.properties ?? [])]),
+			),
+		).toEqual({
+			make_call: ['phoneNumber', 'callerId'],
+			stop_call: ['callSid'],
+			get_call: ['callSid'],
+			transfer_call: ['callSid', 'phoneNumber'],
+			send_digits: ['callSid', 'digits'],
+			hold_participant: ['conferenceSid', 'participant'],
+			unhold_participant: ['conferenceSid', 'participant'],
+			remove_participant: ['conferenceSid', 'participant'],
+			end_conference: ['conferenceSid'],
+			set_turn_message: ['callSid', 'text'],
+			send_message: ['phoneNumber'],
+			start_session: ['tenantPhoneNumber', 'phoneNumber'],
+			set_session_timeout: ['tenantPhoneNumber', 'phoneNumber', 'count'],
+			terminate_session: ['tenantPhoneNumber', 'phoneNumber'],
+			force_no_input_turn: ['tenantPhoneNumber', 'phoneNumber'],
+			send_media: ['phoneNumber', 'mediaURL'],
+		});
+	});
+
+	test.each(cases)('%s without %s', (commandIdn, missing, command, required) => {
+		const args: CommandArguments = Object.fromEntries(
+			required.filter((name) => name !== missing).map((name) => [name, VALID[name]]),
+		);
+		const given: CommandArguments[] = [
+			args,
+			...[null, '', '  '].map((blank) => ({ ...args, [missing]: blank })),
+		];
+		for (const withoutIt of given) {
+			expect(() =>
+				command.validate(withoutIt, {
+					integrationIdn: command.integrationIdn,
+					commandIdn,
+					connectorIdn: 'c',
+					arguments: args,
+				}),
+			).toThrow(new RegExp(`^Argument '${missing}' is required`));
+		}
+	});
+});

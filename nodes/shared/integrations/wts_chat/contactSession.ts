@@ -1,10 +1,13 @@
-import type { Session, SessionStore } from '../../store/types';
+import type { Session, SessionLease, SessionStore } from '../../store/types';
 import { WTS_CHAT_INTEGRATION } from './api';
 import type { SendChatbotInput } from './chatbotInput';
 
-/** A start claimed in the store longer ago than this was abandoned (its process died mid-request). */
-const STALE_START_MS = 60_000;
-const STARTING_FLAG = 'chatbotStarting';
+/**
+ * How long a claimed start holds when its execution never ends it (its
+ * process died mid-request); then the next execution may start the bot.
+ */
+const START_LEASE_MS = 60_000;
+const START_LEASE = 'chatbotStart';
 
 /** The store's record of the conversation with a contact on a channel (or of a session named by ID). */
 function contactKey(input: SendChatbotInput): string {
@@ -28,24 +31,21 @@ export async function contactSession(
  * Claims the start of a chatbot for the contact in the store, so that of
  * executions racing for one contact only one reaches WTS Chat while its
  * request is in flight (WTS Chat skips the later ones itself once its
- * session exists). A claim older than a minute was abandoned and is taken over.
+ * session exists). The claim is a lease taken in one atomic step: no racer
+ * can see it half-made and take it over. Null when another execution holds it.
  */
-export async function claimStart(store: SessionStore, session: Session): Promise<boolean> {
-	if (!(await takeStartFlag(store, session))) return false;
-	await store.updateSession(session.id, { state: { chatbotStartingAt: Date.now() } });
-	return true;
+export async function claimStart(
+	store: SessionStore,
+	session: Session,
+): Promise<SessionLease | null> {
+	return await store.acquireSessionLease(session.id, START_LEASE, START_LEASE_MS);
 }
 
-async function takeStartFlag(store: SessionStore, session: Session): Promise<boolean> {
-	if (await store.compareAndSetSessionFlag(session.id, STARTING_FLAG, false, true)) return true;
-	const current = await store.getSession(session.id);
-	const since =
-		typeof current?.state.chatbotStartingAt === 'number' ? current.state.chatbotStartingAt : 0;
-	if (Date.now() - since < STALE_START_MS) return false;
-	return await store.compareAndSetSessionFlag(session.id, STARTING_FLAG, true, true);
-}
-
-/** Ends this execution's claim, whether its start succeeded or not. */
-export async function releaseStart(store: SessionStore, session: Session): Promise<void> {
-	await store.compareAndSetSessionFlag(session.id, STARTING_FLAG, true, false);
+/** Ends this execution's claim, whether its start succeeded or not; a claim already taken over stays with its new holder. */
+export async function releaseStart(
+	store: SessionStore,
+	session: Session,
+	claim: SessionLease,
+): Promise<void> {
+	await store.releaseSessionLease(session.id, claim.name, claim.token);
 }

@@ -23,16 +23,15 @@ export const sendChatbot: CommandDefinition<SendChatbotInput> = {
 		const store = context.store;
 		const session = await contactSession(store, input);
 		const guarded = (input.body.options as JsonObject).skipIfInProgress === true;
-		if (guarded) {
-			if (!(await claimStart(store, session))) {
-				return {
-					status: 'completed',
-					result: {
-						skipped: true,
-						reason: 'A chatbot start for this contact is already in flight (Skip If In Progress)',
-					},
-				};
-			}
+		const claim = guarded ? await claimStart(store, session) : null;
+		if (guarded && claim === null) {
+			return {
+				status: 'completed',
+				result: {
+					skipped: true,
+					reason: 'A chatbot start for this contact is already in flight (Skip If In Progress)',
+				},
+			};
 		}
 		try {
 			const path = input.endpoint === 'queued' ? QUEUED_PATH : IMMEDIATE_PATH;
@@ -60,7 +59,7 @@ export const sendChatbot: CommandDefinition<SendChatbotInput> = {
 				result,
 			};
 		} finally {
-			if (guarded) await releaseStart(store, session);
+			if (claim) await releaseStart(store, session, claim);
 		}
 	},
 };

@@ -6,7 +6,7 @@ import {
 	UnknownCommandError,
 	toNodeError,
 } from '../../nodes/shared/commands/errors';
-import { runCommand } from '../../nodes/shared/commands/execute';
+import { runCommand } from '../support/runCommand';
 import {
 	isSessionResponseHeader,
 	redactRequestHeaders,

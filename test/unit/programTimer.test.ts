@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { runCommand } from '../../nodes/shared/commands/execute';
+import { runCommand } from '../support/runCommand';
 import { parseFireAt } from '../../nodes/shared/commands/dates';
 import type { CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';

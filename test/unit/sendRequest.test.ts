@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { prepareCommand, runCommand } from '../../nodes/shared/commands/execute';
+import { prepareCommand } from '../../nodes/shared/commands/execute';
+import { runCommand } from '../support/runCommand';
 import {
 	RESULT_ERROR,
 	RESULT_SUCCESS,

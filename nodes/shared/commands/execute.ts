@@ -164,18 +164,3 @@ export async function executePreparedBatch(
 	await record();
 	return outcomes;
 }
-
-/** One prepared command: its act, or its error thrown. */
-export async function executePrepared(prepared: PreparedCommand): Promise<Act> {
-	const [outcome] = await executePreparedBatch([prepared], {
-		concurrency: 1,
-		stopAtFirstFailure: true,
-	});
-	if ('error' in outcome) throw outcome.error;
-	return outcome.act;
-}
-
-/** prepareCommand then executePrepared: one request, start to end. */
-export async function runCommand(context: CommandContext, request: CommandRequest): Promise<Act> {
-	return await executePrepared(await prepareCommand(context, request));
-}

@@ -43,7 +43,7 @@ export function settleAct(
 	return { act: writeAct(state, settled), event: appendEvent(state, pending) };
 }
 
-export function listActs(state: MemoryState, filter: ActFilter): Act[] {
+export function listActs(state: MemoryState, filter: ActFilter = {}): Act[] {
 	const limit = resolveLimit(filter.limit);
 	const ids = filter.ids === undefined ? undefined : new Set(filter.ids);
 	return [...state.acts.values()]

@@ -28,10 +28,14 @@ export function appendEvent(state: MemoryState, pending: PendingEvent): StoredEv
 	return copyEvent(event);
 }
 
+export function publishEvent(state: MemoryState, input: PublishEventInput): StoredEvent {
+	return appendEvent(state, newEvent(input));
+}
+
 export function readEvents(
 	state: MemoryState,
 	consumerId: string,
-	options: ReadEventsOptions,
+	options: ReadEventsOptions = {},
 ): StoredEvent[] {
 	const limit = resolveLimit(options.limit);
 	let after = state.consumers.get(consumerId);

@@ -68,7 +68,7 @@ export function acquireSessionLease(
 	sessionId: string,
 	name: string,
 	ttlMs: number,
-	now: number,
+	now: number = Date.now(),
 ): SessionLease | null {
 	const expiresAt = leaseExpiry(now, ttlMs);
 	requireSession(state, sessionId);

@@ -40,7 +40,7 @@ export function getTimer(state: MemoryState, personaId: string, timerName: strin
 	return record ? copyTimer(record.timer) : null;
 }
 
-export function listTimers(state: MemoryState, filter: TimerFilter): Timer[] {
+export function listTimers(state: MemoryState, filter: TimerFilter = {}): Timer[] {
 	const limit = resolveLimit(filter.limit);
 	return [...state.timers.values()]
 		.map(({ timer }) => timer)

@@ -50,7 +50,7 @@ export function settleAct(
 	});
 }
 
-export function listActs(conn: Connection, filter: ActFilter): Act[] {
+export function listActs(conn: Connection, filter: ActFilter = {}): Act[] {
 	const limit = resolveLimit(filter.limit);
 	if (filter.ids?.length === 0) return [];
 	const { clauses, params } = equalsClauses({

@@ -36,10 +36,12 @@ export function appendEvent(conn: Connection, input: PublishEventInput): StoredE
 	};
 }
 
+export const publishEvent = appendEvent;
+
 export function readEvents(
 	conn: Connection,
 	consumerId: string,
-	options: ReadEventsOptions,
+	options: ReadEventsOptions = {},
 ): StoredEvent[] {
 	const limit = resolveLimit(options.limit);
 	let position = consumerPosition(conn, consumerId);

@@ -75,7 +75,7 @@ export function acquireSessionLease(
 	sessionId: string,
 	name: string,
 	ttlMs: number,
-	now: number,
+	now: number = Date.now(),
 ): SessionLease | null {
 	const expiresAt = leaseExpiry(now, ttlMs);
 	const row = conn.get(

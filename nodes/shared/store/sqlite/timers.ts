@@ -85,7 +85,7 @@ export function getTimer(conn: Connection, personaId: string, timerName: string)
 	return row ? toTimer(row) : null;
 }
 
-export function listTimers(conn: Connection, filter: TimerFilter): Timer[] {
+export function listTimers(conn: Connection, filter: TimerFilter = {}): Timer[] {
 	const limit = resolveLimit(filter.limit);
 	const { clauses, params } = equalsClauses({
 		persona_id: filter.personaId,

@@ -1,0 +1,180 @@
+/**
+ * What every backend shares: the store's methods, each handing the backend's
+ * open handle (a SQLite connection, the in-memory state) to the backend's
+ * operation of the same name, and rejecting once the store is closed. A
+ * backend is its operations, how it opens and how it closes; the one-item
+ * conveniences come from StoreConveniences.
+ */
+
+import { StoreConveniences } from './conveniences';
+import type {
+	Act,
+	ActFilter,
+	ActPatch,
+	ActStatus,
+	ActUpdate,
+	ClaimedTimer,
+	CreateActInput,
+	FiredTimer,
+	PublishEventInput,
+	PutTimerInput,
+	ReadEventsOptions,
+	Session,
+	SessionKey,
+	SessionLease,
+	SessionPatch,
+	SessionStore,
+	SettledAct,
+	StoredEvent,
+	Timer,
+	TimerFilter,
+	TimerFire,
+	UpsertActorInput,
+	UpsertActorResult,
+	UpsertSessionInput,
+} from './types';
+
+type Primitives = Omit<SessionStore, 'backend' | 'close' | 'putTimer'>;
+
+/**
+ * A backend's work for each primitive, given its open handle; a result or a
+ * promise of it (a networked backend answers later).
+ */
+export type Operations<Handle> = {
+	[Name in keyof Primitives]: (
+		handle: Handle,
+		...args: Parameters<Primitives[Name]>
+	) => Awaited<ReturnType<Primitives[Name]>> | ReturnType<Primitives[Name]>;
+};
+
+export abstract class BackendStore<Handle> extends StoreConveniences implements SessionStore {
+	abstract readonly backend: SessionStore['backend'];
+	abstract close(): Promise<void>;
+
+	constructor(private readonly operations: Operations<Handle>) {
+		super();
+	}
+
+	/** The handle to work on; throws once the store is closed. */
+	protected abstract open(): Handle;
+
+	async upsertActor(input: UpsertActorInput): Promise<UpsertActorResult> {
+		return this.operations.upsertActor(this.open(), input);
+	}
+
+	async upsertSession(input: UpsertSessionInput): Promise<Session> {
+		return this.operations.upsertSession(this.open(), input);
+	}
+
+	async getSession(id: string): Promise<Session | null> {
+		return this.operations.getSession(this.open(), id);
+	}
+
+	async findSession(key: SessionKey): Promise<Session | null> {
+		return this.operations.findSession(this.open(), key);
+	}
+
+	async updateSession(id: string, patch: SessionPatch): Promise<Session> {
+		return this.operations.updateSession(this.open(), id, patch);
+	}
+
+	async compareAndSetSessionFlag(
+		id: string,
+		flag: string,
+		expected: boolean,
+		next: boolean,
+	): Promise<boolean> {
+		return this.operations.compareAndSetSessionFlag(this.open(), id, flag, expected, next);
+	}
+
+	async acquireSessionLease(
+		sessionId: string,
+		name: string,
+		ttlMs: number,
+		now?: number,
+	): Promise<SessionLease | null> {
+		return this.operations.acquireSessionLease(this.open(), sessionId, name, ttlMs, now);
+	}
+
+	async releaseSessionLease(sessionId: string, name: string, token: string): Promise<boolean> {
+		return this.operations.releaseSessionLease(this.open(), sessionId, name, token);
+	}
+
+	async createActs(inputs: CreateActInput[]): Promise<Act[]> {
+		return this.operations.createActs(this.open(), inputs);
+	}
+
+	async updateActs(updates: ActUpdate[]): Promise<Act[]> {
+		return this.operations.updateActs(this.open(), updates);
+	}
+
+	async listActs(filter?: ActFilter): Promise<Act[]> {
+		return this.operations.listActs(this.open(), filter);
+	}
+
+	async settleAct(
+		id: string,
+		expected: ActStatus,
+		patch: ActPatch,
+		event: PublishEventInput,
+	): Promise<SettledAct | null> {
+		return this.operations.settleAct(this.open(), id, expected, patch, event);
+	}
+
+	async putTimers(inputs: PutTimerInput[]): Promise<Timer[]> {
+		return this.operations.putTimers(this.open(), inputs);
+	}
+
+	async getTimer(personaId: string, timerName: string): Promise<Timer | null> {
+		return this.operations.getTimer(this.open(), personaId, timerName);
+	}
+
+	async listTimers(filter?: TimerFilter): Promise<Timer[]> {
+		return this.operations.listTimers(this.open(), filter);
+	}
+
+	async setTimerEnabled(
+		personaId: string,
+		timerName: string,
+		enabled: boolean,
+		nextFireAt?: number | null,
+	): Promise<Timer | null> {
+		return this.operations.setTimerEnabled(this.open(), personaId, timerName, enabled, nextFireAt);
+	}
+
+	async cancelTimer(personaId: string, timerName: string): Promise<boolean> {
+		return this.operations.cancelTimer(this.open(), personaId, timerName);
+	}
+
+	async nextDueAt(): Promise<number | null> {
+		return this.operations.nextDueAt(this.open());
+	}
+
+	async claimDueTimers(now: number, limit: number, leaseMs: number): Promise<ClaimedTimer[]> {
+		return this.operations.claimDueTimers(this.open(), now, limit, leaseMs);
+	}
+
+	async fireTimers(fires: TimerFire[]): Promise<Array<FiredTimer | null>> {
+		return this.operations.fireTimers(this.open(), fires);
+	}
+
+	async publishEvent(input: PublishEventInput): Promise<StoredEvent> {
+		return this.operations.publishEvent(this.open(), input);
+	}
+
+	async readEvents(consumerId: string, options?: ReadEventsOptions): Promise<StoredEvent[]> {
+		return this.operations.readEvents(this.open(), consumerId, options);
+	}
+
+	async ackEvents(consumerId: string, seq: number): Promise<void> {
+		await this.operations.ackEvents(this.open(), consumerId, seq);
+	}
+
+	async registerConsumer(consumerId: string, fromSeq?: number): Promise<void> {
+		await this.operations.registerConsumer(this.open(), consumerId, fromSeq);
+	}
+
+	async pruneEvents(olderThan: number): Promise<number> {
+		return this.operations.pruneEvents(this.open(), olderThan);
+	}
+}

@@ -7,12 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { twilioVoiceIntegration } from '../shared/integrations/twilio_voice/integration';
-import {
-	commandProperties,
-	integrationCredentials,
-	operationOptions,
-	runTypedNode,
-} from '../shared/node/typedNode';
+import { commandProperties, integrationCredentials, runTypedNode } from '../shared/node/typedNode';
 
 export class MakeCall implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,17 +25,7 @@ export class MakeCall implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: integrationCredentials(twilioVoiceIntegration),
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: operationOptions(twilioVoiceIntegration),
-				default: 'make_call',
-			},
-			...commandProperties(twilioVoiceIntegration, 'twilio_voice'),
-		],
+		properties: commandProperties(twilioVoiceIntegration),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -21,14 +21,13 @@ export class SendChatbotMessage implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{"to " + ($parameter["to"] || $parameter["sessionId"])}}',
-		description:
-			'Start a WTS Chat chatbot for a contact, with session and contact metadata (seed 004)',
+		description: 'Start a WTS Chat chatbot for a contact, with session and contact metadata',
 		defaults: { name: 'Send Chatbot Message' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: integrationCredentials(wtsChatIntegration),
-		properties: commandProperties(wtsChatIntegration, 'wts_chat'),
+		properties: commandProperties(wtsChatIntegration),
 	};
 
 	methods = {

@@ -82,7 +82,7 @@ export class SendHttpRequest implements INodeType {
 				default: '',
 				displayOptions: { show: { mode: ['sync'] } },
 			},
-			...commandProperties(httpIntegration, 'http'),
+			...commandProperties(httpIntegration),
 			{
 				displayName: 'Requests at Once',
 				name: 'concurrency',

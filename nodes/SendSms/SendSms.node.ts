@@ -7,12 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { twilioMessengerIntegration } from '../shared/integrations/twilio_messenger/integration';
-import {
-	commandProperties,
-	integrationCredentials,
-	operationOptions,
-	runTypedNode,
-} from '../shared/node/typedNode';
+import { commandProperties, integrationCredentials, runTypedNode } from '../shared/node/typedNode';
 
 const DEFAULT_CONCURRENCY = 50;
 
@@ -26,22 +21,14 @@ export class SendSms implements INodeType {
 		subtitle:
 			'={{$parameter["operation"] === "send_message" ? "to " + $parameter["phoneNumber"] : $parameter["operation"]}}',
 		description:
-			'Send SMS, MMS, WhatsApp and content-template messages over Twilio (seed send_message), many items at once',
+			'Send SMS, MMS, WhatsApp and content-template messages over Twilio, many items at once',
 		defaults: { name: 'Send SMS/MMS' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: integrationCredentials(twilioMessengerIntegration),
 		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: operationOptions(twilioMessengerIntegration),
-				default: 'send_message',
-			},
-			...commandProperties(twilioMessengerIntegration, 'twilio_messenger'),
+			...commandProperties(twilioMessengerIntegration),
 			{
 				displayName: 'Messages at Once',
 				name: 'concurrency',

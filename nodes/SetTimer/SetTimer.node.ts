@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { programTimerIntegration } from '../shared/integrations/program_timer/integration';
-import { commandProperties, operationOptions, runTypedNode } from '../shared/node/typedNode';
+import { commandProperties, runTypedNode } from '../shared/node/typedNode';
 
 export class SetTimer implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,17 +23,7 @@ export class SetTimer implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: operationOptions(programTimerIntegration),
-				default: 'set_timer',
-			},
-			...commandProperties(programTimerIntegration, 'program_timer'),
-		],
+		properties: commandProperties(programTimerIntegration),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

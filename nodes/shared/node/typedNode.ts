@@ -26,7 +26,7 @@ export function integrationCredentials(
 }
 
 /** The integration's commands as the options of a node's Operation field. */
-export function operationOptions(integration: IntegrationDefinition): INodePropertyOptions[] {
+function operationOptions(integration: IntegrationDefinition): INodePropertyOptions[] {
 	return integration.commands.map((command) => ({
 		name: command.displayName,
 		value: command.commandIdn,
@@ -35,16 +35,27 @@ export function operationOptions(integration: IntegrationDefinition): INodePrope
 	}));
 }
 
-/** The Connector field and every command's own fields, each shown for its operation. */
-export function commandProperties(
-	integration: IntegrationDefinition,
-	connectorDefault: string,
-): INodeProperties[] {
+/**
+ * A typed node's fields: the Operation (one per command, the first by
+ * default; none for a single command), the Connector, and every command's
+ * own fields, each shown for its operation.
+ */
+export function commandProperties(integration: IntegrationDefinition): INodeProperties[] {
+	const firstCommand = integration.commands[0].commandIdn;
+	const connectorIdn = integration.integrationIdn;
+	const operation: INodeProperties = {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: operationOptions(integration),
+		default: firstCommand,
+	};
 	const connector: INodeProperties = {
 		displayName: 'Connector',
 		name: 'connectorIdn',
 		type: 'string',
-		default: connectorDefault,
+		default: connectorIdn,
 		required: true,
 		description:
 			'The connector identifier (connectorIdn) recorded with the act; triggers can filter by it',
@@ -64,7 +75,7 @@ export function commandProperties(
 					},
 		),
 	);
-	return [connector, ...commandFields];
+	return single ? [connector, ...commandFields] : [operation, connector, ...commandFields];
 }
 
 function readRequest(

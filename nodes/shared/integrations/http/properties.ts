@@ -197,15 +197,14 @@ export const sendRequestProperties: INodeProperties[] = [
 				name: 'params',
 				type: 'string',
 				default: '',
-				description: 'Passed through to the result for its handlers (seed params)',
+				description: 'Passed through to the result for its handlers',
 			},
 			{
 				displayName: 'Request Parameters',
 				name: 'request_parameters',
 				type: 'string',
 				default: '',
-				description:
-					'The complete request parameters, passed through to the result for context (seed request_parameters)',
+				description: 'The complete request parameters, passed through to the result for context',
 			},
 			{
 				displayName: 'Response Format',

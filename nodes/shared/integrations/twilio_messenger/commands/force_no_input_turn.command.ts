@@ -15,8 +15,7 @@ export const forceNoInputTurn: CommandDefinition<WithConnector<PartiesInput>> = 
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'force_no_input_turn',
 	displayName: 'Force No-Input Turn',
-	description:
-		'Seed smsActForceNoInputTurn: the SMS Trigger gets a turn with text smsNoInputTurn, without the user writing',
+	description: 'The SMS Trigger gets a turn with text smsNoInputTurn, without the user writing',
 	properties: partyProperties,
 	validate: (args, request) => ({ connectorIdn: request.connectorIdn, input: readParties(args) }),
 	async check(context, { connectorIdn, input }) {

@@ -13,7 +13,7 @@ export const sendMedia: CommandDefinition<SendMessageInput> = {
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'send_media',
 	displayName: 'Send Media',
-	description: 'Seed smsActSendMedia: send the user media (MMS) from a list of URLs',
+	description: 'Send the user media (MMS) from a list of URLs',
 	properties: [
 		{
 			displayName: 'To',

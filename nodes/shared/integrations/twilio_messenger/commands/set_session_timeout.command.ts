@@ -18,8 +18,7 @@ export const setSessionTimeout: CommandDefinition<
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'set_session_timeout',
 	displayName: 'Set Session Timeout',
-	description:
-		'Seed setSessionTimeoutCount: after this many silent seconds the SMS Trigger gets smsResponseTimeout',
+	description: 'After this many silent seconds the SMS Trigger gets smsResponseTimeout',
 	properties: [...partyProperties, timeoutProperty],
 	validate(args, request) {
 		return {

@@ -14,7 +14,7 @@ export const terminateSession: CommandDefinition<WithConnector<PartiesInput>> = 
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'terminate_session',
 	displayName: 'Terminate Session',
-	description: "Seed terminateSession: end the session; the user's next message starts a new one",
+	description: "End the session; the user's next message starts a new one",
 	properties: partyProperties,
 	validate: (args, request) => ({ connectorIdn: request.connectorIdn, input: readParties(args) }),
 	async run(context, { connectorIdn, input }) {

@@ -15,7 +15,7 @@ export const sendChatbot: CommandDefinition<SendChatbotInput> = {
 	integrationIdn: WTS_CHAT_INTEGRATION,
 	commandIdn: 'send_chatbot',
 	displayName: 'Send Chatbot Message',
-	description: 'Start a WTS Chat chatbot for a contact (seed 004)',
+	description: 'Start a WTS Chat chatbot for a contact',
 	properties: sendChatbotProperties,
 	validate: (args, request) => readInput(args, request.connectorIdn),
 	async run(context, input) {

@@ -1,4 +1,5 @@
 import { MemoryStore } from '../../../nodes/shared/store';
+import { withChangeSignals } from '../../../nodes/shared/store/changes';
 import { TimerEngine, type TimerEngineOptions } from '../../../nodes/shared/timers/engine';
 import { FireRecorder, firedEvents, payloadOf, sleep, timerInput, waitFor } from './helpers';
 
@@ -308,4 +309,45 @@ describe('TimerEngine.forProcess', () => {
 		await engine.release();
 		expect(engine.isRunning).toBe(false);
 	});
+
+	it('tells the loggers of its current users about a failed wake-up, and no longer a user that left', async () => {
+		const engine = TimerEngine.forProcess(store);
+		engines.push(engine);
+		const first: string[] = [];
+		const second: string[] = [];
+		const logFirst = (error: Error) => first.push(error.message);
+		const logSecond = (error: Error) => second.push(error.message);
+		jest.spyOn(store, 'claimDueTimers').mockRejectedValue(new Error('store unreachable'));
+		engine.acquire(logFirst);
+		engine.acquire(logSecond);
+		await waitFor('a failed wake-up reported', () => first.length + second.length > 0);
+		await engine.release(logFirst);
+		first.length = 0;
+		second.length = 0;
+		engine.wake();
+		await waitFor('the next failure reported', () => second.length > 0);
+		expect(first).toEqual([]);
+		expect(second[0]).toBe('store unreachable');
+		await engine.release(logSecond);
+	});
+
+	it('re-aims at once when this process writes a timer through the process store', async () => {
+		const engine = TimerEngine.forProcess(store);
+		engines.push(engine);
+		const wake = jest.spyOn(engine, 'wake');
+		engine.acquire();
+		const calls = wake.mock.calls.length;
+		await signalTimersWritten();
+		expect(wake.mock.calls.length).toBe(calls + 1);
+		await engine.release();
+		await signalTimersWritten();
+		expect(wake.mock.calls.length).toBe(calls + 1);
+	});
 });
+
+/** What the process store does after a timer write (store/changes.ts). */
+async function signalTimersWritten(): Promise<void> {
+	const processStore = withChangeSignals(new MemoryStore());
+	await processStore.setTimerEnabled('nobody', 'nothing', true);
+	await processStore.close();
+}

@@ -8,7 +8,7 @@ export const endConference: CommandDefinition<ConferenceRef> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'end_conference',
 	displayName: 'End Conference',
-	description: 'End a conference for every participant (Flex EndConferenceForAll)',
+	description: 'End a conference for every participant',
 	properties: [conferenceProperty],
 	validate: readConference,
 	async run(context, input) {

@@ -16,8 +16,7 @@ export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'hold_participant',
 	displayName: 'Hold Participant',
-	description:
-		'Put a conference participant on hold, with hold music (Flex HoldCall / HoldParticipant)',
+	description: 'Put a conference participant on hold, with hold music',
 	properties: [
 		conferenceProperty,
 		participantProperty,

@@ -153,7 +153,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'WW…',
 				description:
-					'Queue the answered call (after the greeting) as a TaskRouter task, the way Flex places outbound calls',
+					'Queue the answered call (after the greeting) as a TaskRouter task, so a contact-center agent picks it up',
 			},
 			{
 				displayName: 'TwiML',

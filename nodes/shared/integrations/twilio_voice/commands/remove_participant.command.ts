@@ -13,8 +13,7 @@ export const removeParticipant: CommandDefinition<ParticipantRef> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'remove_participant',
 	displayName: 'Remove Participant',
-	description:
-		"Remove a participant from a conference, which ends that participant's call (Flex KickParticipant)",
+	description: "Remove a participant from a conference, which ends that participant's call",
 	properties: [conferenceProperty, participantProperty],
 	validate: readParticipant,
 	async run(context, input) {

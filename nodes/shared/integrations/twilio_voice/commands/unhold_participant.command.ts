@@ -12,7 +12,7 @@ export const unholdParticipant: CommandDefinition<ParticipantUpdate> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'unhold_participant',
 	displayName: 'Unhold Participant',
-	description: 'Take a conference participant off hold (Flex UnholdCall / UnholdParticipant)',
+	description: 'Take a conference participant off hold',
 	properties: [conferenceProperty, participantProperty],
 	validate: (args) => ({ ...readParticipant(args), form: { Hold: 'false' } }),
 	run: runParticipantUpdate,

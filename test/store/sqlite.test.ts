@@ -29,6 +29,23 @@ function freshPath(): string {
 }
 
 /** A connection beside the store's, to inspect or tamper with the file. */
+/** A store file at `path` with `count` sessions; their ids, in order. */
+async function seedSessions(path: string, count: number): Promise<string[]> {
+	const seed = new SqliteStore(path);
+	const sessionIds: string[] = [];
+	for (let i = 0; i < count; i++) {
+		const session = await seed.upsertSession({
+			channel: 'sms',
+			integrationIdn: 'i',
+			connectorIdn: 'c',
+			externalKey: `k${i}`,
+		});
+		sessionIds.push(session.id);
+	}
+	await seed.close();
+	return sessionIds;
+}
+
 function rawDatabase(path: string): DatabaseSync {
 	return new (process.getBuiltinModule('node:sqlite').DatabaseSync)(path);
 }
@@ -308,18 +325,7 @@ describe(`SqliteStore with ${PROCESSES} processes on one file`, () => {
 
 	it('racing compareAndSetSessionFlag(false → true) lets exactly one process win per session', async () => {
 		const path = freshPath();
-		const seed = new SqliteStore(path);
-		const sessionIds: string[] = [];
-		for (let i = 0; i < 20; i++) {
-			const session = await seed.upsertSession({
-				channel: 'sms',
-				integrationIdn: 'i',
-				connectorIdn: 'c',
-				externalKey: `k${i}`,
-			});
-			sessionIds.push(session.id);
-		}
-		await seed.close();
+		const sessionIds = await seedSessions(path, 20);
 
 		const results = await pool.race(path, 'flagCas', { sessionIds });
 		sessionIds.forEach((_, i) => {
@@ -329,18 +335,7 @@ describe(`SqliteStore with ${PROCESSES} processes on one file`, () => {
 
 	it("racing acquireSessionLease lets exactly one process take a session's lease, one per session", async () => {
 		const path = freshPath();
-		const seed = new SqliteStore(path);
-		const sessionIds: string[] = [];
-		for (let i = 0; i < 20; i++) {
-			const session = await seed.upsertSession({
-				channel: 'sms',
-				integrationIdn: 'i',
-				connectorIdn: 'c',
-				externalKey: `k${i}`,
-			});
-			sessionIds.push(session.id);
-		}
-		await seed.close();
+		const sessionIds = await seedSessions(path, 20);
 
 		// One session: every process goes for the same lease at once.
 		const single = await pool.race(path, 'lease', { sessionIds: sessionIds.slice(0, 1) });

@@ -32,8 +32,20 @@ function argumentOf(property: INodeProperties): CommandArgument {
 	};
 }
 
+/** Derived once per command: the required check runs for every item of every run. */
+const argumentsByCommand = new WeakMap<CommandDefinition, CommandArgument[]>();
+
 /** The arguments a command takes, from its properties. */
 export function commandArguments(command: CommandDefinition): CommandArgument[] {
+	let derived = argumentsByCommand.get(command);
+	if (derived === undefined) {
+		derived = argumentsOf(command);
+		argumentsByCommand.set(command, derived);
+	}
+	return derived;
+}
+
+function argumentsOf(command: CommandDefinition): CommandArgument[] {
 	return (command.properties ?? []).flatMap((property) => {
 		if (property.type === 'notice') return [];
 		// A collection only groups optional fields in the editor; each of its fields is an argument of its own.

@@ -2,11 +2,11 @@
  * What every backend shares: the store's methods, each handing the backend's
  * open handle (a SQLite connection, the in-memory state) to the backend's
  * operation of the same name, and rejecting once the store is closed. A
- * backend is its operations, how it opens and how it closes; the one-item
- * conveniences come from StoreConveniences.
+ * backend is its operations, how it opens and how it closes. The one-item
+ * forms callers use are written here once over the batch primitives, so that
+ * no backend can give them a meaning of its own.
  */
 
-import { StoreConveniences } from './conveniences';
 import type {
 	Act,
 	ActFilter,
@@ -47,12 +47,15 @@ export type Operations<Handle> = {
 	) => Awaited<ReturnType<Primitives[Name]>> | ReturnType<Primitives[Name]>;
 };
 
-export abstract class BackendStore<Handle> extends StoreConveniences implements SessionStore {
+export abstract class BackendStore<Handle> implements SessionStore {
 	abstract readonly backend: SessionStore['backend'];
 	abstract close(): Promise<void>;
 
-	constructor(private readonly operations: Operations<Handle>) {
-		super();
+	constructor(private readonly operations: Operations<Handle>) {}
+
+	async putTimer(input: PutTimerInput): Promise<Timer> {
+		const [timer] = await this.putTimers([input]);
+		return timer;
 	}
 
 	/** The handle to work on; throws once the store is closed. */

@@ -15,7 +15,11 @@ import {
 } from '../shared/integrations/http/result';
 import type { StoredEvent } from '../shared/store/types';
 import { matchesFilter } from '../shared/triggers/match';
-import { outboxNotice, subscribeTrigger } from '../shared/triggers/outboxTrigger';
+import {
+	maxRunsAtOnceOption,
+	outboxNotice,
+	subscribeTrigger,
+} from '../shared/triggers/outboxTrigger';
 
 /** How often requests whose process stopped are looked for (they end as result_error, "interrupted"). */
 const INTERRUPTED_SWEEP_MS = 5000;
@@ -84,6 +88,14 @@ export class HttpResultTrigger implements INodeType {
 				description:
 					'Only results of requests sent with this runSkill; any when empty. Asterisk matches any text.',
 			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [maxRunsAtOnceOption],
+			},
 		],
 	};
 
@@ -93,19 +105,19 @@ export class HttpResultTrigger implements INodeType {
 		const targetAction = this.getNodeParameter('targetAction', '') as string;
 		const runSkill = this.getNodeParameter('runSkill', '') as string;
 
-		const deliver = (event: StoredEvent) => {
+		const select = (event: StoredEvent): IDataObject | null => {
 			const result = event.payload;
-			if (!matchesFilter(connectorIdn, event.connectorIdn)) return;
-			if (!matchesFilter(targetAction, String(result.targetAction ?? ''), 'pattern')) return;
-			if (!matchesFilter(runSkill, String(result.runSkill ?? ''), 'pattern')) return;
-			this.emit([[{ json: { ...result, connectorIdn: event.connectorIdn } as IDataObject }]]);
+			if (!matchesFilter(connectorIdn, event.connectorIdn)) return null;
+			if (!matchesFilter(targetAction, String(result.targetAction ?? ''), 'pattern')) return null;
+			if (!matchesFilter(runSkill, String(result.runSkill ?? ''), 'pattern')) return null;
+			return { ...result, connectorIdn: event.connectorIdn } as IDataObject;
 		};
 		const types = events.length > 0 ? events : RESULT_EVENTS;
 		const { store, subscription, logError } = await subscribeTrigger(
 			this,
 			'http-result-trigger',
 			types,
-			deliver,
+			select,
 		);
 
 		const sweep = async () =>

@@ -22,7 +22,7 @@ import {
 import { listenForSessionTurns } from '../shared/integrations/twilio_messenger/turns';
 import { answerSmsWebhook } from '../shared/integrations/twilio_messenger/webhook';
 import { TWILIO_CREDENTIAL } from '../shared/transport/credentialTypes';
-import { outboxNotice } from '../shared/triggers/outboxTrigger';
+import { maxRunsAtOnceOption, outboxNotice } from '../shared/triggers/outboxTrigger';
 
 export class SmsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -106,6 +106,11 @@ export class SmsTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					{
+						...maxRunsAtOnceOption,
+						description:
+							'How many executions started by timeouts and no-input turns may be unfinished at once. Further ones wait in the store, where they survive a restart, until one finishes.',
+					},
 					publicUrlOption,
 					{
 						displayName: 'Reply Message',

@@ -11,6 +11,7 @@ import type { StoredEvent } from '../shared/store/types';
 import { matchesFilter } from '../shared/triggers/match';
 import {
 	listenWithTimerEngine,
+	maxRunsAtOnceOption,
 	outboxNotice,
 	subscribeTrigger,
 } from '../shared/triggers/outboxTrigger';
@@ -74,6 +75,14 @@ export class TimerTrigger implements INodeType {
 				placeholder: 'e.g. timer_fired',
 				description: 'Only timers set with this event name (eventIdn); any event when empty',
 			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [maxRunsAtOnceOption],
+			},
 		],
 	};
 
@@ -83,17 +92,17 @@ export class TimerTrigger implements INodeType {
 		const timerNameMatch = this.getNodeParameter('timerNameMatch', 'exact') as 'exact' | 'pattern';
 		const eventIdn = this.getNodeParameter('eventIdn', '') as string;
 
-		const deliver = (event: StoredEvent) => {
+		const select = (event: StoredEvent): IDataObject | null => {
 			const fire = event.payload;
 			// Other integrations keep internal timers too (SMS session timeouts): this trigger is for program timers.
-			if (event.integrationIdn !== 'program_timer') return;
-			if (!matchesFilter(connectorIdn, event.connectorIdn)) return;
-			if (!matchesFilter(timerName, String(fire.timerName ?? ''), timerNameMatch)) return;
-			if (!matchesFilter(eventIdn, String(fire.eventIdn ?? ''))) return;
-			this.emit([[{ json: fire as IDataObject }]]);
+			if (event.integrationIdn !== 'program_timer') return null;
+			if (!matchesFilter(connectorIdn, event.connectorIdn)) return null;
+			if (!matchesFilter(timerName, String(fire.timerName ?? ''), timerNameMatch)) return null;
+			if (!matchesFilter(eventIdn, String(fire.eventIdn ?? ''))) return null;
+			return fire as IDataObject;
 		};
 		return await listenWithTimerEngine(
-			await subscribeTrigger(this, 'timer-trigger', [TIMER_FIRED], deliver),
+			await subscribeTrigger(this, 'timer-trigger', [TIMER_FIRED], select),
 		);
 	}
 }

@@ -3,6 +3,7 @@ import type { INode, ITriggerFunctions, ITriggerResponse, Workflow } from 'n8n-w
 import { TimerTrigger } from '../../nodes/TimerTrigger/TimerTrigger.node';
 import { closeStore, getStore, type SessionStore } from '../../nodes/shared/store';
 import { matchesFilter } from '../../nodes/shared/triggers/match';
+import { FakeTriggerHost } from '../support/fakeTriggerHost';
 
 const node: INode = {
 	id: 'trigger-node',
@@ -16,15 +17,20 @@ const node: INode = {
 /** The parts of n8n's trigger context the node uses; emitted items are collected. */
 function triggerContext(
 	mode: 'manual' | 'trigger',
-	parameters: Record<string, string>,
+	parameters: Record<string, unknown>,
 	emitted: unknown[],
+	host = new FakeTriggerHost(),
 ): ITriggerFunctions {
 	return {
 		getNodeParameter: (name: string, fallback?: unknown) => parameters[name] ?? fallback,
 		getMode: () => mode,
 		getNode: () => node,
 		getWorkflow: () => ({ id: 'wf-1' }) as unknown as Workflow,
-		emit: (data: Array<Array<{ json: unknown }>>) => emitted.push(data[0][0].json),
+		emit: (...args: Parameters<FakeTriggerHost['emit']>) => {
+			const runsBefore = host.runs.length;
+			host.emit(...args);
+			if (host.runs.length > runsBefore) emitted.push(args[0][0][0].json);
+		},
 		logger: { error: () => undefined },
 	} as unknown as ITriggerFunctions;
 }
@@ -95,7 +101,103 @@ describe('Timer Trigger', () => {
 			expect.objectContaining({ timerName: 'after' }),
 		]);
 	});
+
+	test('each fire starts one run with its eventId, under a key of the trigger and the event', async () => {
+		const host = new FakeTriggerHost();
+		const emitted: unknown[] = [];
+		responses.push(
+			await new TimerTrigger().trigger.call(triggerContext('trigger', {}, emitted, host)),
+		);
+		await fire(store, 'one');
+		await until(() => emitted.length > 0);
+		const [event] = await store.readEvents('check', { types: ['timer_fired'] });
+		expect(host.runs).toEqual([
+			{
+				key: `timer-trigger:wf-1:trigger-node:${event.id}`,
+				json: expect.objectContaining({ timerName: 'one', eventId: event.id }),
+				done: expect.any(Object),
+			},
+		]);
+	});
+
+	test('a fire whose run had not finished when n8n stopped is offered again, and n8n runs it once', async () => {
+		const host = new FakeTriggerHost(false);
+		const emitted: unknown[] = [];
+		responses.push(
+			await new TimerTrigger().trigger.call(triggerContext('trigger', {}, emitted, host)),
+		);
+		await fire(store, 'first');
+		await fire(store, 'second');
+		await until(() => host.running === 2);
+		host.finishRun(host.runs[1]);
+		host.crash();
+		await responses.pop()?.closeFunction?.();
+
+		responses.push(
+			await new TimerTrigger().trigger.call(triggerContext('trigger', {}, emitted, host)),
+		);
+		await until(() => host.duplicates.length === 2);
+		// Both were taken again: the first never reported done, the second lay after it.
+		expect(host.duplicates).toEqual(host.runs.map((run) => run.key));
+		expect(emitted).toEqual([
+			expect.objectContaining({ timerName: 'first' }),
+			expect.objectContaining({ timerName: 'second' }),
+		]);
+		await expect(store.readEvents(consumerOf('wf-1'))).resolves.toEqual([]);
+	});
+
+	test('at most Max Runs at Once runs are unfinished; the other fires wait in the store', async () => {
+		const host = new FakeTriggerHost(false);
+		const emitted: unknown[] = [];
+		for (let i = 0; i < 10; i++) await fire(store, `burst_${i}`);
+		responses.push(
+			await new TimerTrigger().trigger.call(
+				triggerContext('trigger', { options: { maxRunsAtOnce: 3 } }, emitted, host),
+			),
+		);
+		await until(() => host.running === 3);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(host.runs).toHaveLength(3);
+		host.finish(2);
+		await until(() => host.runs.length === 5);
+		expect(host.running).toBe(3);
+		host.finish();
+		await until(() => host.runs.length === 8);
+		host.finish();
+		await until(() => host.runs.length === 10);
+		host.finish();
+		expect(emitted.map((item) => (item as { timerName: string }).timerName)).toEqual(
+			Array.from({ length: 10 }, (_, i) => `burst_${i}`),
+		);
+	});
+
+	test('a run n8n could not start is offered again under the same key', async () => {
+		const host = new FakeTriggerHost(false);
+		const emitted: unknown[] = [];
+		responses.push(
+			await new TimerTrigger().trigger.call(triggerContext('trigger', {}, emitted, host)),
+		);
+		await fire(store, 'flaky');
+		await until(() => host.running === 1);
+		const [first] = host.runs;
+		host.fail(first);
+		await until(() => host.runs.length === 2);
+		expect(host.runs[1].key).toBe(first.key);
+		host.finish();
+	});
+
+	test('Max Runs at Once that is not a whole number of at least 1 stops activation with its name', async () => {
+		await expect(
+			new TimerTrigger().trigger.call(
+				triggerContext('trigger', { options: { maxRunsAtOnce: 0 } }, []),
+			),
+		).rejects.toThrow('Max Runs at Once must be a whole number of at least 1, got 0');
+	});
 });
+
+function consumerOf(workflowId: string): string {
+	return `timer-trigger:${workflowId}:${node.id}`;
+}
 
 describe('trigger filters', () => {
 	test.each([

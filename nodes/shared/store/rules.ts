@@ -224,6 +224,11 @@ export function ackedPosition(current: number | undefined, seq: number): number 
 }
 export const ACK_POSITION_SQL = 'position = max(position, excluded.position)';
 
+/** Where a read starts: after the acknowledged position, or further on when the reader asks. */
+export function readPosition(position: number, after: number | undefined): number {
+	return after === undefined ? position : Math.max(position, after);
+}
+
 /** A new consumer starts after `fromSeq`, else after the newest seq handed out (even if pruned). */
 export function registeredPosition(fromSeq: number | undefined, lastSeq: number): number {
 	return fromSeq ?? lastSeq;

@@ -14,37 +14,90 @@ export function outboxMaxAgeMs(env: NodeJS.ProcessEnv = process.env): number {
 /** How often a trigger looks for events written by other n8n processes. */
 export const OUTBOX_POLL_MS = 1000;
 
+/** The most events one read takes, however much room the bound leaves. */
+const READ_BATCH = 100;
+
+/** A failed hand-off is offered again after this, doubling up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * Gives one event to the trigger. Resolves once the event is delivered (n8n
+ * has the execution it starts, or the trigger does not want it); rejects
+ * when it was not, and the event is offered again.
+ */
+export type HandOff = (event: StoredEvent) => Promise<void>;
+
 export interface OutboxSubscription {
-	/** Reads what has arrived now (also runs on its own every OUTBOX_POLL_MS). */
+	/** Takes what has arrived now, as far as the bound allows (also runs every OUTBOX_POLL_MS). */
 	drain(): Promise<void>;
+	/** Events handed off and not delivered yet. */
+	readonly inFlight: number;
 	close(): void;
 }
 
 /**
  * Delivers the outbox to one trigger: each event after the consumer's
- * position, oldest first, is offered to `deliver` and then acknowledged, so
- * every active trigger gets every event once. Drains never overlap.
+ * position, oldest first, is handed off, and at most `maxInFlight` are
+ * handed off and not yet delivered; the rest wait in the store. The stored
+ * position only passes an event once it is delivered, so the events taken
+ * but not delivered when the process stops are handed off again by the next
+ * subscription (n8n's deduplication key turns a repeat into no second run).
+ * Reads never overlap.
  */
 export function subscribeToOutbox(
 	store: SessionStore,
 	consumerId: string,
 	types: string[],
-	deliver: (event: StoredEvent) => void,
+	handOff: HandOff,
+	maxInFlight: number,
 	onError: (error: unknown) => void,
 ): OutboxSubscription {
-	let running: Promise<void> | undefined;
-	let again = false;
+	if (!Number.isInteger(maxInFlight) || maxInFlight < 1)
+		throw new RangeError(`maxInFlight must be a positive integer, got ${String(maxInFlight)}`);
+	// Keyed by seq and filled in seq order, so the first key is the oldest event not delivered.
+	const inFlight = new Map<number, StoredEvent>();
+	let takenThrough: number | undefined;
 	let closed = false;
+	const acknowledgement = acknowledger(store, consumerId, onError);
 
-	const drainOnce = async () => {
-		for (;;) {
-			const events = await store.readEvents(consumerId, { types, limit: 100 });
-			if (events.length === 0 || closed) return;
-			for (const event of events) deliver(event);
-			await store.ackEvents(consumerId, events[events.length - 1].seq);
-		}
+	const delivered = (event: StoredEvent) => {
+		inFlight.delete(event.seq);
+		const oldestUndelivered = inFlight.keys().next().value;
+		const position = oldestUndelivered === undefined ? takenThrough : oldestUndelivered - 1;
+		if (position !== undefined) acknowledgement.moveTo(position);
+		void drain();
 	};
 
+	const offer = (event: StoredEvent, retryMs = RETRY_FIRST_MS) => {
+		handOff(event).then(
+			() => delivered(event),
+			(error: unknown) => {
+				onError(error);
+				// After close the event stays unacknowledged: the next subscription takes it.
+				if (closed) return;
+				const retry = setTimeout(() => offer(event, Math.min(retryMs * 2, RETRY_MAX_MS)), retryMs);
+				retry.unref();
+			},
+		);
+	};
+
+	/** Takes one batch; true when there may be more to take. */
+	const takeOnce = async (): Promise<boolean> => {
+		const room = Math.min(maxInFlight - inFlight.size, READ_BATCH);
+		if (room <= 0) return false;
+		const events = await store.readEvents(consumerId, { types, limit: room, after: takenThrough });
+		if (closed) return false;
+		for (const event of events) {
+			takenThrough = event.seq;
+			inFlight.set(event.seq, event);
+			offer(event);
+		}
+		return events.length === room;
+	};
+
+	let running: Promise<void> | undefined;
+	let again = false;
 	const drain = async (): Promise<void> => {
 		if (closed) return;
 		if (running) {
@@ -54,26 +107,68 @@ export function subscribeToOutbox(
 		running = (async () => {
 			do {
 				again = false;
-				await drainOnce();
+				while (!closed && (await takeOnce()));
 			} while (again && !closed);
 		})()
 			.catch(onError)
 			.finally(() => {
 				running = undefined;
+				// A call that came after the loop's last check but before this point is not lost.
+				if (again && !closed) void drain();
 			});
 		return await running;
 	};
 
 	const poll = setInterval(() => void drain(), OUTBOX_POLL_MS);
 	poll.unref();
-	// What this process appends is delivered now; other processes' events at the next poll.
+	// What this process appends is taken now; other processes' events at the next poll.
 	const stopWatchingStore = onStoreChange('events', () => void drain());
 	return {
 		drain,
+		get inFlight() {
+			return inFlight.size;
+		},
 		close() {
 			closed = true;
 			clearInterval(poll);
 			stopWatchingStore();
+		},
+	};
+}
+
+/**
+ * Writes a consumer's position forward, one write at a time: positions
+ * asked for while a write runs are folded into the next one. A failed write
+ * is logged and left to the next move; until then the events after the
+ * stored position would only be handed off again.
+ */
+function acknowledger(
+	store: SessionStore,
+	consumerId: string,
+	onError: (error: unknown) => void,
+): { moveTo(position: number): void } {
+	let wanted = -1;
+	let written = -1;
+	let writing = false;
+	const write = async () => {
+		writing = true;
+		try {
+			while (written < wanted) {
+				const position = wanted;
+				await store.ackEvents(consumerId, position);
+				written = position;
+			}
+		} catch (error) {
+			onError(error);
+		} finally {
+			writing = false;
+		}
+	};
+	return {
+		moveTo(position) {
+			if (position <= wanted) return;
+			wanted = position;
+			if (!writing) void write();
 		},
 	};
 }

@@ -1,11 +1,38 @@
 import { randomUUID } from 'node:crypto';
 
-import type { INodeProperties, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeProperties,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { getStore } from '../store';
 import type { SessionStore, StoredEvent } from '../store/types';
 import { TimerEngine } from '../timers/engine';
+import { deduplicationKey, emitOnce } from './emitOnce';
 import { outboxMaxAgeMs, subscribeToOutbox, type OutboxSubscription } from './outbox';
+
+/**
+ * What a trigger makes of an event: the item its workflow starts with, or
+ * null when the event is not for it (filtered out, or its session ended).
+ */
+export type FireSelector = (event: StoredEvent) => IDataObject | null | Promise<IDataObject | null>;
+
+/** How many of a trigger's runs may be unfinished before it takes more fires from the store. */
+export const DEFAULT_MAX_RUNS_AT_ONCE = 100;
+
+/** The option every outbox trigger offers in its Options collection. */
+export const maxRunsAtOnceOption: INodeProperties = {
+	displayName: 'Max Runs at Once',
+	name: 'maxRunsAtOnce',
+	type: 'number',
+	typeOptions: { minValue: 1, numberPrecision: 0 },
+	default: DEFAULT_MAX_RUNS_AT_ONCE,
+	description:
+		'How many executions this trigger may have unfinished at once. Further fires wait in the store, where they survive a restart, until one finishes.',
+};
 
 export interface OutboxTrigger {
 	store: SessionStore;
@@ -19,12 +46,17 @@ export interface OutboxTrigger {
  * position across restarts and saves, and when new it takes the events
  * still waiting; a test listener (the editor's "listen for test event") only
  * wants events from now on.
+ *
+ * Each fire the selector keeps starts one execution, with the event's id as
+ * `eventId` and n8n's deduplication key made of the trigger and the event:
+ * an event handed off again after a crash or restart starts nothing new.
+ * It counts as delivered when n8n reports the run done.
  */
 export async function subscribeTrigger(
 	functions: ITriggerFunctions,
 	kind: string,
 	types: string[],
-	deliver: (event: StoredEvent) => void,
+	select: FireSelector,
 ): Promise<OutboxTrigger> {
 	const store = await getStore();
 	const manual = functions.getMode() === 'manual';
@@ -36,14 +68,33 @@ export async function subscribeTrigger(
 
 	const logError = (what: string) => (error: unknown) =>
 		functions.logger.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+	const handOff = async (event: StoredEvent) => {
+		const fire = await select(event);
+		if (fire === null) return;
+		const item = { ...fire, eventId: event.id };
+		if (manual) functions.emit([[{ json: item }]]);
+		else await emitOnce(functions, item, deduplicationKey(consumerId, event.id));
+	};
 	const subscription = subscribeToOutbox(
 		store,
 		consumerId,
 		types,
-		deliver,
-		logError(`${functions.getNode().name} could not read the outbox`),
+		handOff,
+		maxRunsAtOnce(functions),
+		logError(`${functions.getNode().name} could not deliver from the outbox`),
 	);
 	return { store, subscription, logError };
+}
+
+function maxRunsAtOnce(functions: ITriggerFunctions): number {
+	const options = functions.getNodeParameter('options', {}) as { maxRunsAtOnce?: unknown };
+	const value = options.maxRunsAtOnce ?? DEFAULT_MAX_RUNS_AT_ONCE;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+		throw new NodeOperationError(
+			functions.getNode(),
+			`Max Runs at Once must be a whole number of at least 1, got ${JSON.stringify(value)}`,
+		);
+	return value;
 }
 
 /** The notice every outbox trigger shows: what happens to events while it is not listening. */

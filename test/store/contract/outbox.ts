@@ -92,6 +92,20 @@ export function describeOutboxContract(name: string, factory: StoreFactory): voi
 			await expect(store.readEvents('c')).resolves.toEqual([event]);
 		});
 
+		it('readEvents with after reads on past events taken but not acknowledged, never behind the position', async () => {
+			const events = [];
+			for (let i = 0; i < 5; i++)
+				events.push(await store.publishEvent({ ...eventInput, payload: { i } }));
+			await store.ackEvents('c', events[1].seq);
+			await expect(store.readEvents('c', { after: events[2].seq })).resolves.toEqual(
+				events.slice(3),
+			);
+			await expect(store.readEvents('c', { after: events[0].seq })).resolves.toEqual(
+				events.slice(2),
+			);
+			await expect(store.readEvents('c', { after: events[4].seq })).resolves.toEqual([]);
+		});
+
 		it('consumers keep independent positions', async () => {
 			const a = await store.publishEvent(eventInput);
 			const b = await store.publishEvent(eventInput);

@@ -3,7 +3,12 @@
  * come from the store rather than from Twilio (session timeouts, forced
  * no-input turns), heard on the outbox while the trigger is active.
  */
-import type { ITriggerFunctions, ITriggerResponse, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ITriggerFunctions,
+	ITriggerResponse,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { getStore } from '../../store';
 import type { JsonObject, Session, StoredEvent } from '../../store/types';
@@ -85,19 +90,19 @@ export async function listenForSessionTurns(
 	const events = readEvents(functions);
 	const store = await getStore();
 
-	const emitTurn = async (sessionId: string, event: SmsEvent) => {
+	const turnOf = async (sessionId: string, event: SmsEvent): Promise<IDataObject | null> => {
 		const session = await store.getSession(sessionId);
-		if (session === null || session.status !== 'active') return;
-		if (!matchesFilter(tenantPhoneNumber, String(session.state.smsTenantPhoneNumber ?? ''))) return;
-		const item = turnItem(session, { tenantNumber: '', userNumber: '' }, { event, text: event });
-		functions.emit([[{ json: item }]]);
+		if (session === null || session.status !== 'active') return null;
+		if (!matchesFilter(tenantPhoneNumber, String(session.state.smsTenantPhoneNumber ?? '')))
+			return null;
+		return turnItem(session, { tenantNumber: '', userNumber: '' }, { event, text: event });
 	};
-	const deliver = (event: StoredEvent) => {
+	const select = async (event: StoredEvent): Promise<IDataObject | null> => {
 		if (
 			event.integrationIdn !== MESSENGER_INTEGRATION ||
 			!matchesFilter(connectorIdn, event.connectorIdn)
 		)
-			return;
+			return null;
 		const timedOut =
 			event.type === TIMER_FIRED_EVENT
 				? sessionOfTimeoutTimer(String(event.payload.timerName ?? ''))
@@ -111,19 +116,15 @@ export async function listenForSessionTurns(
 		const sessionId =
 			timedOut ??
 			(typeof event.payload.sessionId === 'string' ? event.payload.sessionId : undefined);
-		if (wanted === undefined || sessionId === undefined || !events.has(wanted)) return;
-		void emitTurn(sessionId, wanted).catch((error: unknown) =>
-			functions.logger.error(
-				`${functions.getNode().name} could not read session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`,
-			),
-		);
+		if (wanted === undefined || sessionId === undefined || !events.has(wanted)) return null;
+		return await turnOf(sessionId, wanted);
 	};
 	return await listenWithTimerEngine(
 		await subscribeTrigger(
 			functions,
 			'sms-trigger',
 			[TIMER_FIRED_EVENT, SMS_NO_INPUT_TURN_EVENT],
-			deliver,
+			select,
 		),
 	);
 }

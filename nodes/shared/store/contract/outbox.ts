@@ -26,13 +26,19 @@ export interface ReadEventsOptions {
 	/** Only these event types; all when omitted. */
 	types?: string[];
 	limit?: number;
+	/**
+	 * Only events after this seq as well: a reader with events of its own in
+	 * flight reads on from the last one it took, not from the acknowledged
+	 * position behind them.
+	 */
+	after?: number;
 }
 
 export interface OutboxRole {
 	publishEvent(input: PublishEventInput): Promise<StoredEvent>;
 	/**
-	 * Events after the consumer's acknowledged position, oldest first (default
-	 * limit 100). Does not move the position. An unknown consumer is
+	 * Events after the consumer's acknowledged position (and after `after`),
+	 * oldest first (default limit 100). Does not move the position. An unknown consumer is
 	 * registered at position 0, so it receives every event still stored.
 	 */
 	readEvents(consumerId: string, options?: ReadEventsOptions): Promise<StoredEvent[]>;

@@ -1,6 +1,11 @@
 import { cloneJson, resolveLimit } from '../common';
 import { timeOrderedId } from '../ids';
-import { ackedPosition, registeredPosition, UNKNOWN_CONSUMER_POSITION } from '../rules';
+import {
+	ackedPosition,
+	readPosition,
+	registeredPosition,
+	UNKNOWN_CONSUMER_POSITION,
+} from '../rules';
 import type { PublishEventInput, ReadEventsOptions, StoredEvent } from '../types';
 import { copyEvent, type MemoryState } from './state';
 
@@ -38,11 +43,12 @@ export function readEvents(
 	options: ReadEventsOptions = {},
 ): StoredEvent[] {
 	const limit = resolveLimit(options.limit);
-	let after = state.consumers.get(consumerId);
-	if (after === undefined) {
-		after = UNKNOWN_CONSUMER_POSITION;
-		state.consumers.set(consumerId, after);
+	let position = state.consumers.get(consumerId);
+	if (position === undefined) {
+		position = UNKNOWN_CONSUMER_POSITION;
+		state.consumers.set(consumerId, position);
 	}
+	const after = readPosition(position, options.after);
 	const types = options.types === undefined ? undefined : new Set(options.types);
 	const found: StoredEvent[] = [];
 	for (const event of state.events) {

@@ -1,6 +1,11 @@
 import { resolveLimit } from '../common';
 import { timeOrderedId } from '../ids';
-import { ACK_POSITION_SQL, REGISTERED_POSITION_SQL, UNKNOWN_CONSUMER_POSITION } from '../rules';
+import {
+	ACK_POSITION_SQL,
+	readPosition,
+	REGISTERED_POSITION_SQL,
+	UNKNOWN_CONSUMER_POSITION,
+} from '../rules';
 import type { JsonObject, PublishEventInput, ReadEventsOptions, StoredEvent } from '../types';
 import type { Connection } from './connection';
 import { int, placeholders, toEvent } from './rows';
@@ -63,7 +68,7 @@ export function readEvents(
 	return conn
 		.all(
 			`SELECT * FROM events WHERE seq > ? ${types} ORDER BY seq LIMIT ?`,
-			position,
+			readPosition(position, options.after),
 			...(options.types ?? []),
 			limit,
 		)

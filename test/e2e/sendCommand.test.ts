@@ -70,6 +70,61 @@ describe('Send Command in a real n8n', () => {
 		}
 	});
 
+	test('delete_persona removes one person from the store and leaves the others', async () => {
+		const sandbox = await n8n.importWorkflow(join(workflows, 'send-command-sandbox.json'));
+		expect((await n8n.execute(sandbox)).ok).toBe(true);
+		const id = await n8n.importWorkflow({
+			id: 'e2eDeletePersona',
+			name: 'E2E: delete a persona',
+			nodes: [
+				{
+					id: 'd1e2e000-0000-4000-8000-000000000001',
+					name: 'Manual Trigger',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: 'd1e2e000-0000-4000-8000-000000000002',
+					name: 'Send Command',
+					type: 'n8n-nodes-agent-connectors.sendCommand',
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: {
+						integrationIdn: 'store',
+						commandIdn: 'delete_persona',
+						connectorIdn: 'store',
+						personaId: 'persona-grace',
+					},
+				},
+			],
+			connections: {
+				'Manual Trigger': { main: [[{ node: 'Send Command', type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		});
+		const execution = await n8n.execute(id);
+		expect(execution.ok).toBe(true);
+		const [item] = outputOf(execution, 'Send Command');
+		expect(item.json).toMatchObject({
+			commandIdn: 'delete_persona',
+			personaId: null,
+			arguments: {},
+			result: { removed: { acts: expect.any(Number) } },
+		});
+		expect((item.json.result as { removed: { acts: number } }).removed.acts).toBeGreaterThan(0);
+
+		const store = new SqliteStore(n8n.storePath);
+		try {
+			const acts = await store.listActs({ limit: 1000 });
+			expect(acts.filter((act) => act.personaId === 'persona-grace')).toEqual([]);
+			expect(acts.filter((act) => act.personaId === 'persona-ada').length).toBeGreaterThan(0);
+		} finally {
+			await store.close();
+		}
+	});
+
 	test('JSON arguments, unknown integrations, missing connectors and secret arguments, item by item', async () => {
 		const id = await n8n.importWorkflow(join(workflows, 'send-command-inputs.json'));
 		const execution = await n8n.execute(id);

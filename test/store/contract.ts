@@ -10,6 +10,7 @@ import type { StoreFactory } from './contract/fixtures';
 import { describeIdentitiesContract } from './contract/identities';
 import { describeLeasesContract } from './contract/leases';
 import { describeOutboxContract } from './contract/outbox';
+import { describeRetentionContract } from './contract/retention';
 import { describeSessionsContract } from './contract/sessions';
 import { describeTimerFiresContract } from './contract/timerFires';
 import { describeTimersContract } from './contract/timers';
@@ -24,5 +25,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 	describeTimersContract(name, factory);
 	describeTimerFiresContract(name, factory);
 	describeOutboxContract(name, factory);
+	describeRetentionContract(name, factory);
 	describeCloseContract(name, factory);
 }

@@ -42,6 +42,7 @@ describe('command registry', () => {
 			'twilio_voice',
 			'twilio_messenger',
 			'wts_chat',
+			'store',
 		]);
 	});
 
@@ -54,7 +55,7 @@ describe('command registry', () => {
 	test('an unknown integration is an error that lists the valid ones', () => {
 		expect(() => findIntegration('twilio_nope')).toThrow(
 			new UnknownCommandError(
-				"Unknown integration 'twilio_nope'. Valid integrations: sandbox, program_timer, http, twilio_voice, twilio_messenger, wts_chat",
+				"Unknown integration 'twilio_nope'. Valid integrations: sandbox, program_timer, http, twilio_voice, twilio_messenger, wts_chat, store",
 				'integrationIdn',
 				['sandbox', 'program_timer'],
 			),

@@ -1,6 +1,6 @@
 import type { JsonValue } from '../store/types';
 import { ArgumentError } from './errors';
-import type { CommandArguments } from './types';
+import type { CommandArguments, CommandRequest } from './types';
 
 /**
  * Reading arguments that arrive as seed-style strings ("true", "120") from
@@ -131,4 +131,17 @@ export function optionalList(args: CommandArguments, name: string): string[] | u
 		: String(listed).split(/[\s,]+/);
 	const present = items.filter((item) => item !== '');
 	return present.length > 0 ? present : undefined;
+}
+
+/** The persona a request names: the node's Persona ID field, else the personaId or userPersonaId argument. */
+export function personaOf(request: CommandRequest): string | null {
+	const candidates = [
+		request.personaId,
+		request.arguments.personaId,
+		request.arguments.userPersonaId,
+	];
+	for (const candidate of candidates) {
+		if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim();
+	}
+	return null;
 }

@@ -4,21 +4,10 @@ import type { Act, ActUpdate, CreateActInput } from '../store/types';
 import { forEachConcurrently } from './concurrency';
 import { CommandInputError, toNodeError } from './errors';
 import { findCommand } from '../integrations/registry';
+import { personaOf } from './arguments';
 import { redactSecrets } from './redaction';
 import { checkRequiredArguments, resolveAliases } from './schema';
 import type { CommandContext, CommandDefinition, CommandOutcome, CommandRequest } from './types';
-
-function personaOf(request: CommandRequest): string | null {
-	const candidates = [
-		request.personaId,
-		request.arguments.personaId,
-		request.arguments.userPersonaId,
-	];
-	for (const candidate of candidates) {
-		if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim();
-	}
-	return null;
-}
 
 /** A request that passed validation and its checks: nothing is stored or sent yet. */
 export interface PreparedCommand {
@@ -60,7 +49,7 @@ function actInputOf({ request, command, input }: PreparedCommand): CreateActInpu
 		arguments: command.recordArguments
 			? command.recordArguments(input, request.arguments)
 			: redactSecrets(request.arguments),
-		personaId: personaOf(request),
+		personaId: command.recordsPersona === false ? null : personaOf(request),
 		status: 'pending',
 	};
 }

@@ -58,6 +58,8 @@ export interface CommandDefinition<Input = unknown> {
 	sendCommandAliases?: Record<string, string>;
 	/** What a typed node outputs from the act's result: the result itself unless a list is split into items. */
 	toItems?(result: JsonValue): JsonObject[];
+	/** false: the act names no persona (a command that removes a person leaves no record of them). */
+	recordsPersona?: boolean;
 	/** The arguments as the act records them; by default every argument, with secret-looking names redacted. */
 	recordArguments?(input: Input, args: CommandArguments): JsonObject;
 	/** Checks and converts the arguments; throws ArgumentError before anything is sent or stored. */

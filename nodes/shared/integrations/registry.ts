@@ -5,6 +5,7 @@ import type { CommandDefinition, IntegrationDefinition } from '../commands/types
 import { httpIntegration } from './http/integration';
 import { programTimerIntegration } from './program_timer/integration';
 import { sandboxIntegration } from './sandbox/integration';
+import { storeIntegration } from './store/integration';
 import { twilioMessengerIntegration } from './twilio_messenger/integration';
 import { twilioVoiceIntegration } from './twilio_voice/integration';
 import { wtsChatIntegration } from './wts_chat/integration';
@@ -19,6 +20,7 @@ const integrations: readonly IntegrationDefinition[] = [
 	twilioVoiceIntegration,
 	twilioMessengerIntegration,
 	wtsChatIntegration,
+	storeIntegration,
 ];
 
 export function listIntegrations(): readonly IntegrationDefinition[] {

@@ -19,6 +19,7 @@ import type {
 	PublishEventInput,
 	PutTimerInput,
 	ReadEventsOptions,
+	RemovedRecords,
 	Session,
 	SessionKey,
 	SessionLease,
@@ -179,5 +180,13 @@ export abstract class BackendStore<Handle> implements SessionStore {
 
 	async pruneEvents(olderThan: number): Promise<number> {
 		return this.operations.pruneEvents(this.open(), olderThan);
+	}
+
+	async pruneRecords(olderThan: number, limit: number): Promise<RemovedRecords> {
+		return this.operations.pruneRecords(this.open(), olderThan, limit);
+	}
+
+	async deletePersona(personaId: string): Promise<RemovedRecords> {
+		return this.operations.deletePersona(this.open(), personaId);
 	}
 }

@@ -14,6 +14,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 
 import { withChangeSignals } from './changes';
 import { MemoryStore } from './memory';
+import { retentionMs, startRetention } from './retention';
 import { SqliteStore } from './sqlite';
 import type { SessionStore } from './types';
 
@@ -83,7 +84,7 @@ let processStore: Promise<SessionStore> | undefined;
  */
 export function getStore(): Promise<SessionStore> {
 	if (processStore === undefined) {
-		const opening = openStore(resolveStoreLocation()).then(withChangeSignals, (error: unknown) => {
+		const opening = openProcessStore().catch((error: unknown) => {
 			if (processStore === opening) processStore = undefined;
 			throw error;
 		});
@@ -92,10 +93,21 @@ export function getStore(): Promise<SessionStore> {
 	return processStore;
 }
 
+let stopRetention: (() => void) | undefined;
+
+async function openProcessStore(): Promise<SessionStore> {
+	const period = retentionMs();
+	const store = await openStore(resolveStoreLocation());
+	stopRetention = startRetention(store, period);
+	return withChangeSignals(store);
+}
+
 /** Closes the process store (if one is open) so that the next getStore() opens a fresh one. */
 export async function closeStore(): Promise<void> {
 	const current = processStore;
 	processStore = undefined;
+	stopRetention?.();
+	stopRetention = undefined;
 	if (current === undefined) return;
 	// A store that failed to open has nothing to close; its error went to whoever awaited getStore().
 	const store = await current.catch(() => undefined);

@@ -10,6 +10,7 @@ import { closedStoreError } from './common';
 import * as acts from './memory/acts';
 import * as identities from './memory/identities';
 import * as outbox from './memory/outbox';
+import * as retention from './memory/retention';
 import * as sessions from './memory/sessions';
 import { MemoryState } from './memory/state';
 import * as timers from './memory/timers';
@@ -20,7 +21,7 @@ export class MemoryStore extends BackendStore<MemoryState> {
 	private state: MemoryState | null = new MemoryState();
 
 	constructor() {
-		super({ ...identities, ...sessions, ...acts, ...timers, ...outbox });
+		super({ ...identities, ...sessions, ...acts, ...timers, ...outbox, ...retention });
 	}
 
 	async close(): Promise<void> {

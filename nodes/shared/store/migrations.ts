@@ -129,6 +129,15 @@ export const MIGRATIONS: readonly Migration[] = [
 			)`,
 		],
 	},
+	{
+		version: 3,
+		up: [
+			// Retention looks only for what it may remove; partial, so they stay small.
+			`CREATE INDEX sessions_ended ON sessions (updated_at) WHERE status = 'ended'`,
+			`CREATE INDEX timers_finished ON timers (updated_at) WHERE state IN ('done', 'cancelled')`,
+			'CREATE INDEX sessions_by_persona ON sessions (persona_id)',
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

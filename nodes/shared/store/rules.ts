@@ -17,6 +17,7 @@ import type {
 	SessionPatch,
 	Timer,
 	TimerFireOutcome,
+	RemovedRecords,
 	TimerState,
 	UpsertSessionInput,
 } from './types';
@@ -212,6 +213,19 @@ export function leaseExpiry(now: number, ttlMs: number): number {
 	}
 	return now + ttlMs;
 }
+
+// ---------------------------------------------------------------- retention
+
+export function noneRemoved(): RemovedRecords {
+	return { acts: 0, sessions: 0, timers: 0, actors: 0, personas: 0 };
+}
+
+/** Timers that can never fire again, what retention may remove: done or cancelled. */
+export function timerCanFire(state: TimerState): boolean {
+	return state !== 'done' && state !== 'cancelled';
+}
+/** The same in SQL: the condition of the timers retention removes. */
+export const FINISHED_TIMER_SQL = `state IN ('done', 'cancelled')`;
 
 // ---------------------------------------------------------------- outbox
 

@@ -16,6 +16,7 @@ import * as acts from './sqlite/acts';
 import { Connection } from './sqlite/connection';
 import * as identities from './sqlite/identities';
 import * as outbox from './sqlite/outbox';
+import * as retention from './sqlite/retention';
 import * as sessions from './sqlite/sessions';
 import * as timers from './sqlite/timers';
 
@@ -26,7 +27,7 @@ export class SqliteStore extends BackendStore<Connection> {
 
 	/** Opens (creating it and its directory if needed) and migrates the store file at `path`. */
 	constructor(readonly path: string) {
-		super({ ...identities, ...sessions, ...acts, ...timers, ...outbox });
+		super({ ...identities, ...sessions, ...acts, ...timers, ...outbox, ...retention });
 		this.connection = new Connection(path);
 	}
 

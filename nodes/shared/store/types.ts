@@ -4,7 +4,7 @@
  *
  * The interface is the union of one role per kind of record, each in its own
  * file under `contract/`: identities (personas, actors), sessions, acts,
- * timers and the outbox (events, consumers). This module re-exports them all,
+ * timers, the outbox (events, consumers) and retention. This module re-exports them all,
  * so callers keep importing from `store/types`.
  *
  * Every method is a single atomic step in every backend, so callers never
@@ -17,6 +17,7 @@
 import type { ActsRole } from './contract/acts';
 import type { IdentitiesRole } from './contract/identities';
 import type { OutboxRole } from './contract/outbox';
+import type { RetentionRole } from './contract/retention';
 import type { SessionsRole } from './contract/sessions';
 import type { TimersRole } from './contract/timers';
 
@@ -26,9 +27,10 @@ export type * from './contract/sessions';
 export type * from './contract/acts';
 export type * from './contract/timers';
 export type * from './contract/outbox';
+export type * from './contract/retention';
 
 export interface SessionStore
-	extends IdentitiesRole, SessionsRole, ActsRole, TimersRole, OutboxRole {
+	extends IdentitiesRole, SessionsRole, ActsRole, TimersRole, OutboxRole, RetentionRole {
 	readonly backend: 'sqlite' | 'memory' | 'redis';
 
 	/** Releases the backend; every later call rejects. Closing again does nothing. */

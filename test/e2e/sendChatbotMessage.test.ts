@@ -391,7 +391,8 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 			botKey: SUPPORT_BOT,
 			from: CHANNEL,
 			to: '5511944445555',
-			options: { skipIfBotInExecution: false },
+			// Flags not given go as false, as the typed node sends them.
+			options: { skipIfBotInExecution: false, skipIfInProgress: false, forceStartSession: false },
 			sessionMetadata: { origin: 'command' },
 		});
 		expect(outputOf(execution, 'Send Command')[1].json.error).toBe(

@@ -10,6 +10,8 @@ import { ArgumentError } from '../../commands/errors';
 import type { CommandArguments } from '../../commands/types';
 import { MAX_WAIT_SECONDS, type Endpoint } from './api';
 
+const SKIP_AND_FORCE_FLAGS = ['skipIfBotInExecution', 'skipIfInProgress', 'forceStartSession'];
+
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** What send_chatbot sends, decided before anything is stored. */
@@ -108,17 +110,13 @@ export function readInput(args: CommandArguments, connectorIdn: string): SendCha
 			'applies to the queued endpoint only: the immediate one answers the session itself',
 		);
 
-	// Every option the user set is sent, false too: the API reads a missing option as its own default.
+	// The API reads a missing option as its own default, which may differ from
+	// ours: the skip / force flags go as false when not given, as the node's
+	// fields default them, so Send Command and the node send the same request.
 	const options: JsonObject = {};
-	for (const name of [
-		'skipIfBotInExecution',
-		'skipIfInProgress',
-		'forceStartSession',
-		'hiddenSession',
-	]) {
-		const flag = optionalBoolean(args, name);
-		if (flag !== undefined) options[name] = flag;
-	}
+	for (const name of SKIP_AND_FORCE_FLAGS) options[name] = optionalBoolean(args, name) ?? false;
+	const hiddenSession = optionalBoolean(args, 'hiddenSession');
+	if (hiddenSession !== undefined) options.hiddenSession = hiddenSession;
 	const body: JsonObject = { botKey };
 	if (from !== undefined) body.from = from;
 	if (to !== undefined) body.to = to;

@@ -20,6 +20,8 @@ export async function query(
 	params: unknown[] = [],
 ): Promise<Array<Record<string, unknown>>> {
 	const client = new Client({ connectionString: url });
+	// A server restart while connected fails the query; without a listener it would end the run.
+	client.on('error', () => undefined);
 	await client.connect();
 	try {
 		return (await client.query<Record<string, unknown>>(sql, params)).rows;

@@ -26,7 +26,7 @@ import type {
 	TimerFire,
 } from '../types';
 import { columnsOf } from './arrays';
-import type { Database } from './connection';
+import type { Database, Executor } from './connection';
 import { appendEvents } from './outbox';
 
 /** Timers per INSERT when put in bulk: each statement sends one array per column. */
@@ -56,27 +56,34 @@ export async function putTimers(db: Database, inputs: PutTimerInput[]): Promise<
 	const last = new Map(
 		timers.map((timer) => [`${timer.personaId}\u0000${timer.timerName}`, timer]),
 	);
+	const chunks: Timer[][] = [];
 	const written = [...last.values()];
-	await db.transaction(async (tx) => {
-		for (let start = 0; start < written.length; start += TIMER_INSERT_CHUNK) {
-			const rows = written.slice(start, start + TIMER_INSERT_CHUNK).map(timerRow);
-			// timerRow ends with created_at and updated_at, the same for every timer here.
-			await tx.run(
-				`INSERT INTO timers (${TIMER_COLUMNS})
-				SELECT t.id, t.persona_id, t.timer_name, t.integration_idn, t.connector_idn, t.event_idn, t.next_fire_at,
-					t.interval_seconds, t.repeatable, t.enabled, t.state, 0, NULL, t.data, NULL, NULL, ?, ?
-				FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],
-					?::smallint[], ?::smallint[], ?::text[], ?::text[])
-					AS t (id, persona_id, timer_name, integration_idn, connector_idn, event_idn, next_fire_at,
-						interval_seconds, repeatable, enabled, state, data)
-				ON CONFLICT (persona_id, timer_name) DO UPDATE SET ${REPLACED_COLUMNS}`,
-				now,
-				now,
-				...columnsOf(rows, 12),
-			);
-		}
-	});
+	for (let start = 0; start < written.length; start += TIMER_INSERT_CHUNK)
+		chunks.push(written.slice(start, start + TIMER_INSERT_CHUNK));
+	// One statement is atomic by itself: a single chunk skips the transaction, which costs more than the write.
+	if (chunks.length === 1) await insertTimers(db, chunks[0], now);
+	else
+		await db.transaction(async (tx) => {
+			for (const chunk of chunks) await insertTimers(tx, chunk, now);
+		});
 	return timers;
+}
+
+async function insertTimers(db: Executor, timers: Timer[], now: number): Promise<void> {
+	// timerRow ends with created_at and updated_at, the same for every timer here.
+	await db.run(
+		`INSERT INTO timers (${TIMER_COLUMNS})
+		SELECT t.id, t.persona_id, t.timer_name, t.integration_idn, t.connector_idn, t.event_idn, t.next_fire_at,
+			t.interval_seconds, t.repeatable, t.enabled, t.state, 0, NULL, t.data, NULL, NULL, ?, ?
+		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],
+			?::smallint[], ?::smallint[], ?::text[], ?::text[])
+			AS t (id, persona_id, timer_name, integration_idn, connector_idn, event_idn, next_fire_at,
+				interval_seconds, repeatable, enabled, state, data)
+		ON CONFLICT (persona_id, timer_name) DO UPDATE SET ${REPLACED_COLUMNS}`,
+		now,
+		now,
+		...columnsOf(timers.map(timerRow), 12),
+	);
 }
 
 export async function getTimer(

@@ -192,8 +192,13 @@ export class Database implements Executor {
 			// statements; the next statement on it then fails and it is dropped.
 			client.on('error', () => undefined);
 			// Queued before any statement of whoever asked for the connection.
+			// Settings by SET rather than as startup parameters, which a
+			// connection pooler in front of the server (PgBouncer) may refuse.
 			client
-				.query(`SET search_path TO ${pg.escapeIdentifier(target.schema)}`)
+				.query(
+					`SET search_path TO ${pg.escapeIdentifier(target.schema)};
+					SET idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`,
+				)
 				.catch(() => undefined);
 		});
 		return new Database(pool, pg, target);
@@ -358,9 +363,10 @@ function clientConfig(pg: PgModule, { connection }: PostgresTarget): Pg.ClientCo
 	return {
 		...connection,
 		application_name: APPLICATION_NAME,
+		// A connection the network lost without a word is found out after this, not hours later.
 		keepAlive: true,
+		keepAliveInitialDelayMillis: 10_000,
 		connectionTimeoutMillis: 10_000,
-		idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
 		types: typeParsers(pg),
 	};
 }

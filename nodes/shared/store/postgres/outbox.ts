@@ -79,6 +79,12 @@ export async function publishEvent(db: Database, input: PublishEventInput): Prom
 	return event;
 }
 
+/**
+ * Reads lock nothing: an event is not claimed by one reader but read by every
+ * consumer from its own position, and n8n runs each trigger (each consumer)
+ * in one process, the main instance or the leader of several. What readers
+ * need from the database is the order appendEvents guarantees.
+ */
 export async function readEvents(
 	db: Database,
 	consumerId: string,

@@ -11,7 +11,11 @@ import {
 	openStore,
 	resolveStoreLocation,
 } from '../../nodes/shared/store';
-import { onStoreChange } from '../../nodes/shared/store/changes';
+import {
+	onStoreChange,
+	signalStoreChange,
+	storeChangeWithin,
+} from '../../nodes/shared/store/changes';
 
 const REDIS_UNAVAILABLE =
 	'The session store does not run on Redis; to share it between n8n processes on several hosts (queue mode), use PostgreSQL: set AGENT_CONNECTORS_STORE=postgres://… or leave it unset while n8n itself runs on PostgreSQL (DB_TYPE=postgresdb)';
@@ -366,5 +370,22 @@ describe('getStore', () => {
 		await expect(getStore()).rejects.toThrow(REDIS_UNAVAILABLE);
 		process.env.AGENT_CONNECTORS_STORE = 'memory:';
 		await expect(getStore()).resolves.toBeInstanceOf(MemoryStore);
+	});
+});
+
+describe('storeChangeWithin', () => {
+	it('resolves at the next change of its kind, not at another kind, and no later than its time', async () => {
+		let resolved = false;
+		const waiting = storeChangeWithin('sessions', 60_000).then(() => {
+			resolved = true;
+		});
+		signalStoreChange('events');
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(resolved).toBe(false);
+		signalStoreChange('sessions');
+		await waiting;
+		const started = Date.now();
+		await storeChangeWithin('sessions', 20);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(15);
 	});
 });

@@ -65,16 +65,24 @@ const CONNECTION_CODES = new Set([
 const CONNECTION_MESSAGES =
 	/Connection terminated|not queryable|timeout exceeded when trying to connect|Connection closed/i;
 
+/** Read by shape, not instanceof: Node's socket errors may come from another realm (a test's sandbox). */
 function codeOf(error: unknown): string {
-	return error instanceof Error && 'code' in error ? String(error.code) : '';
+	return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+}
+
+function messageOf(error: unknown): string {
+	return typeof error === 'object' && error !== null && 'message' in error
+		? String(error.message)
+		: '';
 }
 
 /** True when the connection, not the statement, failed (SQLSTATE class 08 is "connection exception"). */
 export function isConnectionLoss(error: unknown): boolean {
-	if (!(error instanceof Error)) return false;
 	const code = codeOf(error);
 	return (
-		code.startsWith('08') || CONNECTION_CODES.has(code) || CONNECTION_MESSAGES.test(error.message)
+		code.startsWith('08') ||
+		CONNECTION_CODES.has(code) ||
+		CONNECTION_MESSAGES.test(messageOf(error))
 	);
 }
 
@@ -284,7 +292,7 @@ export class Database implements Executor {
 	 * explained) pass as they are.
 	 */
 	failure(doing: string, error: unknown): Error {
-		const reason = error instanceof Error ? error.message : String(error);
+		const reason = messageOf(error) || String(error);
 		if (error instanceof Error && /^(Could not|The session store) /.test(reason)) return error;
 		return new Error(
 			`Could not ${doing} the session store in ${this.description}: ${withoutPassword(reason, this.target.connection)}`,

@@ -14,6 +14,8 @@
  *    built-in HTTP Request node, 2,000 items each, in a real n8n.
  * 5. SMS (bench/sms.ts): Send SMS/MMS against the built-in HTTP Request node
  *    posting the same Twilio requests, and against sequential sending.
+ * 6. Store operations (bench/storeOps.ts): p50 / p99 per operation on SQLite
+ *    and PostgreSQL against the memory store.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { MemoryStore, SqliteStore } from '../nodes/shared/store';
 import type { SessionStore } from '../nodes/shared/store/types';
 import { benchHttpRequests } from './httpRequests';
 import { benchSms } from './sms';
+import { benchStoreOps } from './storeOps';
 import { benchTimers } from './timers';
 
 const ROOT = join(__dirname, '..');
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
 		await sqlite.close();
 		rmSync(folder, { recursive: true, force: true });
 	}
+	await benchStoreOps();
 	await benchTimers();
 	await benchHttpRequests();
 	await benchSms();

@@ -12,15 +12,19 @@
  *    same instants.
  * 3. Reload after a restart: reopening the file of (1), the first nextDueAt()
  *    and claiming the first batch, which is all an engine does before firing.
+ * 4. The same on PostgreSQL: scheduling in batches, reload, and a burst due
+ *    at one instant, against the SQLite figures of the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { MemoryStore, SqliteStore } from '../nodes/shared/store';
+import { PostgresStore } from '../nodes/shared/store/postgres';
 import type { PutTimerInput, SessionStore } from '../nodes/shared/store/types';
 import { TimerEngine } from '../nodes/shared/timers/engine';
 import type { TimerFiredPayload } from '../nodes/shared/timers/schedule';
+import { temporaryPostgresDatabase } from './postgresStore';
 
 const SCHEDULED = 100_000;
 const BURST = 10_000;
@@ -32,6 +36,9 @@ const MIB = 1024 * 1024;
 
 const GOALS = {
 	scheduleMs: 2000,
+	postgresScheduleMs: 3000,
+	/** The queue-mode issue's goal for a burst due at one instant, on either backend. */
+	burstP99Ms: 200,
 	p99Ms: 50,
 	reloadMs: 1000,
 	rssMiB: 100,
@@ -50,6 +57,18 @@ function timerInput(index: number, nextFireAt: number): PutTimerInput {
 		enabled: true,
 		data: { text: `follow up ${index}` },
 	};
+}
+
+/** Runs `work` on `store` and closes it, whatever happens. */
+async function withStore<T>(
+	store: SessionStore,
+	work: (store: SessionStore) => Promise<T>,
+): Promise<T> {
+	try {
+		return await work(store);
+	} finally {
+		await store.close();
+	}
 }
 
 function elapsedMs(started: bigint): number {
@@ -139,8 +158,7 @@ interface EngineRun {
  * ahead for seeding to finish, then lets one engine fire them; a single plain
  * setTimeout aims at the first instant meanwhile.
  */
-async function engineBurst(folder: string, name: string, spread: boolean): Promise<EngineRun> {
-	const store = new SqliteStore(join(folder, `${name}.sqlite`));
+async function engineBurst(store: SessionStore, spread: boolean): Promise<EngineRun> {
 	const engine = new TimerEngine(store);
 	try {
 		const from = Date.now() + 3000;
@@ -174,7 +192,6 @@ async function engineBurst(folder: string, name: string, spread: boolean): Promi
 		return { engine: summarize(lateness), single: await single };
 	} finally {
 		await engine.stop();
-		await store.close();
 	}
 }
 
@@ -185,9 +202,9 @@ interface Reload {
 	claimed: number;
 }
 
-async function reload(path: string): Promise<Reload> {
+async function reload(open: () => Promise<SessionStore>): Promise<Reload> {
 	let started = process.hrtime.bigint();
-	const store = new SqliteStore(path);
+	const store = await open();
 	const openMs = elapsedMs(started);
 	try {
 		started = process.hrtime.bigint();
@@ -218,12 +235,41 @@ export async function benchTimers(): Promise<void> {
 		const memoryRun = await scheduleAll(memory);
 		await memory.close();
 
-		const reloaded = await reload(path);
+		const reloaded = await reload(async () => new SqliteStore(path));
 		const reloadMs = reloaded.openMs + reloaded.nextDueMs + reloaded.claimMs;
 
 		const spreadTimeouts = await plainTimeouts(burstInstants(Date.now() + 500, true));
-		const spread = await engineBurst(folder, 'spread', true);
-		const sameInstant = await engineBurst(folder, 'instant', false);
+		const spread = await withStore(new SqliteStore(join(folder, 'spread.sqlite')), (store) =>
+			engineBurst(store, true),
+		);
+		const sameInstant = await withStore(new SqliteStore(join(folder, 'instant.sqlite')), (store) =>
+			engineBurst(store, false),
+		);
+
+		// PostgreSQL: the same three figures, each in a schema of its own.
+		const postgres = await temporaryPostgresDatabase();
+		let postgresLines: string[];
+		try {
+			const scheduledTarget = postgres.freshTarget();
+			const postgresRun = await withStore(await PostgresStore.open(scheduledTarget), (store) =>
+				scheduleAll(store, PUT_BATCH),
+			);
+			const postgresReload = await reload(() => PostgresStore.open(scheduledTarget));
+			const postgresReloadMs =
+				postgresReload.openMs + postgresReload.nextDueMs + postgresReload.claimMs;
+			const postgresInstant = await withStore(
+				await PostgresStore.open(postgres.freshTarget()),
+				(store) => engineBurst(store, false),
+			);
+			postgresLines = [
+				`Timers on PostgreSQL (loopback, a schema of its own each)`,
+				`${pad(`  scheduling ${SCHEDULED.toLocaleString('en')}, putTimers in batches of ${PUT_BATCH.toLocaleString('en')}`)}${ms(postgresRun.ms)}   ratio ${(postgresRun.ms / batchedRun.ms).toFixed(1)} to SQLite   ${goal(postgresRun.ms < GOALS.postgresScheduleMs, `< ${GOALS.postgresScheduleMs} ms`)}`,
+				`${pad('  reopen + nextDueAt + claim')}${ms(postgresReloadMs, 1)}   ${goal(postgresReloadMs < GOALS.reloadMs, `< ${GOALS.reloadMs} ms`)}`,
+				`${pad(`  ${BURST.toLocaleString('en')} due at the same instant, one engine`)}p50 ${ms(postgresInstant.engine.p50)}   p99 ${ms(postgresInstant.engine.p99)}   max ${ms(postgresInstant.engine.max)}   ${goal(postgresInstant.engine.p99 < GOALS.burstP99Ms, `p99 < ${GOALS.burstP99Ms} ms`)}`,
+			];
+		} finally {
+			await postgres.drop();
+		}
 
 		const lines = [
 			`Timers: scheduling ${SCHEDULED.toLocaleString('en')}`,
@@ -241,6 +287,7 @@ export async function benchTimers(): Promise<void> {
 			`${pad('  baseline: reopening the file alone')}${ms(reloaded.openMs, 1)}`,
 			`${pad('  reopen + nextDueAt + claim')}${ms(reloadMs, 1)}   (nextDueAt ${ms(reloaded.nextDueMs, 1)}, claim ${ms(reloaded.claimMs, 1)}, ${reloaded.claimed} claimed)   ratio ${(reloadMs / reloaded.openMs).toFixed(1)}`,
 			`  ${goal(reloadMs < GOALS.reloadMs, `< ${GOALS.reloadMs} ms`)}`,
+			...postgresLines,
 		];
 		process.stdout.write(`${lines.join('\n')}\n`);
 	} finally {

@@ -15,6 +15,16 @@ export {
 } from './n8n/paths';
 export { freePort, n8nBaseEnv, outsideTestRunner } from './n8n/env';
 export { installPackageInto } from './n8n/install';
+export {
+	countExecutions,
+	countExecutionsOf,
+	openReadOnly,
+	readExecutionData,
+	readExecutions,
+	type ExecutionCounts,
+	type ExecutionRow,
+} from './n8n/database';
+export { RssSampler, residentBytes, type RssSummary } from './n8n/processes';
 export { N8nInstance } from './n8n/instance';
 export { outputOf } from './n8n/execution';
 export type {

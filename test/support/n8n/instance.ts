@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { runCli } from './cli';
+import { readExecutions, type ExecutionRow } from './database';
 import { freePort, n8nBaseEnv, outsideTestRunner } from './env';
 import { installPackageInto } from './install';
+import { killProcesses, processTree } from './processes';
 import { N8N_ENTRY, NODE_BIN, SHARED_NODES_DIR } from './paths';
 import { setupOwner, waitForWebhook } from './rest';
 import type { CliResult, ExecutionResult, N8nInstanceOptions, WorkflowJson } from './types';
@@ -58,6 +60,16 @@ export class N8nInstance {
 	/** The session store file the package writes in this instance (the default location). */
 	get storePath(): string {
 		return join(this.userFolder, '.n8n', 'agent-connectors.sqlite');
+	}
+
+	/** n8n's own SQLite database: its workflows, executions … */
+	get databasePath(): string {
+		return join(this.userFolder, '.n8n', 'database.sqlite');
+	}
+
+	/** The executions n8n recorded, from its database; readable while n8n runs, after it stopped or was killed. */
+	executions(): ExecutionRow[] {
+		return readExecutions(this.databasePath);
 	}
 
 	/** Runs one n8n CLI command to completion. */
@@ -118,8 +130,10 @@ export class N8nInstance {
 		child.stderr?.on('data', collect);
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (child.exitCode !== null)
-				throw new Error(`n8n exited with ${child.exitCode}:\n${this.serverLog}`);
+			if (!isRunning(child))
+				throw new Error(
+					`n8n exited with ${child.exitCode ?? child.signalCode}:\n${this.serverLog}`,
+				);
 			if (this.serverLog.includes('Editor is now accessible via')) {
 				try {
 					const response = await fetch(`${this.baseUrl}/healthz/readiness`);
@@ -163,25 +177,42 @@ export class N8nInstance {
 		return await fetch(`${this.baseUrl}${path}`, { ...init, headers });
 	}
 
+	/** The server's process id while it runs (its task runner is a child of it). */
+	get pid(): number | undefined {
+		return this.server && isRunning(this.server) ? this.server.pid : undefined;
+	}
+
+	/**
+	 * Asks n8n to shut down (it ends its task runner itself); after 15 s it
+	 * and whatever it started are killed, so nothing outlives the test.
+	 */
 	async stop(): Promise<void> {
 		const child = this.server;
 		this.server = undefined;
-		if (child && child.exitCode === null) {
+		if (child && isRunning(child)) {
 			const exited = new Promise((resolve) => child.once('exit', resolve));
+			// Read now: once n8n is gone its children no longer name it as their parent.
+			const tree = child.pid === undefined ? [] : processTree(child.pid);
 			child.kill('SIGTERM');
-			const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+			const timer = setTimeout(() => killProcesses(tree), 15_000);
 			await exited;
 			clearTimeout(timer);
+			killProcesses(tree.slice(1));
 		}
 	}
 
-	/** Ends the server at once, as a crash or an out-of-memory kill would: no shutdown of any kind. */
+	/**
+	 * Ends the server and its task runner at once, as a crash or an
+	 * out-of-memory kill would: no shutdown of any kind. The runner would
+	 * notice its broker is gone and exit on its own a moment later; killed
+	 * with n8n, it cannot finish a task or reconnect to the n8n started next.
+	 */
 	async kill(): Promise<void> {
 		const child = this.server;
 		this.server = undefined;
-		if (child && child.exitCode === null) {
+		if (child && isRunning(child)) {
 			const exited = new Promise((resolve) => child.once('exit', resolve));
-			child.kill('SIGKILL');
+			killProcesses(child.pid === undefined ? [] : processTree(child.pid));
 			await exited;
 		}
 	}
@@ -190,7 +221,7 @@ export class N8nInstance {
 	async exited(): Promise<number> {
 		const child = this.server;
 		if (!child) return 0;
-		if (child.exitCode !== null) return child.exitCode;
+		if (!isRunning(child)) return child.exitCode ?? 1;
 		return await new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 	}
 
@@ -198,4 +229,9 @@ export class N8nInstance {
 		await this.stop();
 		if (this.temporary) await rm(this.userFolder, { recursive: true, force: true });
 	}
+}
+
+/** Not exited: a process ended by a signal has no exit code but a signal code. */
+function isRunning(child: ChildProcess): boolean {
+	return child.exitCode === null && child.signalCode === null;
 }

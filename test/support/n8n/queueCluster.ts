@@ -8,6 +8,7 @@
  * encryption key.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -121,8 +122,10 @@ export class QueueCluster {
 				N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
 				// Everyone builds public webhook URLs (and Twilio signs them) with the webhook processor's address.
 				WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
-				// A killed worker's jobs count as stalled after seconds, not the default half minute.
-				QUEUE_WORKER_LOCK_DURATION: '10000',
+				// A killed worker's jobs count as stalled within 20 s, not the default 90; a live
+				// worker renews its locks every 3 s, well before they run out, even on a busy machine.
+				QUEUE_WORKER_LOCK_DURATION: '15000',
+				QUEUE_WORKER_LOCK_RENEW_TIME: '3000',
 				QUEUE_WORKER_STALLED_INTERVAL: '5000',
 				N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 				...options.env,
@@ -244,8 +247,19 @@ export class QueueCluster {
 		}
 	}
 
-	/** Stops every process, drops the database and empties the Redis database. */
+	/**
+	 * Stops every process, drops the database and empties the Redis database.
+	 * With N8N_E2E_LOG_DIR set, each process's log is kept there first
+	 * (`<database>-<process>.log`), for a run that needs explaining.
+	 */
 	async dispose(): Promise<void> {
+		await Promise.all(this.members.map((member) => member.instance.stop()));
+		const logDir = process.env.N8N_E2E_LOG_DIR;
+		if (logDir) {
+			await mkdir(logDir, { recursive: true });
+			for (const member of this.members)
+				await writeFile(join(logDir, `${this.database}-${member.name}.log`), member.instance.log);
+		}
 		await Promise.all(this.members.map((member) => member.instance.dispose()));
 		await ensurePostgresRunning();
 		await dropDatabase(this.database);

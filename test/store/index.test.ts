@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -217,6 +218,23 @@ describe('resolveStoreLocation when n8n runs on PostgreSQL (DB_TYPE=postgresdb)'
 		).toThrow(
 			`DB_POSTGRESDB_PASSWORD_FILE names ${join(dir, 'missing')}, which could not be read (ENOENT)`,
 		);
+	});
+});
+
+describe('loading the store', () => {
+	it('leaves pg unloaded until a PostgreSQL store is opened, since n8n loads every node at start', () => {
+		const root = join(__dirname, '..', '..');
+		const script = `
+			const store = require('./nodes/shared/store');
+			store.resolveStoreLocation({ DB_TYPE: 'postgresdb' });
+			process.stdout.write(String(Object.keys(require.cache).some((path) => path.includes('/node_modules/pg/'))));
+		`;
+		const loaded = execFileSync(
+			process.execPath,
+			['-r', join(root, 'test', 'support', 'ts-register.js'), '-e', script],
+			{ cwd: root, encoding: 'utf8' },
+		);
+		expect(loaded).toBe('false');
 	});
 });
 

@@ -1,17 +1,18 @@
 /**
- * One of the processes that race on one SQLite file (see processes.ts). It
+ * One of the processes that race on one store (see processes.ts). It
  * prints "ready" once loaded, then runs each scenario it is sent on stdin and
  * answers with its result; it exits when stdin closes.
  */
 
 import { createInterface } from 'node:readline';
 
-import { SqliteStore } from '../../nodes/shared/store/sqlite';
+import { openStore } from '../../nodes/shared/store';
+import type { SessionStore } from '../../nodes/shared/store/types';
 
 import type { RaceCommand, ScenarioArgs, ScenarioName, ScenarioResults } from './processes';
 
 type Scenarios = {
-	[K in ScenarioName]: (store: SqliteStore, args: ScenarioArgs[K]) => Promise<ScenarioResults[K]>;
+	[K in ScenarioName]: (store: SessionStore, args: ScenarioArgs[K]) => Promise<ScenarioResults[K]>;
 };
 
 const scenarios: Scenarios = {
@@ -92,6 +93,17 @@ const scenarios: Scenarios = {
 		}
 		return seqs;
 	},
+
+	async readAll(store, { count, limit, withinMs }) {
+		const seqs: number[] = [];
+		const deadline = Date.now() + withinMs;
+		while (seqs.length < count && Date.now() < deadline) {
+			const events = await store.readEvents('reader', { limit, after: seqs.at(-1) });
+			seqs.push(...events.map((event) => event.seq));
+			if (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+		}
+		return seqs;
+	},
 };
 
 /** One command per stdin line; one JSON reply per stdout line, in order. */
@@ -110,11 +122,11 @@ async function serve(): Promise<void> {
 	}
 }
 
-/** Every command opens the file anew, so opening (and migrating) races too. */
-async function runScenario({ dbPath, scenario, args }: RaceCommand): Promise<unknown> {
+/** Every command opens the store anew, so opening (and migrating) races too. */
+async function runScenario({ location, scenario, args }: RaceCommand): Promise<unknown> {
 	// The parent typed args by scenario when it built the command.
-	const run = scenarios[scenario] as (store: SqliteStore, args: unknown) => Promise<unknown>;
-	const store = new SqliteStore(dbPath);
+	const run = scenarios[scenario] as (store: SessionStore, args: unknown) => Promise<unknown>;
+	const store = await openStore(location);
 	try {
 		return await run(store, args);
 	} finally {

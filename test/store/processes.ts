@@ -1,14 +1,16 @@
 /**
- * Several OS processes that run scenarios of child.ts against the same
- * SQLite file at the same moment, to prove the store's locking holds across
- * processes (n8n main + workers), not just within one event loop. The
- * processes are started once and reused, because loading TypeScript takes
- * far longer than any scenario.
+ * Several OS processes that run scenarios of child.ts against the same store
+ * (one SQLite file, or one PostgreSQL schema) at the same moment, to prove
+ * the store's locking holds across processes (n8n main + workers), not just
+ * within one event loop. The processes are started once and reused, because
+ * loading TypeScript takes far longer than any scenario.
  */
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+
+import type { StoreLocation } from '../../nodes/shared/store';
 
 export interface ScenarioArgs {
 	open: Record<string, never>;
@@ -17,6 +19,8 @@ export interface ScenarioArgs {
 	flagCas: { sessionIds: string[] };
 	lease: { sessionIds: string[] };
 	publish: { count: number };
+	/** Reads one consumer's events as a trigger does, until `count` have come or `withinMs` passed. */
+	readAll: { count: number; limit: number; withinMs: number };
 }
 
 export interface ScenarioResults {
@@ -32,12 +36,14 @@ export interface ScenarioResults {
 	/** Per session: the token this process took, or null. */
 	lease: Array<string | null>;
 	publish: number[];
+	/** The seqs read, in the order they were read. */
+	readAll: number[];
 }
 
 export type ScenarioName = keyof ScenarioArgs;
 
 export interface RaceCommand {
-	dbPath: string;
+	location: StoreLocation;
 	scenario: ScenarioName;
 	args: unknown;
 }
@@ -113,14 +119,33 @@ export class ProcessPool {
 		return new ProcessPool(racers);
 	}
 
-	/** Runs `scenario` in every process at once; resolves to each process's result. */
+	/**
+	 * Runs `scenario` in every process at once on the store at `location` (a
+	 * path: that SQLite file); resolves to each process's result.
+	 */
 	async race<K extends ScenarioName>(
-		dbPath: string,
+		location: StoreLocation | string,
 		scenario: K,
 		args: ScenarioArgs[K],
 	): Promise<Array<ScenarioResults[K]>> {
-		const replies = this.racers.map((racer) => racer.send({ dbPath, scenario, args }));
-		return (await Promise.all(replies)) as Array<ScenarioResults[K]>;
+		const replies = this.racers.map((_, index) => this.run(index, location, scenario, args));
+		return await Promise.all(replies);
+	}
+
+	/** Runs `scenario` in the `index`th process only. */
+	async run<K extends ScenarioName>(
+		index: number,
+		location: StoreLocation | string,
+		scenario: K,
+		args: ScenarioArgs[K],
+	): Promise<ScenarioResults[K]> {
+		const at: StoreLocation =
+			typeof location === 'string' ? { backend: 'sqlite', path: location } : location;
+		return (await this.racers[index].send({ location: at, scenario, args })) as ScenarioResults[K];
+	}
+
+	get size(): number {
+		return this.racers.length;
 	}
 
 	async stop(): Promise<void> {

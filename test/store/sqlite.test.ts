@@ -6,10 +6,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import { SqliteStore } from '../../nodes/shared/store';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../nodes/shared/store/migrations';
 import { describeStoreContract } from './contract';
-import { ProcessPool } from './processes';
-import { getAct } from './reads';
-
-const PROCESSES = 4;
+import { itLosesNothingWhenReopened } from './reopen';
+import { describeRaces, PROCESSES } from './races';
 
 let dir: string;
 let fileCount = 0;
@@ -29,23 +27,6 @@ function freshPath(): string {
 }
 
 /** A connection beside the store's, to inspect or tamper with the file. */
-/** A store file at `path` with `count` sessions; their ids, in order. */
-async function seedSessions(path: string, count: number): Promise<string[]> {
-	const seed = new SqliteStore(path);
-	const sessionIds: string[] = [];
-	for (let i = 0; i < count; i++) {
-		const session = await seed.upsertSession({
-			channel: 'sms',
-			integrationIdn: 'i',
-			connectorIdn: 'c',
-			externalKey: `k${i}`,
-		});
-		sessionIds.push(session.id);
-	}
-	await seed.close();
-	return sessionIds;
-}
-
 function rawDatabase(path: string): DatabaseSync {
 	return new (process.getBuiltinModule('node:sqlite').DatabaseSync)(path);
 }
@@ -83,107 +64,9 @@ describe('SqliteStore file', () => {
 		db.close();
 	});
 
-	it('loses nothing when closed and reopened', async () => {
+	itLosesNothingWhenReopened(() => {
 		const path = freshPath();
-		const first = new SqliteStore(path);
-		const actor = await first.upsertActor({
-			integrationIdn: 'i',
-			connectorIdn: 'c',
-			externalId: 'e',
-			personaName: 'Ada',
-		});
-		const created = await first.upsertSession({
-			channel: 'sms',
-			integrationIdn: 'i',
-			connectorIdn: 'c',
-			externalKey: 'k',
-			personaId: actor.persona.id,
-			timeoutSeconds: 60,
-			metadata: { a: [1, { b: null }] },
-			state: { step: 'two' },
-		});
-		await first.compareAndSetSessionFlag(created.id, 'botInProgress', false, true);
-		const session = await first.getSession(created.id);
-		const [act] = await first.createActs([
-			{
-				integrationIdn: 'i',
-				connectorIdn: 'c',
-				commandIdn: 'send',
-				arguments: { text: 'héllo ✓' },
-				result: { ok: true },
-				externalId: 'SM1',
-			},
-		]);
-		const now = Date.now();
-		await first.putTimer({
-			personaId: actor.persona.id,
-			timerName: 'leased',
-			integrationIdn: 'i',
-			connectorIdn: 'c',
-			eventIdn: 'e',
-			nextFireAt: now - 1,
-			intervalSeconds: 5,
-			repeatable: true,
-			enabled: true,
-			data: { x: 1 },
-		});
-		const [claim] = await first.claimDueTimers(now, 1, 60_000);
-		await first.putTimer({
-			personaId: actor.persona.id,
-			timerName: 'off',
-			integrationIdn: 'i',
-			connectorIdn: 'c',
-			eventIdn: 'e',
-			nextFireAt: now + 60_000,
-			intervalSeconds: null,
-			repeatable: false,
-			enabled: false,
-		});
-		const timers = await first.listTimers();
-		const events = [
-			await first.publishEvent({
-				type: 't',
-				integrationIdn: 'i',
-				connectorIdn: 'c',
-				payload: { n: 1 },
-			}),
-		];
-		events.push(
-			await first.publishEvent({
-				type: 't',
-				integrationIdn: 'i',
-				connectorIdn: 'c',
-				payload: { n: 2 },
-			}),
-		);
-		await first.ackEvents('trigger', events[0].seq);
-		await first.close();
-
-		const second = new SqliteStore(path);
-		await expect(second.upsertActor(actor.actor)).resolves.toEqual({
-			actor: actor.actor,
-			persona: actor.persona,
-			actorCreated: false,
-			personaCreated: false,
-		});
-		await expect(second.getSession(created.id)).resolves.toEqual(session);
-		await expect(getAct(second, act.id)).resolves.toEqual(act);
-		await expect(second.listTimers()).resolves.toEqual(timers);
-		await expect(second.readEvents('trigger')).resolves.toEqual([events[1]]);
-		await expect(second.readEvents('new')).resolves.toEqual(events);
-		// The lease survived too: the claim made before closing can still be completed.
-		const [fired] = await second.fireTimers([
-			{
-				timerId: claim.timer.id,
-				leaseToken: claim.leaseToken,
-				outcome: { firedAt: now, nextFireAt: now + 5000 },
-				event: { type: 't', integrationIdn: 'i', connectorIdn: 'c', payload: {} },
-			},
-		]);
-		expect(fired?.timer).toMatchObject({ fireCount: 1 });
-		// Seqs go on from where the first connection left them.
-		expect(fired?.event.seq).toBe(events[1].seq + 1);
-		await second.close();
+		return async () => new SqliteStore(path);
 	});
 });
 
@@ -254,119 +137,29 @@ describe('SqliteStore migrations', () => {
 	});
 });
 
-describe(`SqliteStore with ${PROCESSES} processes on one file`, () => {
-	let pool: ProcessPool;
-
-	// Loading TypeScript in several processes at once takes seconds on a small machine.
-	beforeAll(async () => {
-		pool = await ProcessPool.start(PROCESSES);
-	}, 30_000);
-
-	afterAll(async () => {
-		await pool.stop();
-	});
-
-	it('processes opening a fresh file at the same moment migrate it exactly once', async () => {
+describeRaces(
+	'SqliteStore',
+	() => {
 		const path = freshPath();
-		const results = await pool.race(path, 'open', {});
-		expect(results).toEqual(Array(PROCESSES).fill('opened'));
-		const db = rawDatabase(path);
-		expect(scalar(db, 'PRAGMA user_version')).toBe(SCHEMA_VERSION);
-		db.close();
-	});
-
-	it('racing upsertActor for the same keys creates one actor and one persona per key', async () => {
-		const path = freshPath();
-		const keys = 25;
-		const results = await pool.race(path, 'upsertActor', { keys });
-		for (let key = 0; key < keys; key++) {
-			const outcomes = results.map((perProcess) => perProcess[key]);
-			expect(new Set(outcomes.map((o) => o.actorId)).size).toBe(1);
-			expect(new Set(outcomes.map((o) => o.personaId)).size).toBe(1);
-			expect(outcomes.filter((o) => o.actorCreated)).toHaveLength(1);
-			expect(outcomes.filter((o) => o.personaCreated)).toHaveLength(1);
-		}
-		const db = rawDatabase(path);
-		expect(scalar(db, 'SELECT count(*) FROM actors')).toBe(keys);
-		expect(scalar(db, 'SELECT count(*) FROM personas')).toBe(keys);
-		db.close();
-	});
-
-	it('racing claimDueTimers hands every due timer to exactly one process', async () => {
-		const path = freshPath();
-		const seed = new SqliteStore(path);
-		const now = Date.now();
-		const timers = 200;
-		for (let i = 0; i < timers; i++) {
-			await seed.putTimer({
-				personaId: `p${i % 10}`,
-				timerName: `t${i}`,
-				integrationIdn: 'system',
-				connectorIdn: 'timer',
-				eventIdn: 'due',
-				nextFireAt: now - 1000 + i,
-				intervalSeconds: null,
-				repeatable: false,
-				enabled: true,
-			});
-		}
-		await seed.close();
-
-		const results = await pool.race(path, 'claimTimers', { batch: 5 });
-		const claimed = results.flat();
-		expect(claimed).toHaveLength(timers);
-		expect(new Set(claimed).size).toBe(timers);
-
-		const check = new SqliteStore(path);
-		const all = await check.listTimers({ limit: 1000 });
-		expect(all.every((t) => t.state === 'done' && t.fireCount === 1)).toBe(true);
-		await check.close();
-	});
-
-	it('racing compareAndSetSessionFlag(false → true) lets exactly one process win per session', async () => {
-		const path = freshPath();
-		const sessionIds = await seedSessions(path, 20);
-
-		const results = await pool.race(path, 'flagCas', { sessionIds });
-		sessionIds.forEach((_, i) => {
-			expect(results.filter((won) => won[i])).toHaveLength(1);
+		return {
+			location: { backend: 'sqlite', path },
+			open: async () => new SqliteStore(path),
+			async count(table) {
+				const db = rawDatabase(path);
+				const rows = scalar(db, `SELECT count(*) FROM ${table}`);
+				db.close();
+				return Number(rows);
+			},
+		};
+	},
+	(pool) => {
+		it('processes opening a fresh file at the same moment migrate it exactly once', async () => {
+			const path = freshPath();
+			const results = await pool().race(path, 'open', {});
+			expect(results).toEqual(Array(PROCESSES).fill('opened'));
+			const db = rawDatabase(path);
+			expect(scalar(db, 'PRAGMA user_version')).toBe(SCHEMA_VERSION);
+			db.close();
 		});
-	});
-
-	it("racing acquireSessionLease lets exactly one process take a session's lease, one per session", async () => {
-		const path = freshPath();
-		const sessionIds = await seedSessions(path, 20);
-
-		// One session: every process goes for the same lease at once.
-		const single = await pool.race(path, 'lease', { sessionIds: sessionIds.slice(0, 1) });
-		expect(single.filter(([token]) => token !== null)).toHaveLength(1);
-
-		// N sessions: N winners, one per session, and each holds the token it was given.
-		const rest = sessionIds.slice(1);
-		const results = await pool.race(path, 'lease', { sessionIds: rest });
-		const check = new SqliteStore(path);
-		for (const [i, id] of rest.entries()) {
-			const winners = results.map((tokens) => tokens[i]).filter((token) => token !== null);
-			expect(winners).toHaveLength(1);
-			await expect(check.releaseSessionLease(id, 'botInProgress', winners[0] ?? '')).resolves.toBe(
-				true,
-			);
-		}
-		await check.close();
-	});
-
-	it('racing publishEvent gives unique, gap-free seqs in publishing order', async () => {
-		const path = freshPath();
-		const count = 50;
-		const results = await pool.race(path, 'publish', { count });
-		const seqs = results.flat().sort((a, b) => a - b);
-		expect(seqs).toEqual(Array.from({ length: PROCESSES * count }, (_, i) => i + 1));
-		for (const perProcess of results)
-			expect(perProcess).toEqual([...perProcess].sort((a, b) => a - b));
-
-		const check = new SqliteStore(path);
-		const events = await check.readEvents('all', { limit: 1000 });
-		expect(events.map((e) => e.seq)).toEqual(seqs);
-		await check.close();
-	});
-});
+	},
+);

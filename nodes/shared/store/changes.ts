@@ -1,15 +1,23 @@
 /**
  * Tells this process that the store changed, so that what waits on it acts
  * at once instead of at its next poll: the timer engine re-aims when timers
- * change, outbox subscribers drain when events are appended. Writers never
- * call this themselves: the store that `getStore()` hands out signals after
- * each write that needs it. Other processes' writes are seen by polling.
+ * change, outbox subscribers drain when events are appended, a call waiting
+ * for its answer looks again when a session flag is set. Writers never call
+ * this themselves: the store that `getStore()` hands out signals after each
+ * write that needs it. Other processes' writes are seen by polling, and on
+ * PostgreSQL at once as well, through LISTEN/NOTIFY (postgres/changes.ts).
  */
 import type { SessionStore } from './types';
 
-export type StoreChange = 'timers' | 'events';
+export type StoreChange = 'timers' | 'events' | 'sessions';
 
-const listeners: Record<StoreChange, Set<() => void>> = { timers: new Set(), events: new Set() };
+export const STORE_CHANGES: readonly StoreChange[] = ['timers', 'events', 'sessions'];
+
+const listeners: Record<StoreChange, Set<() => void>> = {
+	timers: new Set(),
+	events: new Set(),
+	sessions: new Set(),
+};
 
 /** Calls `listener` after every write of that kind in this process; returns the unsubscribe. */
 export function onStoreChange(change: StoreChange, listener: () => void): () => void {
@@ -21,7 +29,25 @@ export function onStoreChange(change: StoreChange, listener: () => void): () => 
 	};
 }
 
-function signal(change: StoreChange): void {
+/**
+ * Resolves at the next change of that kind in this process, or after `ms`,
+ * whichever comes first. Listens from the call on, so a caller that asks
+ * before reading the store cannot miss a change made while it reads.
+ */
+export function storeChangeWithin(change: StoreChange, ms: number): Promise<void> {
+	return new Promise((resolve) => {
+		const done = () => {
+			clearTimeout(timer);
+			stop();
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		const stop = onStoreChange(change, done);
+	});
+}
+
+/** Wakes this process's listeners of `change`: after its own writes, or when another process reports one. */
+export function signalStoreChange(change: StoreChange): void {
 	for (const listener of [...listeners[change]]) {
 		try {
 			listener();
@@ -31,7 +57,7 @@ function signal(change: StoreChange): void {
 	}
 }
 
-/** The writes after which something in this process must look again. */
+/** The writes after which something may have to look again. */
 const SIGNALLED_WRITES: Partial<Record<keyof SessionStore, StoreChange>> = {
 	putTimer: 'timers',
 	putTimers: 'timers',
@@ -39,10 +65,18 @@ const SIGNALLED_WRITES: Partial<Record<keyof SessionStore, StoreChange>> = {
 	publishEvent: 'events',
 	settleAct: 'events',
 	fireTimers: 'events',
+	// How a call turn's answer is marked written (twilio_voice/session.ts).
+	compareAndSetSessionFlag: 'sessions',
 };
 
-/** `store`, signalling after the writes in SIGNALLED_WRITES once they have succeeded. */
-export function withChangeSignals(store: SessionStore): SessionStore {
+/**
+ * `store`, calling `onChange` (by default: this process's listeners) after
+ * the writes in SIGNALLED_WRITES once they have succeeded.
+ */
+export function withChangeSignals<Store extends SessionStore>(
+	store: Store,
+	onChange: (change: StoreChange) => void = signalStoreChange,
+): Store {
 	return new Proxy(store, {
 		get(target, property, receiver) {
 			const value: unknown = Reflect.get(target, property, receiver);
@@ -53,7 +87,7 @@ export function withChangeSignals(store: SessionStore): SessionStore {
 					target,
 					args,
 				);
-				signal(change);
+				onChange(change);
 				return result;
 			};
 		},

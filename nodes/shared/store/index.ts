@@ -2,28 +2,45 @@
  * Where the session store lives and the one instance every node of this
  * process shares. Chosen by AGENT_CONNECTORS_STORE:
  *
- * - unset or empty: SQLite at `<n8n folder>/agent-connectors.sqlite`
+ * - unset or empty: PostgreSQL when n8n itself runs on it (DB_TYPE=postgresdb),
+ *   with n8n's connection settings; otherwise SQLite at
+ *   `<n8n folder>/agent-connectors.sqlite`
+ * - `postgres://…` / `postgresql://…`: PostgreSQL at that URL
  * - `memory:`: in this process only (tests)
- * - `redis://…` / `rediss://…`: Redis (not available yet)
+ * - `redis://…` / `rediss://…`: refused; PostgreSQL is the shared store
  * - `sqlite:<path>` or a plain path: SQLite at that path, relative paths
  *   taken from the n8n folder
+ *
+ * On PostgreSQL the tables live in their own schema, AGENT_CONNECTORS_STORE_SCHEMA
+ * (default agent_connectors).
  */
 
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
-import { withChangeSignals } from './changes';
+import { signalStoreChange, withChangeSignals } from './changes';
 import { MemoryStore } from './memory';
+import { PostgresStore } from './postgres';
+import {
+	n8nUsesPostgres,
+	postgresFromN8n,
+	postgresFromUrl,
+	type PostgresTarget,
+} from './postgres/config';
 import { retentionMs, startRetention } from './retention';
 import { SqliteStore } from './sqlite';
 import type { SessionStore } from './types';
 
 export type * from './types';
 export { MemoryStore } from './memory';
+export { PostgresStore } from './postgres';
 export { SqliteStore } from './sqlite';
 
 export type StoreLocation =
-	{ backend: 'sqlite'; path: string } | { backend: 'memory' } | { backend: 'redis'; url: string };
+	| { backend: 'sqlite'; path: string }
+	| { backend: 'postgres'; target: PostgresTarget }
+	| { backend: 'memory' }
+	| { backend: 'redis'; url: string };
 
 const STORE_ENV = 'AGENT_CONNECTORS_STORE';
 const DEFAULT_STORE_FILE = 'agent-connectors.sqlite';
@@ -36,10 +53,16 @@ function n8nFolder(env: NodeJS.ProcessEnv): string {
 export function resolveStoreLocation(env: NodeJS.ProcessEnv = process.env): StoreLocation {
 	const value = env[STORE_ENV]?.trim() ?? '';
 	const folder = n8nFolder(env);
-	if (value === '') return { backend: 'sqlite', path: join(folder, DEFAULT_STORE_FILE) };
+	if (value === '') {
+		// n8n on PostgreSQL is n8n shared across processes, maybe hosts: the store goes with it.
+		if (n8nUsesPostgres(env)) return { backend: 'postgres', target: postgresFromN8n(env) };
+		return { backend: 'sqlite', path: join(folder, DEFAULT_STORE_FILE) };
+	}
 
 	const lower = value.toLowerCase();
 	if (lower === 'memory:') return { backend: 'memory' };
+	if (lower.startsWith('postgres://') || lower.startsWith('postgresql://'))
+		return { backend: 'postgres', target: postgresFromUrl(value, env) };
 	if (lower.startsWith('redis://') || lower.startsWith('rediss://'))
 		return { backend: 'redis', url: value };
 
@@ -54,7 +77,7 @@ export function resolveStoreLocation(env: NodeJS.ProcessEnv = process.env): Stor
 		if (scheme) {
 			// Only the scheme is quoted: the rest of a URL may hold a password.
 			throw new Error(
-				`${STORE_ENV} uses "${scheme[0]}", which is not a store this package knows; use a file path, sqlite:<path>, memory: or redis://…`,
+				`${STORE_ENV} uses "${scheme[0]}", which is not a store this package knows; use a file path, sqlite:<path>, postgres://…, or memory:`,
 			);
 		}
 	}
@@ -65,11 +88,13 @@ export async function openStore(location: StoreLocation): Promise<SessionStore> 
 	switch (location.backend) {
 		case 'sqlite':
 			return new SqliteStore(location.path);
+		case 'postgres':
+			return await PostgresStore.open(location.target);
 		case 'memory':
 			return new MemoryStore();
 		case 'redis':
 			throw new Error(
-				'The Redis store is not available in this version; unset AGENT_CONNECTORS_STORE or point it at a SQLite file',
+				'The session store does not run on Redis; to share it between n8n processes on several hosts (queue mode), use PostgreSQL: set AGENT_CONNECTORS_STORE=postgres://… or leave it unset while n8n itself runs on PostgreSQL (DB_TYPE=postgresdb)',
 			);
 	}
 }
@@ -98,6 +123,8 @@ let stopRetention: (() => void) | undefined;
 async function openProcessStore(): Promise<SessionStore> {
 	const period = retentionMs();
 	const store = await openStore(resolveStoreLocation());
+	// Other processes' writes wake this one at once; SQLite's are found by polling.
+	if (store instanceof PostgresStore) await store.watchChanges(signalStoreChange);
 	stopRetention = startRetention(store, period);
 	return withChangeSignals(store);
 }

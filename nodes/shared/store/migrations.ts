@@ -1,5 +1,6 @@
 /**
- * Versioned schema of the SQLite store. The version a file is at lives in
+ * Versioned schema of the SQLite store (postgres/migrations.ts has
+ * PostgreSQL's, with the same tables). The version a file is at lives in
  * `PRAGMA user_version`, which SQLite keeps in the file header and changes
  * transactionally together with the schema.
  *
@@ -140,7 +141,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	},
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
 
 function readVersion(db: DatabaseSync): number {
 	const row = db.prepare('PRAGMA user_version').get();
@@ -150,12 +151,27 @@ function readVersion(db: DatabaseSync): number {
 	return version;
 }
 
-function refuseNewer(version: number, known: number, location: string): void {
+/**
+ * A store at a schema version this code does not know is refused, and left
+ * as it is: it belongs to a newer version of the package, whose data this one
+ * would misread or damage. `instead` says what else the user may do.
+ */
+export function refuseNewer(
+	version: number,
+	known: number,
+	location: string,
+	instead = 'point AGENT_CONNECTORS_STORE at another file',
+): void {
 	if (version > known) {
 		throw new Error(
-			`The session store ${location} has schema version ${version}, newer than the ${known} this version of n8n-nodes-agent-connectors knows; upgrade the package or point AGENT_CONNECTORS_STORE at another file`,
+			`The session store ${location} has schema version ${version}, newer than the ${known} this version of n8n-nodes-agent-connectors knows; upgrade the package or ${instead}`,
 		);
 	}
+}
+
+/** The newest version in `migrations` (0 for none). */
+export function latestVersion(migrations: readonly Migration[]): number {
+	return migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
 }
 
 /**
@@ -169,7 +185,7 @@ export function migrate(
 	location: string,
 	migrations: readonly Migration[] = MIGRATIONS,
 ): number[] {
-	const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+	const latest = latestVersion(migrations);
 	const before = readVersion(db);
 	refuseNewer(before, latest, location);
 	if (before === latest) return [];

@@ -1,7 +1,7 @@
 /**
- * The rules both backends follow, each written once. The memory backend
- * calls the functions here; the SQLite backend runs the SQL beside each
- * function. Each pair must agree: change a rule here, in both forms, and the
+ * The rules every backend follows, each written once. The memory backend
+ * calls the functions here; the SQL backends (SQLite, PostgreSQL) run the SQL
+ * beside each function. Each pair must agree: change a rule here, in both forms, and the
  * shared contract tests (test/store/contract) check that they still do.
  */
 
@@ -117,11 +117,32 @@ export function firedTimerFields(
 	};
 }
 /**
- * firedTimerFields in SQL, guarded by the lease token. Parameters: firedAt,
- * nextFireAt, then firedStateParams(outcome), then updated_at, id, token.
+ * firedTimerFields in SQL: the SET list of a fire, over the SQL that gives
+ * each value (placeholders, or the columns of a batch of fires): the fire's
+ * time and next fire, then firedStateParams(outcome), then updated_at.
  */
-export const TIMER_FIRE_SQL = `UPDATE timers SET fire_count = fire_count + 1, last_fired_at = ?, next_fire_at = ?,
-	state = CASE WHEN enabled = 1 THEN ? ELSE ? END, lease_token = NULL, lease_until = NULL, updated_at = ?
+export function timerFireSetSql(values: {
+	firedAt: string;
+	nextFireAt: string;
+	enabledState: string;
+	disabledState: string;
+	updatedAt: string;
+}): string {
+	return `fire_count = fire_count + 1, last_fired_at = ${values.firedAt}, next_fire_at = ${values.nextFireAt},
+	state = CASE WHEN enabled = 1 THEN ${values.enabledState} ELSE ${values.disabledState} END,
+	lease_token = NULL, lease_until = NULL, updated_at = ${values.updatedAt}`;
+}
+/**
+ * One fire, guarded by the lease token. Parameters: firedAt, nextFireAt, then
+ * firedStateParams(outcome), then updated_at, id, token.
+ */
+export const TIMER_FIRE_SQL = `UPDATE timers SET ${timerFireSetSql({
+	firedAt: '?',
+	nextFireAt: '?',
+	enabledState: '?',
+	disabledState: '?',
+	updatedAt: '?',
+})}
 WHERE id = ? AND lease_token = ? RETURNING *`;
 export const firedStateParams = (outcome: TimerFireOutcome): [TimerState, TimerState] => [
 	deriveTimerState(true, outcome.nextFireAt),
@@ -198,6 +219,12 @@ export function patchedSession(session: Session, patch: SessionPatch): Session {
 export function flagEquals(session: Session, flag: string, expected: boolean): boolean {
 	return (session.flags[flag] ?? false) === expected;
 }
+/**
+ * flagEquals in PostgreSQL, which compares and sets a flag in one statement
+ * (SQLite, locked for the whole transaction anyway, calls flagEquals).
+ * Binds the flag, then `expected`.
+ */
+export const FLAG_EQUALS_PG_SQL = `coalesce((flags::jsonb ->> ?::text)::boolean, false) = ?::boolean`;
 
 /** A lease can be taken when there is none or it has run out: at its expiry it is already free. */
 export function leaseIsFree(expiresAt: number | undefined, now: number): boolean {
@@ -236,7 +263,9 @@ export const UNKNOWN_CONSUMER_POSITION = 0;
 export function ackedPosition(current: number | undefined, seq: number): number {
 	return Math.max(current ?? seq, seq);
 }
-export const ACK_POSITION_SQL = 'position = max(position, excluded.position)';
+/** ackedPosition in an upsert's SET list; a CASE, since SQLite's max(a, b) is PostgreSQL's greatest(). */
+export const ACK_POSITION_SQL = `position = CASE WHEN excluded.position > event_consumers.position
+	THEN excluded.position ELSE event_consumers.position END`;
 
 /** Where a read starts: after the acknowledged position, or further on when the reader asks. */
 export function readPosition(position: number, after: number | undefined): number {
@@ -247,5 +276,8 @@ export function readPosition(position: number, after: number | undefined): numbe
 export function registeredPosition(fromSeq: number | undefined, lastSeq: number): number {
 	return fromSeq ?? lastSeq;
 }
-/** registeredPosition in SQL; binds fromSeq (or null). sqlite_sequence keeps the last seq after pruning. */
-export const REGISTERED_POSITION_SQL = `coalesce(?, (SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)`;
+/**
+ * registeredPosition in SQL; binds fromSeq (or null). `lastSeq` selects the
+ * newest seq handed out, which each backend keeps after pruning in its own way.
+ */
+export const registeredPositionSql = (lastSeq: string): string => `coalesce(?, (${lastSeq}), 0)`;

@@ -1,6 +1,6 @@
 /**
  * The session-metadata store: one async interface, several backends
- * (SQLite by default, memory for tests, Redis later for queue mode).
+ * (SQLite by default, PostgreSQL across hosts for queue mode, memory for tests).
  *
  * The interface is the union of one role per kind of record, each in its own
  * file under `contract/`: identities (personas, actors), sessions, acts,
@@ -11,7 +11,7 @@
  * need a transaction of their own: what must happen together (replace a timer
  * by name, claim a due timer, flip a session flag) is one method.
  * Timestamps are epoch milliseconds (numbers) so that ordering and
- * comparisons are the same in SQL, in memory and in Redis sorted sets.
+ * comparisons are the same in SQLite, PostgreSQL and memory.
  */
 
 import type { ActsRole } from './contract/acts';
@@ -31,7 +31,7 @@ export type * from './contract/retention';
 
 export interface SessionStore
 	extends IdentitiesRole, SessionsRole, ActsRole, TimersRole, OutboxRole, RetentionRole {
-	readonly backend: 'sqlite' | 'memory' | 'redis';
+	readonly backend: 'sqlite' | 'postgres' | 'memory';
 
 	/** Releases the backend; every later call rejects. Closing again does nothing. */
 	close(): Promise<void>;

@@ -5,6 +5,7 @@
  * request. The store carries the answer, so the two may run in different
  * processes (webhook process and worker in queue mode).
  */
+import { storeChangeWithin } from '../../store/changes';
 import type { JsonObject, Session, SessionKey, SessionStore } from '../../store/types';
 import { VOICE_INTEGRATION } from './constants';
 
@@ -165,13 +166,18 @@ export async function awaitTurnAnswer(
 			: undefined;
 	};
 	for (;;) {
+		// Reply to Call marks the answer written with a session flag: that
+		// change wakes this wait at once, also from another process on
+		// PostgreSQL; the poll finds it otherwise.
+		const looked = storeChangeWithin(
+			'sessions',
+			Math.min(REPLY_POLL_MS, Math.max(0, deadline - Date.now())),
+		);
 		const session = await store.getSession(sessionId);
 		const answer = answerOf(session);
 		if (answer !== undefined) return answer;
 		if (Date.now() >= deadline) break;
-		await new Promise((resolve) =>
-			setTimeout(resolve, Math.min(REPLY_POLL_MS, Math.max(0, deadline - Date.now()))),
-		);
+		await looked;
 	}
 	if (await store.compareAndSetSessionFlag(sessionId, settledFlag(turn), false, true))
 		return undefined;

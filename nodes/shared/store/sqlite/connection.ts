@@ -10,7 +10,7 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 
 import { migrate } from '../migrations';
 import { immediateTransaction } from '../transaction';
-import type { Row } from './rows';
+import type { Row } from '../sql/rows';
 
 /** How long a writer waits for another process's transaction before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;

@@ -1,32 +1,36 @@
 import { timeOrderedId } from '../ids';
+import { toActor, toPersona } from '../sql/rows';
+import {
+	ACTOR_BY_KEY_SQL,
+	ACTOR_INSERT_SQL,
+	PERSONA_BY_ID_SQL,
+	PERSONA_INSERT_SQL,
+} from '../sql/statements';
 import type { UpsertActorInput, UpsertActorResult } from '../types';
 import type { Connection } from './connection';
-import { toActor, toPersona } from './rows';
 
 export function upsertActor(conn: Connection, input: UpsertActorInput): UpsertActorResult {
 	return conn.transaction(() => {
 		const existing = conn.get(
-			'SELECT * FROM actors WHERE integration_idn = ? AND connector_idn = ? AND external_id = ?',
+			ACTOR_BY_KEY_SQL,
 			input.integrationIdn,
 			input.connectorIdn,
 			input.externalId,
 		);
 		if (existing) {
 			const actor = toActor(existing);
-			const persona = conn.get('SELECT * FROM personas WHERE id = ?', actor.personaId);
+			const persona = conn.get(PERSONA_BY_ID_SQL, actor.personaId);
 			if (!persona)
 				throw new Error(`Persona "${actor.personaId}" of actor "${actor.id}" is missing`);
 			return { actor, persona: toPersona(persona), actorCreated: false, personaCreated: false };
 		}
 		const now = Date.now();
 		let personaRow =
-			input.personaId === undefined
-				? undefined
-				: conn.get('SELECT * FROM personas WHERE id = ?', input.personaId);
+			input.personaId === undefined ? undefined : conn.get(PERSONA_BY_ID_SQL, input.personaId);
 		const personaCreated = personaRow === undefined;
 		if (personaRow === undefined) {
 			personaRow = conn.returning(
-				`INSERT INTO personas (id, name, metadata, created_at, updated_at) VALUES (?, ?, '{}', ?, ?) RETURNING *`,
+				PERSONA_INSERT_SQL,
 				input.personaId ?? timeOrderedId(),
 				input.personaName ?? null,
 				now,
@@ -36,8 +40,7 @@ export function upsertActor(conn: Connection, input: UpsertActorInput): UpsertAc
 		const persona = toPersona(personaRow);
 		const actor = toActor(
 			conn.returning(
-				`INSERT INTO actors (id, persona_id, integration_idn, connector_idn, external_id, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+				ACTOR_INSERT_SQL,
 				timeOrderedId(),
 				persona.id,
 				input.integrationIdn,

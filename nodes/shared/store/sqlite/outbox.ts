@@ -1,14 +1,17 @@
 import { resolveLimit } from '../common';
 import { timeOrderedId } from '../ids';
+import { readPosition, UNKNOWN_CONSUMER_POSITION } from '../rules';
+import { int, toEvent } from '../sql/rows';
 import {
-	ACK_POSITION_SQL,
-	readPosition,
-	REGISTERED_POSITION_SQL,
-	UNKNOWN_CONSUMER_POSITION,
-} from '../rules';
+	CONSUMER_ACK_SQL,
+	CONSUMER_INSERT_SQL,
+	CONSUMER_POSITION_SQL,
+	consumerRegisterSql,
+	EVENTS_PRUNE_SQL,
+	readEventsQuery,
+} from '../sql/statements';
 import type { JsonObject, PublishEventInput, ReadEventsOptions, StoredEvent } from '../types';
 import type { Connection } from './connection';
-import { int, placeholders, toEvent } from './rows';
 
 /**
  * One INSERT, atomic on its own or as part of the caller's transaction. The
@@ -53,57 +56,36 @@ export function readEvents(
 	if (position === null) {
 		const now = Date.now();
 		position = conn.transaction(() => {
-			conn.run(
-				'INSERT OR IGNORE INTO event_consumers (id, position, created_at, updated_at) VALUES (?, ?, ?, ?)',
-				consumerId,
-				UNKNOWN_CONSUMER_POSITION,
-				now,
-				now,
-			);
+			conn.run(CONSUMER_INSERT_SQL, consumerId, UNKNOWN_CONSUMER_POSITION, now, now);
 			return consumerPosition(conn, consumerId) ?? UNKNOWN_CONSUMER_POSITION;
 		});
 	}
-	const types =
-		options.types === undefined ? '' : `AND type IN (${placeholders(options.types.length)})`;
-	return conn
-		.all(
-			`SELECT * FROM events WHERE seq > ? ${types} ORDER BY seq LIMIT ?`,
-			readPosition(position, options.after),
-			...(options.types ?? []),
-			limit,
-		)
-		.map(toEvent);
+	const { sql, params } = readEventsQuery(
+		readPosition(position, options.after),
+		options.types,
+		limit,
+	);
+	return conn.all(sql, ...params).map(toEvent);
 }
 
 export function ackEvents(conn: Connection, consumerId: string, seq: number): void {
 	const now = Date.now();
-	conn.run(
-		`INSERT INTO event_consumers (id, position, created_at, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET ${ACK_POSITION_SQL}, updated_at = excluded.updated_at`,
-		consumerId,
-		seq,
-		now,
-		now,
-	);
+	conn.run(CONSUMER_ACK_SQL, consumerId, seq, now, now);
 }
+
+/** sqlite_sequence keeps the last seq AUTOINCREMENT handed out, also after pruning. */
+const REGISTER_SQL = consumerRegisterSql(`SELECT seq FROM sqlite_sequence WHERE name = 'events'`);
 
 export function registerConsumer(conn: Connection, consumerId: string, fromSeq?: number): void {
 	const now = Date.now();
-	conn.run(
-		`INSERT OR IGNORE INTO event_consumers (id, position, created_at, updated_at)
-		VALUES (?, ${REGISTERED_POSITION_SQL}, ?, ?)`,
-		consumerId,
-		fromSeq ?? null,
-		now,
-		now,
-	);
+	conn.run(REGISTER_SQL, consumerId, fromSeq ?? null, now, now);
 }
 
 export function pruneEvents(conn: Connection, olderThan: number): number {
-	return Number(conn.run('DELETE FROM events WHERE created_at < ?', olderThan).changes);
+	return Number(conn.run(EVENTS_PRUNE_SQL, olderThan).changes);
 }
 
 function consumerPosition(conn: Connection, consumerId: string): number | null {
-	const row = conn.get('SELECT position FROM event_consumers WHERE id = ?', consumerId);
+	const row = conn.get(CONSUMER_POSITION_SQL, consumerId);
 	return row ? int(row, 'position') : null;
 }

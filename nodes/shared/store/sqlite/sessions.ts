@@ -1,40 +1,38 @@
-import { mergeJson, missing } from '../common';
-import { timeOrderedId } from '../ids';
 import { randomUUID } from 'node:crypto';
 
-import { flagEquals, LEASE_FREE_SQL, leaseExpiry, patchedSession, upsertedSession } from '../rules';
+import { missing } from '../common';
+import { timeOrderedId } from '../ids';
+import { flagEquals, leaseExpiry, patchedSession, upsertedSession } from '../rules';
+import { type Row, toLease, toSession } from '../sql/rows';
+import {
+	LEASE_ACQUIRE_SQL,
+	LEASE_RELEASE_SQL,
+	SESSION_BY_ID_SQL,
+	SESSION_BY_KEY_SQL,
+	SESSION_INSERT_SQL,
+	SESSION_WRITE_SQL,
+	sessionInsertParams,
+	sessionKeyParams,
+	sessionWriteParams,
+} from '../sql/statements';
 import type { Session, SessionKey, SessionLease, SessionPatch, UpsertSessionInput } from '../types';
 import type { Connection } from './connection';
-import { int, type Row, text, toSession } from './rows';
 
 export function upsertSession(conn: Connection, input: UpsertSessionInput): Session {
 	return conn.transaction(() => {
 		const row = findSessionRow(conn, input);
 		if (row) return writeSession(conn, upsertedSession(toSession(row), input));
-		const now = Date.now();
 		return toSession(
 			conn.returning(
-				`INSERT INTO sessions (id, channel, integration_idn, connector_idn, external_key, persona_id, status,
-					timeout_seconds, metadata, state, flags, version, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, '{}', 1, ?, ?) RETURNING *`,
-				timeOrderedId(),
-				input.channel,
-				input.integrationIdn,
-				input.connectorIdn,
-				input.externalKey,
-				input.personaId ?? null,
-				input.timeoutSeconds ?? null,
-				JSON.stringify(mergeJson({}, input.metadata)),
-				JSON.stringify(mergeJson({}, input.state)),
-				now,
-				now,
+				SESSION_INSERT_SQL,
+				...sessionInsertParams(timeOrderedId(), input, Date.now()),
 			),
 		);
 	});
 }
 
 export function getSession(conn: Connection, id: string): Session | null {
-	const row = conn.get('SELECT * FROM sessions WHERE id = ?', id);
+	const row = conn.get(SESSION_BY_ID_SQL, id);
 	return row ? toSession(row) : null;
 }
 
@@ -65,10 +63,8 @@ export function compareAndSetSessionFlag(
 }
 
 /**
- * One statement: the row is inserted, or an expired one taken over, or
- * nothing happens and RETURNING gives no row. Selecting from sessions makes a
- * missing session insert nothing too; sessions are never deleted, so the
- * follow-up check that tells the two apart cannot be fooled by a race.
+ * One statement (LEASE_ACQUIRE_SQL); when it takes nothing, a second look
+ * tells a missing session (an error) from a lease someone else holds (null).
  */
 export function acquireSessionLease(
 	conn: Connection,
@@ -78,24 +74,8 @@ export function acquireSessionLease(
 	now: number = Date.now(),
 ): SessionLease | null {
 	const expiresAt = leaseExpiry(now, ttlMs);
-	const row = conn.get(
-		`INSERT INTO session_leases (session_id, name, token, expires_at)
-		SELECT id, ?, ?, ? FROM sessions WHERE id = ?
-		ON CONFLICT (session_id, name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
-			WHERE ${LEASE_FREE_SQL}
-		RETURNING name, token, expires_at`,
-		name,
-		randomUUID(),
-		expiresAt,
-		sessionId,
-		now,
-	);
-	if (row)
-		return {
-			name: text(row, 'name'),
-			token: text(row, 'token'),
-			expiresAt: int(row, 'expires_at'),
-		};
+	const row = conn.get(LEASE_ACQUIRE_SQL, name, randomUUID(), expiresAt, sessionId, now);
+	if (row) return toLease(row);
 	requireSession(conn, sessionId);
 	return null;
 }
@@ -106,46 +86,21 @@ export function releaseSessionLease(
 	name: string,
 	token: string,
 ): boolean {
-	const { changes } = conn.run(
-		'DELETE FROM session_leases WHERE session_id = ? AND name = ? AND token = ?',
-		sessionId,
-		name,
-		token,
-	);
+	const { changes } = conn.run(LEASE_RELEASE_SQL, sessionId, name, token);
 	return Number(changes) > 0;
 }
 
 export function requireSession(conn: Connection, id: string): Session {
-	const row = conn.get('SELECT * FROM sessions WHERE id = ?', id);
+	const row = conn.get(SESSION_BY_ID_SQL, id);
 	if (!row) throw missing('Session', id);
 	return toSession(row);
 }
 
 function findSessionRow(conn: Connection, key: SessionKey): Row | undefined {
-	return conn.get(
-		'SELECT * FROM sessions WHERE channel = ? AND integration_idn = ? AND connector_idn = ? AND external_key = ?',
-		key.channel,
-		key.integrationIdn,
-		key.connectorIdn,
-		key.externalKey,
-	);
+	return conn.get(SESSION_BY_KEY_SQL, ...sessionKeyParams(key));
 }
 
 /** Stores every mutable field of `session`, bumping its version. */
 function writeSession(conn: Connection, session: Session): Session {
-	return toSession(
-		conn.returning(
-			`UPDATE sessions SET persona_id = ?, status = ?, timeout_seconds = ?, metadata = ?, state = ?, flags = ?,
-				version = version + 1, updated_at = ?
-			WHERE id = ? RETURNING *`,
-			session.personaId,
-			session.status,
-			session.timeoutSeconds,
-			JSON.stringify(session.metadata),
-			JSON.stringify(session.state),
-			JSON.stringify(session.flags),
-			Date.now(),
-			session.id,
-		),
-	);
+	return toSession(conn.returning(SESSION_WRITE_SQL, ...sessionWriteParams(session, Date.now())));
 }

@@ -1,16 +1,22 @@
-import type { SQLInputValue } from 'node:sqlite';
-
 import { cloneJson, resolveLimit } from '../common';
 import {
 	compareDue,
 	enabledTimerFields,
 	firedStateParams,
 	newTimer,
-	TIMER_CLAIMABLE_SQL,
-	TIMER_DUE_ORDER_SQL,
 	TIMER_FIRE_SQL,
-	TIMER_LIST_ORDER_SQL,
 } from '../rules';
+import { bit, intOrNull, text, toTimer } from '../sql/rows';
+import {
+	listTimersQuery,
+	NEXT_DUE_SQL,
+	TIMER_BY_NAME_SQL,
+	TIMER_CANCEL_SQL,
+	TIMER_COLUMNS,
+	TIMER_ENABLE_SQL,
+	timerClaimSql,
+	timerRow,
+} from '../sql/statements';
 import type {
 	ClaimedTimer,
 	FiredTimer,
@@ -22,7 +28,6 @@ import type {
 } from '../types';
 import type { Connection } from './connection';
 import { appendEvent } from './outbox';
-import { bit, equalsClauses, intOrNull, text, toTimer, whereSql } from './rows';
 
 /** Rows per INSERT when timers are put in bulk (14 parameters each, well under SQLite's limit). */
 const TIMER_INSERT_CHUNK = 50;
@@ -45,31 +50,10 @@ export function putTimers(conn: Connection, inputs: PutTimerInput[]): Timer[] {
 		const timers = inputs.map((input) => newTimer(input, cloneJson(input.data ?? {}), now));
 		for (let start = 0; start < timers.length; start += TIMER_INSERT_CHUNK) {
 			const chunk = timers.slice(start, start + TIMER_INSERT_CHUNK);
-			const params: SQLInputValue[] = [];
-			for (const timer of chunk) {
-				params.push(
-					timer.id,
-					timer.personaId,
-					timer.timerName,
-					timer.integrationIdn,
-					timer.connectorIdn,
-					timer.eventIdn,
-					timer.nextFireAt,
-					timer.intervalSeconds,
-					bit(timer.repeatable),
-					bit(timer.enabled),
-					timer.state,
-					JSON.stringify(timer.data),
-					now,
-					now,
-				);
-			}
 			conn.run(
-				`INSERT OR REPLACE INTO timers (id, persona_id, timer_name, integration_idn, connector_idn, event_idn,
-					next_fire_at, interval_seconds, repeatable, enabled, state, fire_count, last_fired_at, data, lease_token,
-					lease_until, created_at, updated_at)
+				`INSERT OR REPLACE INTO timers (${TIMER_COLUMNS})
 				VALUES ${chunk.map(() => TIMER_ROW_VALUES).join(', ')}`,
-				...params,
+				...chunk.flatMap(timerRow),
 			);
 		}
 		return timers;
@@ -77,28 +61,13 @@ export function putTimers(conn: Connection, inputs: PutTimerInput[]): Timer[] {
 }
 
 export function getTimer(conn: Connection, personaId: string, timerName: string): Timer | null {
-	const row = conn.get(
-		'SELECT * FROM timers WHERE persona_id = ? AND timer_name = ?',
-		personaId,
-		timerName,
-	);
+	const row = conn.get(TIMER_BY_NAME_SQL, personaId, timerName);
 	return row ? toTimer(row) : null;
 }
 
 export function listTimers(conn: Connection, filter: TimerFilter = {}): Timer[] {
-	const limit = resolveLimit(filter.limit);
-	const { clauses, params } = equalsClauses({
-		persona_id: filter.personaId,
-		connector_idn: filter.connectorIdn,
-		state: filter.state,
-	});
-	return conn
-		.all(
-			`SELECT * FROM timers ${whereSql(clauses)} ORDER BY ${TIMER_LIST_ORDER_SQL} LIMIT ?`,
-			...params,
-			limit,
-		)
-		.map(toTimer);
+	const { sql, params } = listTimersQuery(filter, resolveLimit(filter.limit));
+	return conn.all(sql, ...params).map(toTimer);
 }
 
 export function setTimerEnabled(
@@ -114,7 +83,7 @@ export function setTimerEnabled(
 		const fields = enabledTimerFields(timer, enabled, nextFireAt);
 		return toTimer(
 			conn.returning(
-				'UPDATE timers SET enabled = ?, next_fire_at = ?, state = ?, updated_at = ? WHERE id = ? RETURNING *',
+				TIMER_ENABLE_SQL,
 				bit(fields.enabled),
 				fields.nextFireAt,
 				fields.state,
@@ -126,22 +95,12 @@ export function setTimerEnabled(
 }
 
 export function cancelTimer(conn: Connection, personaId: string, timerName: string): boolean {
-	const { changes } = conn.run(
-		`UPDATE timers SET state = 'cancelled', next_fire_at = NULL, lease_token = NULL, lease_until = NULL,
-			updated_at = ?
-		WHERE persona_id = ? AND timer_name = ?`,
-		Date.now(),
-		personaId,
-		timerName,
-	);
+	const { changes } = conn.run(TIMER_CANCEL_SQL, Date.now(), personaId, timerName);
 	return Number(changes) > 0;
 }
 
 export function nextDueAt(conn: Connection): number | null {
-	const row = conn.get(
-		`SELECT min(next_fire_at) AS due FROM timers WHERE ${TIMER_CLAIMABLE_SQL}`,
-		Date.now(),
-	);
+	const row = conn.get(NEXT_DUE_SQL, Date.now());
 	return row ? intOrNull(row, 'due') : null;
 }
 
@@ -156,12 +115,7 @@ export function claimDueTimers(
 	// it reads), which costs a fraction of one per timer. randomblob is drawn
 	// per row, so every claimed timer still gets its own lease token.
 	const rows = conn.all(
-		`UPDATE timers SET lease_token = lower(hex(randomblob(16))), lease_until = ?, updated_at = ?
-		WHERE id IN (
-			SELECT id FROM timers WHERE ${TIMER_CLAIMABLE_SQL} AND next_fire_at <= ?
-			ORDER BY ${TIMER_DUE_ORDER_SQL} LIMIT ?
-		)
-		RETURNING *`,
+		timerClaimSql('lower(hex(randomblob(16)))'),
 		now + leaseMs,
 		Date.now(),
 		now,

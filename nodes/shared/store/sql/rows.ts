@@ -1,9 +1,10 @@
 /**
- * Row decoding: SQLite rows into the store's records, checking each column's
- * type so a damaged file fails loudly instead of handing out wrong values.
+ * Row decoding for both SQL backends: SQLite and PostgreSQL rows into the
+ * store's records, checking each column's type so a damaged file or schema
+ * fails loudly instead of handing out wrong values. Both schemas store the
+ * same column types (text, 64-bit integers, 0/1 for booleans, JSON as text),
+ * so one decoder serves both.
  */
-
-import type { SQLOutputValue } from 'node:sqlite';
 
 import type {
 	Act,
@@ -13,15 +14,18 @@ import type {
 	JsonValue,
 	Persona,
 	Session,
+	SessionLease,
 	SessionStatus,
 	StoredEvent,
 	Timer,
 	TimerState,
 } from '../types';
 
-export type Row = Record<string, SQLOutputValue>;
+/** What a column holds in either backend (node:sqlite's SQLOutputValue; pg's values as this store reads them). */
+export type SqlValue = null | number | bigint | string | Uint8Array;
+export type Row = Record<string, SqlValue>;
 
-function corrupt(column: string, value: SQLOutputValue | undefined): Error {
+function corrupt(column: string, value: SqlValue | undefined): Error {
 	return new Error(`Unexpected value in session store column "${column}": ${String(value)}`);
 }
 
@@ -85,6 +89,12 @@ export const toSession = (row: Row): Session => ({
 	updatedAt: int(row, 'updated_at'),
 });
 
+export const toLease = (row: Row): SessionLease => ({
+	name: text(row, 'name'),
+	token: text(row, 'token'),
+	expiresAt: int(row, 'expires_at'),
+});
+
 export const toAct = (row: Row): Act => ({
 	id: text(row, 'id'),
 	integrationIdn: text(row, 'integration_idn'),
@@ -129,7 +139,7 @@ export const toEvent = (row: Row): StoredEvent => ({
 	createdAt: int(row, 'created_at'),
 });
 
-/** SQLite has no boolean type; the schema stores 0/1. */
+/** SQLite has no boolean type; both schemas store 0/1. */
 export const bit = (value: boolean): number => (value ? 1 : 0);
 
 /** `?, ?, ?` for an IN list of `count` values. */

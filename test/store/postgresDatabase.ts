@@ -53,3 +53,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 		drop: () => query(SERVER, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined),
 	};
 }
+
+/** The server the tests use, for the end-to-end tests that run n8n on it as well. */
+export { SERVER as TEST_POSTGRES_SERVER };

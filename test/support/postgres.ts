@@ -1,74 +1,37 @@
 /**
- * The machine's PostgreSQL as the tests use it: a fresh database per test
- * file, read with SQL, and restarted on purpose. Reached with the standard
- * client settings (PGHOST, PGPORT, PGUSER, PGPASSWORD), by default the
- * trust-authenticated postgres user on 127.0.0.1:5432.
+ * The machine's PostgreSQL as the end-to-end tests use it: the server the
+ * store tests use (AGENT_CONNECTORS_TEST_POSTGRES, see
+ * test/store/postgresDatabase.ts), a fresh database per test file, n8n's
+ * connection settings for it, and a restart of the server on purpose.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
+import {
+	createTestDatabase,
+	query,
+	TEST_POSTGRES_SERVER,
+	type TestDatabase,
+} from '../store/postgresDatabase';
+
 const run = promisify(execFile);
 
-export const PG_HOST = process.env.PGHOST ?? '127.0.0.1';
-export const PG_PORT = Number(process.env.PGPORT ?? 5432);
-export const PG_USER = process.env.PGUSER ?? 'postgres';
-export const PG_PASSWORD = process.env.PGPASSWORD ?? '';
+export { createTestDatabase, query, type TestDatabase };
+
 /** The cluster `pg_ctlcluster` restarts: PG_CLUSTER as `<version>/<name>`, 15/main by default. */
 export const PG_CLUSTER = process.env.PG_CLUSTER ?? '15/main';
 
-/** A name safe to put into SQL unquoted: test code makes them, never users. */
-function identifier(name: string): string {
-	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Not a plain SQL name: ${name}`);
-	return name;
-}
-
-async function psql(database: string, sql: string): Promise<string> {
-	const { stdout } = await run(
-		'psql',
-		[
-			'-X',
-			'-q',
-			'-A',
-			'-t',
-			'-v',
-			'ON_ERROR_STOP=1',
-			'-h',
-			PG_HOST,
-			'-p',
-			String(PG_PORT),
-			'-U',
-			PG_USER,
-			'-d',
-			database,
-			'-c',
-			sql,
-		],
-		{ env: { ...process.env, PGPASSWORD: PG_PASSWORD }, maxBuffer: 256 * 1024 * 1024 },
-	);
-	return stdout;
-}
-
-export async function createDatabase(name: string): Promise<void> {
-	await psql('postgres', `CREATE DATABASE ${identifier(name)}`);
-}
-
-/** Drops the database even while n8n or a store still holds connections to it. */
-export async function dropDatabase(name: string): Promise<void> {
-	await psql('postgres', `DROP DATABASE IF EXISTS ${identifier(name)} WITH (FORCE)`);
-}
-
-/** The rows of a query, each as the JSON object PostgreSQL makes of it. */
-export async function queryRows<T>(database: string, sql: string): Promise<T[]> {
-	const output = await psql(
-		database,
-		`SELECT coalesce(json_agg(row_to_json(q)), '[]'::json) FROM (${sql}) q`,
-	);
-	return JSON.parse(output) as T[];
-}
-
-/** A string as a SQL literal. */
-export function literal(value: string): string {
-	return `'${value.replace(/'/g, "''")}'`;
+/** n8n's settings for a database (DB_POSTGRESDB_*), taken from its URL. */
+export function n8nDatabaseEnv(databaseUrl: string): Record<string, string> {
+	const url = new URL(databaseUrl);
+	return {
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: url.hostname,
+		DB_POSTGRESDB_PORT: url.port || '5432',
+		DB_POSTGRESDB_DATABASE: decodeURIComponent(url.pathname.slice(1)),
+		DB_POSTGRESDB_USER: decodeURIComponent(url.username) || 'postgres',
+		DB_POSTGRESDB_PASSWORD: decodeURIComponent(url.password),
+	};
 }
 
 /**
@@ -83,29 +46,28 @@ export async function restartPostgres(): Promise<void> {
 
 /** Starts the PostgreSQL server if it is down (a test that restarted it failed half-way). */
 export async function ensurePostgresRunning(): Promise<void> {
-	try {
-		await psql('postgres', 'SELECT 1');
-		return;
-	} catch {
-		const [version, cluster] = PG_CLUSTER.split('/');
-		await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, cluster, 'start']).catch(
-			() => undefined,
-		);
-	}
+	if (await acceptsConnections()) return;
+	const [version, cluster] = PG_CLUSTER.split('/');
+	await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, cluster, 'start']).catch(
+		() => undefined,
+	);
 	await waitForPostgres();
+}
+
+async function acceptsConnections(): Promise<boolean> {
+	try {
+		await query(TEST_POSTGRES_SERVER, 'SELECT 1');
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 async function waitForPostgres(timeoutMs = 60_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
-	let failure: unknown;
-	while (Date.now() <= deadline) {
-		try {
-			await psql('postgres', 'SELECT 1');
-			return;
-		} catch (error) {
-			failure = error;
-		}
+	while (!(await acceptsConnections())) {
+		if (Date.now() > deadline)
+			throw new Error('PostgreSQL (AGENT_CONNECTORS_TEST_POSTGRES) does not accept connections');
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
-	throw new Error(`PostgreSQL does not accept connections: ${String(failure)}`);
 }

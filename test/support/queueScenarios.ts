@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 
 import type { SessionStore, StoredEvent, Timer } from '../../nodes/shared/store/types';
 import type { QueueCluster } from './n8n/queueCluster';
-import { literal } from './postgres';
 import { readUntil, recordedArguments } from './workflows';
 
 /** The Timer Trigger the observer workflow (queue-timer-observer.json) starts with. */
@@ -130,10 +129,9 @@ export async function executionsOfEvents(
 	cluster: QueueCluster,
 	eventIds: string[],
 ): Promise<ExecutionRow[]> {
-	if (eventIds.length === 0) return [];
-	const keys = eventIds.map((eventId) => literal(observerKey(eventId))).join(', ');
 	return await cluster.query<ExecutionRow>(
-		`SELECT id::text AS id, status, mode, "deduplicationKey", "workflowId" FROM execution_entity WHERE "deduplicationKey" IN (${keys}) ORDER BY id`,
+		`SELECT id::text AS id, status, mode, "deduplicationKey", "workflowId" FROM execution_entity WHERE "deduplicationKey" = ANY($1) ORDER BY id`,
+		[eventIds.map(observerKey)],
 	);
 }
 
@@ -143,7 +141,8 @@ export async function executionsOfWorkflow(
 	workflowId: string,
 ): Promise<ExecutionRow[]> {
 	return await cluster.query<ExecutionRow>(
-		`SELECT id::text AS id, status, mode, "deduplicationKey", "workflowId" FROM execution_entity WHERE "workflowId" = ${literal(workflowId)} ORDER BY id`,
+		`SELECT id::text AS id, status, mode, "deduplicationKey", "workflowId" FROM execution_entity WHERE "workflowId" = $1 ORDER BY id`,
+		[workflowId],
 	);
 }
 

@@ -18,15 +18,12 @@ import {
 } from '../redisDatabase';
 import { REDIS_HOST, REDIS_PORT } from '../redis';
 import {
-	createDatabase,
-	dropDatabase,
+	createTestDatabase,
 	ensurePostgresRunning,
-	PG_HOST,
-	PG_PASSWORD,
-	PG_PORT,
-	PG_USER,
-	queryRows,
+	n8nDatabaseEnv,
+	query,
 	restartPostgres,
+	type TestDatabase,
 } from '../postgres';
 import { freePort } from './env';
 import { N8nInstance, type N8nCommand } from './instance';
@@ -66,7 +63,7 @@ export class QueueCluster {
 	private concurrency = 5;
 
 	private constructor(
-		readonly database: string,
+		readonly database: TestDatabase,
 		private readonly redis: ClaimedRedisDatabase,
 		readonly members: ClusterMember[],
 	) {}
@@ -96,9 +93,8 @@ export class QueueCluster {
 
 	static async start(options: QueueClusterOptions = {}): Promise<QueueCluster> {
 		const id = randomBytes(6).toString('hex');
-		const database = `agent_connectors_e2e_${id}`;
 		await ensurePostgresRunning();
-		await createDatabase(database);
+		const database = await createTestDatabase();
 		const redis = await claimRedisDatabase();
 		const members: ClusterMember[] = [];
 		const cluster = new QueueCluster(database, redis, members);
@@ -106,12 +102,7 @@ export class QueueCluster {
 		try {
 			const webhookPort = await freePort();
 			const common: Record<string, string> = {
-				DB_TYPE: 'postgresdb',
-				DB_POSTGRESDB_HOST: PG_HOST,
-				DB_POSTGRESDB_PORT: String(PG_PORT),
-				DB_POSTGRESDB_DATABASE: database,
-				DB_POSTGRESDB_USER: PG_USER,
-				DB_POSTGRESDB_PASSWORD: PG_PASSWORD,
+				...n8nDatabaseEnv(database.url),
 				EXECUTIONS_MODE: 'queue',
 				QUEUE_BULL_REDIS_HOST: REDIS_HOST,
 				QUEUE_BULL_REDIS_PORT: String(REDIS_PORT),
@@ -208,8 +199,8 @@ export class QueueCluster {
 	}
 
 	/** Rows of a query on n8n's database (its tables and the store's schema). */
-	async query<T>(sql: string): Promise<T[]> {
-		return await queryRows<T>(this.database, sql);
+	async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+		return (await query(this.database.url, sql, params)) as T[];
 	}
 
 	/**
@@ -258,11 +249,14 @@ export class QueueCluster {
 		if (logDir) {
 			await mkdir(logDir, { recursive: true });
 			for (const member of this.members)
-				await writeFile(join(logDir, `${this.database}-${member.name}.log`), member.instance.log);
+				await writeFile(
+					join(logDir, `${this.database.name}-${member.name}.log`),
+					member.instance.log,
+				);
 		}
 		await Promise.all(this.members.map((member) => member.instance.dispose()));
 		await ensurePostgresRunning();
-		await dropDatabase(this.database);
+		await this.database.drop();
 		await this.redis.release();
 	}
 }

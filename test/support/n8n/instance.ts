@@ -250,7 +250,10 @@ export class N8nInstance {
 		const child = this.server;
 		this.server = undefined;
 		if (child && child.exitCode === null) {
-			const exited = new Promise((resolve) => child.once('exit', resolve));
+			// With the whole group gone nothing holds its output open: 'close' means every line is in the log.
+			const exited = new Promise((resolve) =>
+				child.once(this.processGroup ? 'close' : 'exit', resolve),
+			);
 			this.signal(child, 'SIGKILL');
 			await exited;
 		}

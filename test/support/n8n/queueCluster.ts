@@ -174,6 +174,11 @@ export class QueueCluster {
 		await this.member(name).instance.kill();
 	}
 
+	/** Stops one process the way an operator would (SIGTERM, n8n's graceful shutdown). */
+	async stop(name: string): Promise<void> {
+		await this.member(name).instance.stop();
+	}
+
 	/** Starts a process that was killed or stopped again, with its folder and ports. */
 	async restart(name: string): Promise<void> {
 		await this.startMember(this.member(name));

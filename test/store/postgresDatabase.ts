@@ -36,8 +36,9 @@ export interface TestDatabase {
 	drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-	const name = `agent_connectors_test_${process.pid}_${Date.now().toString(36)}`;
+/** `prefix` names what the database is for (the end-to-end tests use their own). */
+export async function createTestDatabase(prefix = 'agent_connectors_test'): Promise<TestDatabase> {
+	const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
 	await query(SERVER, `CREATE DATABASE ${name}`);
 	const url = new URL(SERVER);
 	url.pathname = `/${name}`;

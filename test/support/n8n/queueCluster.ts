@@ -94,7 +94,8 @@ export class QueueCluster {
 	static async start(options: QueueClusterOptions = {}): Promise<QueueCluster> {
 		const id = randomBytes(6).toString('hex');
 		await ensurePostgresRunning();
-		const database = await createTestDatabase();
+		// Named apart from the store tests' databases, so that clearing up theirs never takes this one.
+		const database = await createTestDatabase('n8n_queue_e2e');
 		const redis = await claimRedisDatabase();
 		const members: ClusterMember[] = [];
 		const cluster = new QueueCluster(database, redis, members);

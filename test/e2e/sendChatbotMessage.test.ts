@@ -1,6 +1,6 @@
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
 import { N8nInstance, outputOf, type WorkflowJson } from '../support/n8n';
-import { WtsChatServer } from '../support/wtsChatServer';
+import { MAIN_WHATSAPP, SALES_ASSISTANT, WtsChatServer } from '../support/wtsChatServer';
 import { commandCasesWorkflow } from '../support/workflows';
 
 jest.setTimeout(300_000);
@@ -12,10 +12,10 @@ const CARELESS_CREDENTIALS = {
 	wtsChatApi: { id: 'e2eWtsCareless01', name: 'WTS Chat (no deduplication)' },
 };
 const BAD_CREDENTIALS = { wtsChatApi: { id: 'e2eWtsChatBad001', name: 'WTS Chat (wrong token)' } };
-const SALES_BOT = '2b0c7f1e-8a5d-4c3b-9f21-7d6e5a4b3c21';
+const SALES_BOT = SALES_ASSISTANT.key;
 const SUPPORT_BOT = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const NO_TEMPLATE_BOT = '11111111-2222-4333-8444-555555555555';
-const CHANNEL = '5511999990000';
+const CHANNEL = MAIN_WHATSAPP.humanId;
 
 let workflowCount = 0;
 
@@ -124,12 +124,7 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 			token: TOKEN,
 			startDelayMs: 300,
 			chatbots: [
-				{
-					id: 'b0000000-0000-4000-8000-000000000001',
-					key: SALES_BOT,
-					name: 'Sales Assistant',
-					startsWithTemplate: true,
-				},
+				SALES_ASSISTANT,
 				{
 					id: 'b0000000-0000-4000-8000-000000000002',
 					key: SUPPORT_BOT,
@@ -143,34 +138,13 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 					startsWithTemplate: false,
 				},
 			],
-			channels: [
-				{
-					id: 'c0000000-0000-4000-8000-000000000001',
-					humanId: CHANNEL,
-					displayName: 'Main WhatsApp',
-					platform: 'WhatsApp',
-				},
-			],
+			channels: [MAIN_WHATSAPP],
 		});
 		careless = await WtsChatServer.start({
 			token: TOKEN,
 			deduplicate: false,
-			chatbots: [
-				{
-					id: 'b0000000-0000-4000-8000-000000000001',
-					key: SALES_BOT,
-					name: 'Sales Assistant',
-					startsWithTemplate: true,
-				},
-			],
-			channels: [
-				{
-					id: 'c0000000-0000-4000-8000-000000000001',
-					humanId: CHANNEL,
-					displayName: 'Main WhatsApp',
-					platform: 'WhatsApp',
-				},
-			],
+			chatbots: [SALES_ASSISTANT],
+			channels: [MAIN_WHATSAPP],
 		});
 		n8n = await N8nInstance.create();
 		await n8n.importCredentials([
@@ -466,32 +440,20 @@ describe('Send Chatbot Message in a real n8n, against a WTS Chat stand-in', () =
 		expect(skippedHere).toBeGreaterThan(0);
 	});
 
-	/**
-	 * Posts one execution per contact while the stand-in holds every start,
-	 * and opens the gate only once each execution has either answered
-	 * (skipped) or reached the stand-in: whatever the timing, every racer has
-	 * made its decision while the first start is still in flight.
-	 */
+	/** One execution per contact, racing while the stand-in holds every start (see raceWhileStartsAreHeld). */
 	async function raceWhileStartsAreHeld(
 		contacts: string[],
 	): Promise<Array<Record<string, unknown>>> {
-		careless.holdStarts();
-		let answered = 0;
-		const answers = contacts.map(async (to) => {
-			const response = await fetch(`${n8n.baseUrl}/webhook/wts-race-careless`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ to }),
-			});
-			const answer = (await response.json()) as Record<string, unknown>;
-			answered += 1;
-			return answer;
-		});
-		const deadline = Date.now() + 120_000;
-		while (answered + careless.heldStarts < contacts.length && Date.now() < deadline)
-			await new Promise((resolve) => setTimeout(resolve, 50));
-		careless.releaseStarts();
-		return await Promise.all(answers);
+		return await careless.raceWhileStartsAreHeld(
+			contacts.map((to) => async () => {
+				const response = await fetch(`${n8n.baseUrl}/webhook/wts-race-careless`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ to }),
+				});
+				return (await response.json()) as Record<string, unknown>;
+			}),
+		);
 	}
 
 	test('100 executions for one contact start the chatbot exactly once even where WTS Chat would start it again', async () => {

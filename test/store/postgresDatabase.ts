@@ -38,8 +38,9 @@ export interface TestDatabase {
 	drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-	const name = `agent_connectors_test_${process.pid}_${Date.now().toString(36)}`;
+/** `prefix` names what the database is for (the end-to-end tests use their own). */
+export async function createTestDatabase(prefix = 'agent_connectors_test'): Promise<TestDatabase> {
+	const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
 	await query(SERVER, `CREATE DATABASE ${name}`);
 	const url = new URL(SERVER);
 	url.pathname = `/${name}`;
@@ -55,3 +56,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 		drop: () => query(SERVER, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined),
 	};
 }
+
+/** The server the tests use, for the end-to-end tests that run n8n on it as well. */
+export { SERVER as TEST_POSTGRES_SERVER };

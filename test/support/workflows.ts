@@ -96,8 +96,9 @@ export function commandCasesWorkflow({
 export async function recordedArguments(
 	store: SessionStore,
 	connectorIdn: string,
+	limit = 1000,
 ): Promise<Array<Record<string, unknown>>> {
-	const acts = await store.listActs({ connectorIdn, limit: 1000 });
+	const acts = await store.listActs({ connectorIdn, limit });
 	return acts
 		.sort((a, b) => a.createdAt - b.createdAt)
 		.map((act) => act.arguments as Record<string, unknown>);

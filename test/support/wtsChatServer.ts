@@ -42,6 +42,21 @@ export interface ChatSession {
 	metadata: Record<string, unknown>;
 }
 
+const SALES_BOT = '2b0c7f1e-8a5d-4c3b-9f21-7d6e5a4b3c21';
+/** The chatbot the tests start most often, and the channel they start it on. */
+export const SALES_ASSISTANT: Chatbot = {
+	id: 'b0000000-0000-4000-8000-000000000001',
+	key: SALES_BOT,
+	name: 'Sales Assistant',
+	startsWithTemplate: true,
+};
+export const MAIN_WHATSAPP: Channel = {
+	id: 'c0000000-0000-4000-8000-000000000001',
+	humanId: '5511999990000',
+	displayName: 'Main WhatsApp',
+	platform: 'WhatsApp',
+};
+
 export interface WtsChatServerOptions {
 	token: string;
 	chatbots: Chatbot[];
@@ -89,6 +104,30 @@ export class WtsChatServer {
 	releaseStarts(): void {
 		this.gate?.open();
 		this.gate = undefined;
+	}
+
+	/**
+	 * Sends racing requests while every start is held, and opens the gate
+	 * only once each request has either been answered (skipped) or reached
+	 * the stand-in: whatever the timing, every racer has made its decision
+	 * while the first start is still in flight.
+	 */
+	async raceWhileStartsAreHeld<T>(
+		requests: Array<() => Promise<T>>,
+		timeoutMs = 120_000,
+	): Promise<T[]> {
+		this.holdStarts();
+		let answered = 0;
+		const answers = requests.map(async (send) => {
+			const answer = await send();
+			answered += 1;
+			return answer;
+		});
+		const deadline = Date.now() + timeoutMs;
+		while (answered + this.heldStarts < requests.length && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		this.releaseStarts();
+		return await Promise.all(answers);
 	}
 
 	get baseUrl(): string {

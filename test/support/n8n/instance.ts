@@ -1,6 +1,6 @@
 /** One n8n process and its user folder: created, started, stopped; what it runs goes through the CLI and REST modules. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,14 +10,41 @@ import { freePort, n8nBaseEnv, outsideTestRunner } from './env';
 import { installPackageInto } from './install';
 import { killProcesses, processTree } from './processes';
 import { N8N_ENTRY, NODE_BIN, SHARED_NODES_DIR } from './paths';
-import { setupOwner, waitForWebhook } from './rest';
+import { activateThroughRest, setupOwner, waitForWebhook } from './rest';
 import type { CliResult, ExecutionResult, N8nInstanceOptions, WorkflowJson } from './types';
-import { activate, execute, importCredentials, importWorkflow } from './workflowCli';
+import {
+	activate,
+	execute,
+	importCredentials,
+	importWorkflow,
+	importWorkflows,
+} from './workflowCli';
+
+/** The n8n commands that run as long-lived processes: the server, a queue-mode worker, a webhook processor. */
+export type N8nCommand = 'start' | 'worker' | 'webhook';
+
+/** The line each command logs (at info level) once it is ready. */
+const READY_LINE: Record<N8nCommand, string> = {
+	start: 'Editor is now accessible via',
+	worker: 'n8n worker is now ready',
+	webhook: 'Webhook listener waiting for requests.',
+};
+
+export interface StartOptions {
+	timeoutMs?: number;
+	showOutput?: boolean;
+	command?: N8nCommand;
+	/** Arguments after the command, e.g. `--concurrency=5` for a worker. */
+	args?: string[];
+	/** Starts n8n as the leader of a process group of its own, so that kill() also ends its task runner. */
+	ownProcessGroup?: boolean;
+}
 
 /** One n8n with its own user folder, database, store file and ports. */
 export class N8nInstance {
 	private server: ChildProcess | undefined;
 	private serverLog = '';
+	private processGroup = false;
 	private authCookie: string | undefined;
 
 	private constructor(
@@ -35,6 +62,8 @@ export class N8nInstance {
 		await mkdir(join(userFolder, '.n8n'), { recursive: true });
 		if (options.nodes === 'install') {
 			await installPackageInto(nodesDir);
+		} else if (typeof options.nodes === 'object') {
+			await cp(options.nodes.copyOf, nodesDir, { recursive: true, verbatimSymlinks: true });
 		} else {
 			await rm(nodesDir, { recursive: true, force: true });
 			await symlink(SHARED_NODES_DIR, nodesDir, 'dir');
@@ -92,6 +121,11 @@ export class N8nInstance {
 		return await importWorkflow(this, workflow);
 	}
 
+	/** Imports workflows with one n8n command and returns their ids in order. */
+	async importWorkflows(workflows: Array<WorkflowJson | string>): Promise<string[]> {
+		return await importWorkflows(this, workflows);
+	}
+
 	/**
 	 * Publishes (activates) an imported workflow, so that the next `start`
 	 * runs its triggers and registers its production webhooks.
@@ -109,34 +143,46 @@ export class N8nInstance {
 	}
 
 	/**
-	 * Starts n8n as a server (editor, REST, webhooks) and waits until it has
-	 * activated its published workflows: n8n listens (and answers its
-	 * readiness check) before that, and says "Editor is now accessible" after.
+	 * Starts n8n and waits until it is ready. As a server (`start`, the
+	 * default) that is once it has activated its published workflows: n8n
+	 * listens (and answers its readiness check) before that, and says "Editor
+	 * is now accessible" after. A queue-mode worker or webhook processor is
+	 * ready once it says so and its readiness check answers.
 	 */
-	async start(options: { timeoutMs?: number; showOutput?: boolean } = {}): Promise<void> {
+	async start(options: StartOptions = {}): Promise<void> {
 		const timeoutMs = options.timeoutMs ?? 120_000;
-		// That line is logged at info level.
+		const command = options.command ?? 'start';
+		// The ready lines (and a worker's "Worker started execution") are logged at info level.
 		const env = {
 			...this.env,
 			N8N_LOG_LEVEL: this.env.N8N_LOG_LEVEL === 'warn' ? 'info' : this.env.N8N_LOG_LEVEL,
 		};
-		const child = spawn(NODE_BIN, [N8N_ENTRY, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		// Only what this start logs counts: a restarted instance's log still holds the last ready line.
+		const logStart = this.serverLog.length;
+		const child = spawn(NODE_BIN, [N8N_ENTRY, command, ...(options.args ?? [])], {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: options.ownProcessGroup ?? false,
+		});
 		this.server = child;
+		this.processGroup = options.ownProcessGroup ?? false;
 		const collect = (chunk: Buffer) => {
 			this.serverLog += chunk.toString();
 			if (options.showOutput) process.stdout.write(chunk);
 		};
 		child.stdout?.on('data', collect);
 		child.stderr?.on('data', collect);
+		const readinessUrl = this.readinessUrl(command);
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (!isRunning(child))
 				throw new Error(
-					`n8n exited with ${child.exitCode ?? child.signalCode}:\n${this.serverLog}`,
+					`n8n ${command} exited with ${child.exitCode ?? child.signalCode}:\n${this.serverLog}`,
 				);
-			if (this.serverLog.includes('Editor is now accessible via')) {
+			if (this.serverLog.slice(logStart).includes(READY_LINE[command])) {
+				if (readinessUrl === undefined) return;
 				try {
-					const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+					const response = await fetch(readinessUrl);
 					if (response.ok) return;
 				} catch {
 					// Not answering yet.
@@ -144,7 +190,14 @@ export class N8nInstance {
 			}
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
-		throw new Error(`n8n did not become ready in ${timeoutMs} ms:\n${this.serverLog}`);
+		throw new Error(`n8n ${command} did not become ready in ${timeoutMs} ms:\n${this.serverLog}`);
+	}
+
+	/** Where this instance answers n8n's readiness check (DB connected and migrated, Redis up in queue mode). */
+	readinessUrl(command: N8nCommand = 'start'): string | undefined {
+		if (command !== 'worker') return `${this.baseUrl}/healthz/readiness`;
+		if (this.env.QUEUE_HEALTH_CHECK_ACTIVE !== 'true') return undefined;
+		return `http://127.0.0.1:${this.env.QUEUE_HEALTH_CHECK_PORT ?? 5678}/healthz/readiness`;
 	}
 
 	get log(): string {
@@ -167,6 +220,14 @@ export class N8nInstance {
 	 */
 	async setupOwner(): Promise<void> {
 		this.authCookie = await setupOwner(this);
+	}
+
+	/**
+	 * Activates a workflow in the running n8n, as the editor's toggle does
+	 * (needs setupOwner()); activate() instead publishes it for the next start.
+	 */
+	async activateRunning(workflowId: string): Promise<void> {
+		await activateThroughRest(this, workflowId);
 	}
 
 	/** A request to the running server as the owner. */
@@ -194,7 +255,10 @@ export class N8nInstance {
 			// Read now: once n8n is gone its children no longer name it as their parent.
 			const tree = child.pid === undefined ? [] : processTree(child.pid);
 			child.kill('SIGTERM');
-			const timer = setTimeout(() => killProcesses(tree), 15_000);
+			const timer = setTimeout(() => {
+				this.signal(child, 'SIGKILL');
+				killProcesses(tree);
+			}, 15_000);
 			await exited;
 			clearTimeout(timer);
 			killProcesses(tree.slice(1));
@@ -206,14 +270,34 @@ export class N8nInstance {
 	 * out-of-memory kill would: no shutdown of any kind. The runner would
 	 * notice its broker is gone and exit on its own a moment later; killed
 	 * with n8n, it cannot finish a task or reconnect to the n8n started next.
+	 * Started in its own process group, the whole group goes, as everything
+	 * in a container does.
 	 */
 	async kill(): Promise<void> {
 		const child = this.server;
 		this.server = undefined;
 		if (child && isRunning(child)) {
-			const exited = new Promise((resolve) => child.once('exit', resolve));
-			killProcesses(child.pid === undefined ? [] : processTree(child.pid));
+			// With the whole group gone nothing holds its output open: 'close' means every line is in the log.
+			const exited = new Promise((resolve) =>
+				child.once(this.processGroup ? 'close' : 'exit', resolve),
+			);
+			const tree = child.pid === undefined ? [] : processTree(child.pid);
+			this.signal(child, 'SIGKILL');
+			killProcesses(tree);
 			await exited;
+		}
+	}
+
+	/** Signals n8n, and with it its task runner when it leads a process group of its own. */
+	private signal(child: ChildProcess, signal: NodeJS.Signals): void {
+		if (!this.processGroup || child.pid === undefined) {
+			child.kill(signal);
+			return;
+		}
+		try {
+			process.kill(-child.pid, signal);
+		} catch {
+			// The group is gone already.
 		}
 	}
 

@@ -44,3 +44,30 @@ const TEST_OWNER = {
 	lastName: 'Owner',
 	password: `Owner-${randomUUID()}`,
 };
+
+/**
+ * Activates (publishes) a workflow in the running n8n through its REST API,
+ * as the editor's toggle does: its current version. In queue mode this is how
+ * a running main registers the workflow's triggers and its webhooks for the
+ * webhook processors; `publish:workflow` only takes effect at the next start.
+ */
+export async function activateThroughRest(
+	instance: N8nInstance,
+	workflowId: string,
+): Promise<void> {
+	const current = await instance.request(`/rest/workflows/${workflowId}`);
+	if (!current.ok)
+		throw new Error(
+			`reading workflow ${workflowId} failed: ${current.status} ${await current.text()}`,
+		);
+	const { data } = (await current.json()) as { data: { versionId: string } };
+	const response = await instance.request(`/rest/workflows/${workflowId}/activate`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ versionId: data.versionId }),
+	});
+	if (!response.ok)
+		throw new Error(
+			`activating workflow ${workflowId} failed: ${response.status} ${await response.text()}`,
+		);
+}

@@ -7,9 +7,11 @@ export interface N8nInstanceOptions {
 	port?: number;
 	/**
 	 * How the package gets into `<user folder>/.n8n/nodes`: linked to the
-	 * folder the test run filled (default), or installed afresh from dist/.
+	 * folder the test run filled (default), installed afresh from dist/, or
+	 * copied from a nodes folder it was installed into (the same files as an
+	 * install, without running npm again).
 	 */
-	nodes?: 'link' | 'install';
+	nodes?: 'link' | 'install' | { copyOf: string };
 }
 
 export interface CliResult {

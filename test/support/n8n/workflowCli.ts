@@ -1,5 +1,5 @@
 /** Credentials and workflows through n8n's CLI: imported, published, executed. */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { parseExecution } from './execution';
@@ -29,20 +29,40 @@ export async function importWorkflow(
 	instance: N8nInstance,
 	workflow: WorkflowJson | string,
 ): Promise<string> {
-	const data: WorkflowJson =
-		typeof workflow === 'string'
-			? (JSON.parse(await readFile(workflow, 'utf8')) as WorkflowJson)
-			: workflow;
-	const id = data.id ?? randomWorkflowId();
-	const file = join(instance.userFolder, `workflow-${id}.json`);
-	await writeFile(file, JSON.stringify({ ...data, id }));
-	const result = await instance.cli(['import:workflow', `--input=${file}`]);
-	if (result.code !== 0) {
-		throw new Error(
-			`n8n import:workflow failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
-		);
-	}
+	const [id] = await importWorkflows(instance, [workflow]);
 	return id;
+}
+
+/**
+ * Imports workflows (objects or JSON file paths) with one n8n command, which
+ * saves a start of n8n per workflow, and returns their ids in order.
+ */
+export async function importWorkflows(
+	instance: N8nInstance,
+	workflows: Array<WorkflowJson | string>,
+): Promise<string[]> {
+	const folder = await mkdtemp(join(instance.userFolder, 'import-'));
+	try {
+		const ids: string[] = [];
+		for (const workflow of workflows) {
+			const data: WorkflowJson =
+				typeof workflow === 'string'
+					? (JSON.parse(await readFile(workflow, 'utf8')) as WorkflowJson)
+					: workflow;
+			const id = data.id ?? randomWorkflowId();
+			await writeFile(join(folder, `workflow-${id}.json`), JSON.stringify({ ...data, id }));
+			ids.push(id);
+		}
+		const result = await instance.cli(['import:workflow', '--separate', `--input=${folder}`]);
+		if (result.code !== 0) {
+			throw new Error(
+				`n8n import:workflow failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+			);
+		}
+		return ids;
+	} finally {
+		await rm(folder, { recursive: true, force: true });
+	}
 }
 
 /**

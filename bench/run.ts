@@ -16,6 +16,8 @@
  *    posting the same Twilio requests, and against sequential sending.
  * 6. Store operations (bench/storeOps.ts): p50 / p99 per operation on SQLite
  *    and PostgreSQL against the memory store.
+ * 7. Fire delivery (bench/fireDelivery.ts): timer fires turned into finished
+ *    executions per second with Max Runs at Once against the bound off.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { join } from 'node:path';
 
 import { MemoryStore, SqliteStore } from '../nodes/shared/store';
 import type { SessionStore } from '../nodes/shared/store/types';
+import { benchFireDelivery } from './fireDelivery';
 import { benchHttpRequests } from './httpRequests';
 import { benchSms } from './sms';
 import { benchStoreOps } from './storeOps';
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
 	await benchTimers();
 	await benchHttpRequests();
 	await benchSms();
+	await benchFireDelivery();
 }
 
 void main();

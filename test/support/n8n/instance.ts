@@ -204,11 +204,6 @@ export class N8nInstance {
 		return this.serverLog;
 	}
 
-	/** The running server's process id (for reading its memory from /proc); undefined while stopped. */
-	get pid(): number | undefined {
-		return this.server?.pid;
-	}
-
 	/**
 	 * Waits until a production webhook of an activated workflow is live: n8n
 	 * activates published workflows shortly after it starts answering. The

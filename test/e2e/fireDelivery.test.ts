@@ -431,7 +431,12 @@ describe('every fire becomes exactly one n8n execution, through kill -9 and a re
 			const timersStore = store;
 			const settingFrom = Date.now();
 			let settingMs = 0;
-			const setting = n8n.execute(setterId).finally(() => (settingMs = Date.now() - settingFrom));
+			// Not through n8n.execute(): the run data of 1,000 items goes out
+			// through n8n's logger, which the CLI can exit before flushing on a
+			// busy machine. The timers it set are counted in the store below.
+			const setting = n8n
+				.cli(['execute', `--id=${setterId}`], { timeoutMs: START_TIMEOUT_MS })
+				.finally(() => (settingMs = Date.now() - settingFrom));
 			// Awaited after the kill; a failure before then is reported there, not as unhandled.
 			setting.catch(() => undefined);
 
@@ -465,7 +470,11 @@ describe('every fire becomes exactly one n8n execution, through kill -9 and a re
 				fired: readFires(n8n.storePath, ['timer_fired'], 'timerId').length,
 			};
 			const set = await setting;
-			expect(set.ok).toBe(true);
+			// n8n 2.40.7's CLI may end with SIGSEGV once the run is over (see test/support/n8n/execution.ts).
+			if (set.code !== 0 && set.signal !== 'SIGSEGV')
+				throw new Error(
+					`n8n execute of the timers failed (${set.code}, ${set.signal}):\n${set.stderr}`,
+				);
 
 			await sleep(10_000);
 			await n8n.start({ timeoutMs: START_TIMEOUT_MS });

@@ -1,3 +1,12 @@
+/**
+ * Issue 15's queue-mode scenarios on one cluster (test/support/n8n/queueCluster.ts):
+ * every process has its own user folder, so whatever two processes share goes
+ * through the PostgreSQL store. Each scenario checks what the workflows put
+ * out, what reached the stand-in servers, the store, and n8n's own
+ * execution_entity, where a trigger's deduplication key (`<consumer>:<event>`)
+ * shows one execution per fire. Which worker ran an execution comes from the
+ * workers' logs.
+ */
 import { openStore, resolveStoreLocation } from '../../nodes/shared/store';
 import type { SessionStore, StoredEvent } from '../../nodes/shared/store/types';
 import { QueueCluster } from '../support/n8n/queueCluster';
@@ -33,7 +42,12 @@ const WTS_CREDENTIAL = { id: 'e2eQueueWtsChat1', name: 'WTS Chat (no deduplicati
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 const FINAL_STATUSES = ['success', 'error', 'crashed', 'canceled'];
 
-/** The phone conversation of callConversation.test.ts, recording which execution ran each turn. */
+/**
+ * The phone conversation of callConversation.test.ts, recording which
+ * execution ran each turn. The trigger waits up to 12 s for Reply to Call
+ * (Twilio allows 15), so that a worker on a busy machine still answers in
+ * time and every answer must come through the held request.
+ */
 function callWorkflow() {
 	return workflowFrom('call-conversation.json', {
 		'"__REPLY_TIMEOUT__"': '12',

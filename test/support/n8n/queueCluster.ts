@@ -96,7 +96,12 @@ export class QueueCluster {
 		await ensurePostgresRunning();
 		// Named apart from the store tests' databases, so that clearing up theirs never takes this one.
 		const database = await createTestDatabase('n8n_queue_e2e');
-		const redis = await claimRedisDatabase();
+		let redis: ClaimedRedisDatabase | undefined;
+		try {
+			redis = await claimRedisDatabase();
+		} finally {
+			if (redis === undefined) await database.drop();
+		}
 		const members: ClusterMember[] = [];
 		const cluster = new QueueCluster(database, redis, members);
 		let started = false;
@@ -108,8 +113,8 @@ export class QueueCluster {
 				QUEUE_BULL_REDIS_HOST: REDIS_HOST,
 				QUEUE_BULL_REDIS_PORT: String(REDIS_PORT),
 				QUEUE_BULL_REDIS_DB: String(redis.index),
-				// Pub/sub channels ignore the database index; n8n names them after this prefix.
 				QUEUE_BULL_PREFIX: `${CLUSTER_NAME_PREFIX}-${id}-bull`,
+				// Pub/sub channels ignore the database index; n8n names them after this prefix.
 				N8N_REDIS_KEY_PREFIX: `${CLUSTER_NAME_PREFIX}-${id}`,
 				N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
 				// Everyone builds public webhook URLs (and Twilio signs them) with the webhook processor's address.

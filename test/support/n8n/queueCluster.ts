@@ -27,6 +27,7 @@ import {
 } from '../postgres';
 import { freePort } from './env';
 import { N8nInstance, type N8nCommand } from './instance';
+import { SHARED_NODES_DIR } from './paths';
 import type { WorkflowJson } from './types';
 
 export type CredentialImport = {
@@ -127,8 +128,10 @@ export class QueueCluster {
 				N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 				...options.env,
 			};
-			const main = await N8nInstance.create({ nodes: 'install', env: common });
-			const copyOf = join(main.userFolder, '.n8n', 'nodes');
+			// Each process gets its own copy of the package as the test run installed it (globalSetup),
+			// the files a community-package install leaves, without running npm four times more.
+			const copyOf = SHARED_NODES_DIR;
+			const main = await N8nInstance.create({ nodes: { copyOf }, env: common });
 			members.push({ name: 'main', command: 'start', instance: main });
 			for (let index = 1; index <= (options.workers ?? 2); index++) {
 				const healthPort = await freePort();

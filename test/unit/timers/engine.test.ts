@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 describe('TimerEngine', () => {
-	it('fires a timer on time, recording the fire and its event together', async () => {
+	it('fires a timer on time, recording the fire and its event together, with its data', async () => {
 		const scheduledAt = Date.now() + 150;
 		const stored = await store.putTimer(
 			timerInput({ nextFireAt: scheduledAt, data: { text: 'call back' } }),
@@ -64,6 +64,7 @@ describe('TimerEngine', () => {
 			fireCount: 1,
 			repeatable: false,
 			interval: null,
+			data: { text: 'call back' },
 		});
 		await expect(firedEvents(store)).resolves.toEqual([fire.event]);
 		await expect(store.getTimer('persona-1', 'reminder')).resolves.toEqual(fire.timer);

@@ -12,6 +12,7 @@ import { sendMessage, type SendMessageInput } from './send_message.command';
 export const sendMedia: CommandDefinition<SendMessageInput> = {
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'send_media',
+	aliases: ['smsActSendMedia'],
 	displayName: 'Send Media',
 	description: 'Send the user media (MMS) from a list of URLs',
 	properties: [

@@ -581,8 +581,7 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		];
 		const sent = await run('smsActSendMedia', {
 			output: { smsAction: { command: 'smsActSendMedia', parameters: { mediaURL: media } } },
-			phoneNumber: user,
-			from: TENANT,
+			smsSessionID,
 		});
 		expect(sent).toMatchObject({ commandIdn: 'send_media', status: 'sent' });
 		expect(

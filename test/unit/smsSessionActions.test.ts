@@ -1,5 +1,6 @@
 import type { CommandContext } from '../../nodes/shared/commands/types';
 import { findCommand } from '../../nodes/shared/integrations/registry';
+import { awaitReply, openReplyTurn } from '../../nodes/shared/integrations/twilio_messenger/reply';
 import { openSmsSession } from '../../nodes/shared/integrations/twilio_messenger/session';
 import { readActionForm } from '../../nodes/SendCommand/actionForm';
 import { commandListNotices } from '../../nodes/SendCommand/commandList';
@@ -179,6 +180,38 @@ describe('session actions find the session by its smsSessionID', () => {
 		).rejects.toThrow("Argument 'smsSessionID' names no active SMS session");
 		expect(await store.listActs()).toEqual([]);
 		expect((await store.getSession(session.id))?.timeoutSeconds).toBeNull();
+	});
+
+	test("smsActSendMedia with the seed's parameters and an smsSessionID goes to the session's user, from its number", async () => {
+		const session = await started();
+		// A trigger holding the user's message takes the media as its answer, so nothing needs Twilio here.
+		const deadline = Date.now() + 3_000;
+		const turn = await openReplyTurn(store, session, deadline);
+		const answered = awaitReply(store, session.id, turn, deadline);
+		const media = [
+			'https://exampleonly.com/media/first.gif',
+			'https://exampleonly.com/media/second.gif',
+		];
+		const act = await run('smsActSendMedia', {
+			mediaURL: JSON.stringify(media),
+			smsSessionID: String(session.state.smsSessionID),
+		});
+		expect(act).toMatchObject({
+			commandIdn: 'send_media',
+			status: 'sent',
+			result: { to: USER, from: TENANT, deliveredBy: 'webhook', numMedia: '2' },
+		});
+		await expect(answered).resolves.toMatchObject({ text: null, media });
+	});
+
+	test('send media to an unknown session, or without media, is refused before anything is stored', async () => {
+		await expect(
+			run('send_media', { mediaURL: 'https://a.example/x.gif', smsSessionID: 'nope' }),
+		).rejects.toThrow("Argument 'smsSessionID' names no active SMS session");
+		await expect(run('send_media', { smsSessionID: 'nope' })).rejects.toThrow(
+			"Argument 'mediaURL' is required",
+		);
+		expect(await store.listActs()).toEqual([]);
 	});
 
 	test('without an smsSessionID the numbers are still required', async () => {

@@ -67,7 +67,7 @@ describe('Twilio commands refuse a missing required argument', () => {
 			set_session_timeout: ['count'],
 			terminate_session: [],
 			force_no_input_turn: [],
-			send_media: ['phoneNumber', 'mediaURL'],
+			send_media: ['mediaURL'],
 		});
 	});
 

@@ -49,17 +49,25 @@ export function readParties(args: CommandArguments): PartiesInput {
 /** How a session action names its session: by the two numbers, or by the session's smsSessionID. */
 export type SessionAddress = PartiesInput | { smsSessionID: string };
 
-export function readSessionAddress(args: CommandArguments): SessionAddress {
+/**
+ * The smsSessionID an action names its session by, if it does: Send
+ * Command's argument, or the typed node's Session ID when it is chosen.
+ */
+export function readSessionId(args: CommandArguments): string | undefined {
 	const by = optionalString(args, 'sessionBy');
 	const smsSessionID = by === 'numbers' ? undefined : optionalString(args, 'smsSessionID');
-	if (smsSessionID !== undefined) return { smsSessionID };
-	if (by === 'sessionId')
+	if (smsSessionID === undefined && by === 'sessionId')
 		throw new ArgumentError(
 			'smsSessionID',
 			'is required',
 			'The smsSessionID the SMS Trigger outputs',
 		);
-	return readParties(args);
+	return smsSessionID;
+}
+
+export function readSessionAddress(args: CommandArguments): SessionAddress {
+	const smsSessionID = readSessionId(args);
+	return smsSessionID !== undefined ? { smsSessionID } : readParties(args);
 }
 
 /** The numbers of the addressed session; an smsSessionID must name an active session of the connector. */

@@ -23,10 +23,15 @@ const CLAIMED_GRACE_MS = 2_000;
 export const TWILIO_MESSAGING_WEBHOOK_MS = 15_000;
 export const MAX_RESPONSE_TIMEOUT_MS = TWILIO_MESSAGING_WEBHOOK_MS - 1_000;
 
-export interface SmsReply extends JsonObject {
-	turn: number;
+export interface SmsReplyContent extends JsonObject {
 	text: string | null;
 	media: string[];
+	/** Where Twilio reports the reply's status (the message's Status Callback URL). */
+	statusCallback: string | null;
+}
+
+export interface SmsReply extends SmsReplyContent {
+	turn: number;
 }
 
 interface ReplyTurn extends JsonObject {
@@ -62,7 +67,7 @@ export async function openReplyTurn(
 export async function handReplyToWebhook(
 	store: SessionStore,
 	parties: SmsParties,
-	reply: Omit<SmsReply, 'turn'>,
+	reply: SmsReplyContent,
 ): Promise<boolean> {
 	const session = await findSmsSession(store, parties);
 	const pending = session && pendingTurn(session);

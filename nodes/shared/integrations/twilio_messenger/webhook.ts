@@ -145,7 +145,9 @@ export async function answerSmsWebhook(
 			.then((reply) =>
 				answerTwiml(
 					response,
-					reply ? messagingReplyTwiml(reply.text, reply.media) : messagingReplyTwiml(options.reply),
+					reply
+						? messagingReplyTwiml(reply.text, reply.media, reply.statusCallback)
+						: messagingReplyTwiml(options.reply),
 				),
 			);
 	}

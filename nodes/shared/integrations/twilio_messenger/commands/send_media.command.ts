@@ -1,6 +1,6 @@
 import { isBlank, requiredString } from '../../../commands/arguments';
 import { ArgumentError } from '../../../commands/errors';
-import type { CommandArguments, CommandDefinition } from '../../../commands/types';
+import type { CommandArguments, CommandContext, CommandDefinition } from '../../../commands/types';
 import { optionalMediaUrls } from '../messageArguments';
 import { MESSENGER_INTEGRATION } from '../constants';
 import { readSessionId, resolveParties } from '../sessionArguments';
@@ -121,30 +121,37 @@ export const sendMedia: CommandDefinition<SendMediaInput> = {
 		return sendMessage.validate({ ...args, mediaURL: null, mediaUrl }, request);
 	},
 	async check(context, input) {
-		if (input.session === undefined) return;
-		const { smsSessionID, connectorIdn, args } = input.session;
-		const parties = await resolveParties(context, connectorIdn, { smsSessionID });
-		const sender: CommandArguments =
-			isBlank(args.from) && isBlank(args.messagingServiceSid) ? { from: parties.tenantNumber } : {};
-		Object.assign(
-			input,
-			sendMessage.validate(
-				{
-					...args,
-					...sender,
-					phoneNumber: parties.userNumber,
-					mediaURL: null,
-					mediaUrl: mediaOf(args),
-				},
-				{
-					integrationIdn: MESSENGER_INTEGRATION,
-					commandIdn: 'send_media',
-					connectorIdn,
-					arguments: args,
-				},
-			),
-		);
+		if (input.session !== undefined) await addressSession(context, input, input.session);
 		await sendMessage.check?.(context, input);
 	},
 	run: (context, input, act) => sendMessage.run(context, input, act),
 };
+
+/** Fills in the recipient (the session's user) and, when none is given, the sender (its number). */
+async function addressSession(
+	context: CommandContext,
+	input: SendMediaInput,
+	{ smsSessionID, connectorIdn, args }: NonNullable<SendMediaInput['session']>,
+): Promise<void> {
+	const parties = await resolveParties(context, connectorIdn, { smsSessionID });
+	const sender: CommandArguments =
+		isBlank(args.from) && isBlank(args.messagingServiceSid) ? { from: parties.tenantNumber } : {};
+	Object.assign(
+		input,
+		sendMessage.validate(
+			{
+				...args,
+				...sender,
+				phoneNumber: parties.userNumber,
+				mediaURL: null,
+				mediaUrl: mediaOf(args),
+			},
+			{
+				integrationIdn: MESSENGER_INTEGRATION,
+				commandIdn: 'send_media',
+				connectorIdn,
+				arguments: args,
+			},
+		),
+	);
+}

@@ -127,8 +127,8 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-/** Only a plain message (text, media) can be a TwiML reply; the other options need the REST API. */
-const REST_ONLY_FIELDS = ['ContentSid', 'SendAt', 'StatusCallback', 'ValidityPeriod'] as const;
+/** Only a plain message (text, media, status callback) can be a TwiML reply; the other options need the REST API. */
+const REST_ONLY_FIELDS = ['ContentSid', 'SendAt', 'ValidityPeriod'] as const;
 
 /**
  * A message to a user whose SMS Trigger is holding Twilio's request for a
@@ -140,7 +140,7 @@ async function replyThroughWebhook(
 	input: SendMessageInput,
 	act: Act,
 ): Promise<CommandOutcome | undefined> {
-	const { From: from, Body: body, MediaUrl: media } = input.form;
+	const { From: from, Body: body, MediaUrl: media, StatusCallback: statusCallback } = input.form;
 	if (typeof from !== 'string' || REST_ONLY_FIELDS.some((field) => input.form[field] !== undefined))
 		return undefined;
 	const text = typeof body === 'string' ? body : null;
@@ -148,7 +148,11 @@ async function replyThroughWebhook(
 	const handed = await handReplyToWebhook(
 		context.store,
 		{ connectorIdn: act.connectorIdn, tenantNumber: from, userNumber: input.to },
-		{ text, media: mediaUrls },
+		{
+			text,
+			media: mediaUrls,
+			statusCallback: typeof statusCallback === 'string' ? statusCallback : null,
+		},
 	);
 	if (!handed) return undefined;
 	return {

@@ -14,7 +14,18 @@ import { REQUEST_SIGNING_CREDENTIAL } from '../shared/transport/credentialTypes'
 import { DEFAULT_SIGNATURE_HEADER } from '../shared/transport/signing';
 import { requestSigningSecretTest } from '../shared/transport/signingCredentialTest';
 import { checkAgentRequest, normaliseHeaderName, type AgentRequestRefusal } from './agentRequest';
-import { configurationProblems, type ResponseMode } from './configuration';
+import { guardAgentAnswer } from './answerGuard';
+import {
+	AGENT_WAIT_SECONDS,
+	configurationProblems,
+	deadlineMs,
+	DEFAULT_DEADLINE_SECONDS,
+	DEFAULT_FALLBACK_MESSAGE,
+	DEFAULT_FALLBACK_RESULT,
+	readFallback,
+	type ResponseMode,
+	type TriggerOptions,
+} from './configuration';
 
 async function readSecret(context: FunctionsBase): Promise<string | undefined> {
 	try {
@@ -82,7 +93,7 @@ export class AgentActionTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'The agent waits at most 10 seconds for the answer (Vocode times out after 10 s), so the workflow must answer within that',
+					'The agent waits at most 10 seconds for the answer (Vocode times out after 10 s). If the workflow has not answered by the Answer Deadline (Options, default 9 s), the agent gets the Fallback Result and Fallback Agent Message instead.',
 				name: 'timeoutNotice',
 				type: 'notice',
 				default: '',
@@ -144,6 +155,31 @@ export class AgentActionTrigger implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Answer Deadline (Seconds)',
+						name: 'answerDeadline',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: AGENT_WAIT_SECONDS, numberPrecision: 1 },
+						default: DEFAULT_DEADLINE_SECONDS,
+						description:
+							'How long the workflow has to answer before the agent gets the fallback answer; the agent itself waits 10 s',
+					},
+					{
+						displayName: 'Fallback Agent Message',
+						name: 'fallbackAgentMessage',
+						type: 'string',
+						default: DEFAULT_FALLBACK_MESSAGE,
+						description:
+							'What the agent says when the workflow did not answer in time, or answered without a "result" object; empty sends none',
+					},
+					{
+						displayName: 'Fallback Result',
+						name: 'fallbackResult',
+						type: 'json',
+						default: DEFAULT_FALLBACK_RESULT,
+						description:
+							'The "result" object the agent gets when the workflow did not answer in time, or answered without a "result" object',
+					},
+					{
 						displayName: 'Signature Header',
 						name: 'signatureHeader',
 						type: 'string',
@@ -173,6 +209,7 @@ export class AgentActionTrigger implements INodeType {
 					inputSchema: this.getNodeParameter('inputSchema', ''),
 					responseMode: this.getNodeParameter('responseMode', 'lastNode') as ResponseMode,
 					childNodes: this.getChildNodes(this.getNode().name),
+					options: this.getNodeParameter('options', {}) as TriggerOptions,
 				});
 				if (problems.length > 0) {
 					throw new NodeOperationError(this.getNode(), problems.join('; '), {
@@ -189,7 +226,7 @@ export class AgentActionTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request: IncomingMessage = this.getRequestObject();
-		const options = this.getNodeParameter('options', {}) as { signatureHeader?: string };
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const check = checkAgentRequest({
 			secret: await readSecret(this),
 			rawBody: await readRawBody(request),
@@ -205,6 +242,20 @@ export class AgentActionTrigger implements INodeType {
 			answer(this.getResponseObject(), check.status, check.body);
 			return { noWebhookResponse: true };
 		}
+		const fallback = readFallback(options);
+		if (fallback.answer === undefined) {
+			this.logger.warn(
+				`Agent Action Trigger "${this.getNode().name}" refused a request: ${fallback.problem}`,
+			);
+			answer(this.getResponseObject(), 500, { error: fallback.problem ?? 'No fallback answer' });
+			return { noWebhookResponse: true };
+		}
+		const name = this.getNode().name;
+		guardAgentAnswer(this.getResponseObject(), {
+			deadlineMs: deadlineMs(options),
+			fallback: fallback.answer,
+			warn: (message) => this.logger.warn(`Agent Action Trigger "${name}": ${message}`),
+		});
 		return { workflowData: [[{ json: { ...check.action } }]] };
 	}
 }

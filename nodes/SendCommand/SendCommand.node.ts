@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { listIntegrations, sendCommandCredentials } from '../shared/integrations/registry';
+import { commandListNotices } from './commandList';
 import { readCommandRequest } from './request';
 import { runCommandPerItem } from '../shared/node/runPerItem';
 
@@ -51,8 +52,10 @@ export class SendCommand implements INodeType {
 				default: '',
 				required: true,
 				placeholder: 'e.g. send_message',
-				description: 'The connector command identifier (commandIdn)',
+				description:
+					'The connector command identifier (commandIdn); smsAction when the arguments are an action {"command": …, "parameters": {…}}',
 			},
+			...commandListNotices,
 			{
 				displayName: 'Connector',
 				name: 'connectorIdn',

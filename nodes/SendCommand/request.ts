@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { ArgumentError, CommandInputError } from '../shared/commands/errors';
 import type { CommandArguments, CommandRequest } from '../shared/commands/types';
 import type { JsonObject, JsonValue } from '../shared/store/types';
+import { readActionForm } from './actionForm';
 
 interface ArgumentPair {
 	name?: string;
@@ -85,11 +86,12 @@ export function readCommandRequest(
 			'Enter the commandIdn, e.g. send_message',
 		);
 	}
+	const action = readActionForm(commandIdn, args);
 	return {
 		integrationIdn: stringParameter(functions, 'integrationIdn', itemIndex),
-		commandIdn,
+		commandIdn: action.commandIdn,
 		connectorIdn: stringParameter(functions, 'connectorIdn', itemIndex),
-		arguments: args,
+		arguments: action.arguments,
 		personaId: personaId === '' ? undefined : personaId,
 	};
 }

@@ -19,6 +19,7 @@ import {
 	SMS_NO_INPUT_TURN,
 	SMS_RESPONSE_TIMEOUT,
 } from '../shared/integrations/twilio_messenger/session';
+import { MAX_RESPONSE_TIMEOUT_MS } from '../shared/integrations/twilio_messenger/reply';
 import { listenForSessionTurns } from '../shared/integrations/twilio_messenger/turns';
 import { answerSmsWebhook } from '../shared/integrations/twilio_messenger/webhook';
 import { TWILIO_CREDENTIAL } from '../shared/transport/credentialTypes';
@@ -119,6 +120,15 @@ export class SmsTrigger implements INodeType {
 						default: '',
 						description:
 							'Answered to every incoming message right away (a TwiML Message); empty: no reply, the workflow answers with Send SMS/MMS',
+					},
+					{
+						displayName: 'Response Timeout (Ms)',
+						name: 'responseTimeout',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: MAX_RESPONSE_TIMEOUT_MS },
+						default: 0,
+						description:
+							"How long to wait for the workflow's reply to a message: the first message the workflow sends the user (Send SMS/MMS, From your number) within this time is Twilio's answer; a later one goes through the API. 0: answer at once.",
 					},
 					{
 						displayName: 'Tenant Number',

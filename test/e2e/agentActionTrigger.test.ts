@@ -74,6 +74,7 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 	let n8n: N8nInstance;
 	let bookMeeting: string;
 	let misconfiguredId: string;
+	let slowAction: string;
 
 	const post = async (path: string, body: string, headers: Record<string, string>) =>
 		await fetch(`${n8n.baseUrl}/webhook/${path}`, {
@@ -132,8 +133,11 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 				await loadWorkflow(join('..', '..', '..', 'examples', 'agent-action-trigger.json')),
 			),
 			respondToAgent,
+			await loadWorkflow('agent-action-slow.json'),
+			await loadWorkflow('agent-action-no-result.json'),
 		);
 		[bookMeeting, , misconfiguredId] = workflows.map((workflow) => workflow.id ?? '');
+		slowAction = workflows[5].id ?? '';
 		// One import for all: every n8n CLI call costs seconds.
 		const workflowsFile = join(n8n.userFolder, 'workflows.json');
 		await writeFile(workflowsFile, JSON.stringify(workflows));
@@ -150,6 +154,8 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 		await n8n.waitForWebhook('e2e-respond-node');
 		await n8n.waitForWebhook('book-meeting');
 		await n8n.waitForWebhook('e2e-respond-agent');
+		await n8n.waitForWebhook('e2e-slow-action');
+		await n8n.waitForWebhook('e2e-no-result');
 		await n8n.setupOwner();
 	});
 
@@ -264,6 +270,46 @@ describe('Agent Action Trigger in a real n8n (active workflows, production webho
 		expect(await response.json()).toEqual({
 			result: { booked: true, length: '1hr', time: '10:30am' },
 			agent_message: 'You are booked for an hour at 10:30am.',
+		});
+	});
+
+	test('a workflow that has not answered by the Answer Deadline: the agent gets the fallback then, the run goes on', async () => {
+		const body = JSON.stringify({ payload: { length: '30m', time: '10:30am' }, call_id: 'c7' });
+		const started = Date.now();
+		const response = await post('e2e-slow-action', body, {
+			'x-vocode-signature': signBody(vectorSigningValue, body),
+		});
+		const waited = Date.now() - started;
+		expect(response.status).toBe(200);
+		expect(response.headers.get('x-agent-action-fallback')).toBe('deadline');
+		expect(await response.json()).toEqual({
+			result: { queued: true },
+			agent_message: 'I have noted it and will confirm shortly.',
+		});
+		// The deadline is 2 s; the workflow needs 4 s. Vocode would have waited 10.
+		expect(waited).toBeGreaterThanOrEqual(1_900);
+		expect(waited).toBeLessThan(3_900);
+		// The late answer is dropped, not an error: the run finishes as a success.
+		const [execution] = await settledExecutions(slowAction, 1);
+		expect(execution.status).toBe('success');
+		// And n8n answers the next agent request as before.
+		const next = await post('e2e-book-meeting', vectorBody, {
+			'x-vocode-signature': vectorSignature,
+		});
+		expect(next.status).toBe(200);
+		expect(next.headers.get('x-agent-action-fallback')).toBeNull();
+	});
+
+	test('a last node without a "result" object: the agent gets the fallback instead of that item', async () => {
+		const body = JSON.stringify({ payload: { length: '1hr', time: '11:00am' }, call_id: 'c8' });
+		const response = await post('e2e-no-result', body, {
+			'x-vocode-signature': signBody(vectorSigningValue, body),
+		});
+		expect(response.status).toBe(200);
+		expect(response.headers.get('x-agent-action-fallback')).toBe('invalid-answer');
+		expect(await response.json()).toEqual({
+			result: { completed: false },
+			agent_message: "Sorry, I couldn't finish that just now.",
 		});
 	});
 

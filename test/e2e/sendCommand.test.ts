@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
 import { N8nInstance, outputOf } from '../support/n8n';
+import { manualTriggerNode } from '../support/workflows';
 
 const workflows = join(__dirname, 'workflows');
 
@@ -189,6 +190,72 @@ describe('Send Command in a real n8n', () => {
 			const after = await store.listActs({ connectorIdn: 'sms_connector', limit: 1000 });
 			// Every item is checked before any runs: valid item 0 was not sent either.
 			expect(after.length - before).toBe(0);
+		} finally {
+			await store.close();
+		}
+	});
+	test('an action {command, parameters} written as a Key / Value argument runs the command it names with its parameters', async () => {
+		const node = (suffix: number) => `a7c10000-0000-4000-8000-00000000000${suffix}`;
+		const sendCommand = (name: string, position: number, value: string) => ({
+			id: node(position + 2),
+			name,
+			type: 'n8n-nodes-agent-connectors.sendCommand',
+			typeVersion: 1,
+			position: [220 * (position + 1), 0],
+			continueOnFail: true,
+			parameters: {
+				integrationIdn: 'sandbox',
+				commandIdn: 'smsAction',
+				connectorIdn: 'action_connector',
+				argumentsMode: 'keyValue',
+				arguments: {
+					argument: [
+						{ name: 'smsAction', value },
+						{ name: 'smsSessionID', value: 'a23de67h-e527-40d5-a867-5c0ce9e72d0d' },
+					],
+				},
+			},
+		});
+		const id = await n8n.importWorkflow({
+			id: 'e2eActionForm001',
+			name: 'E2E: the action form in Send Command',
+			nodes: [
+				manualTriggerNode(node(1)),
+				sendCommand(
+					'Seed Action',
+					0,
+					'{"command": "setSessionTimeoutCount", "parameters": {"count": 200}}',
+				),
+				sendCommand('Broken Action', 1, '{"command": "setSessionTimeoutCount", '),
+			],
+			connections: {
+				'Manual Trigger': {
+					main: [
+						[
+							{ node: 'Seed Action', type: 'main', index: 0 },
+							{ node: 'Broken Action', type: 'main', index: 0 },
+						],
+					],
+				},
+			},
+			settings: { executionOrder: 'v1' },
+		});
+		const execution = await n8n.execute(id);
+		expect(execution.ok).toBe(true);
+		const [act] = outputOf(execution, 'Seed Action');
+		expect(act.json).toMatchObject({
+			commandIdn: 'setSessionTimeoutCount',
+			connectorIdn: 'action_connector',
+			status: 'completed',
+			arguments: { count: 200, smsSessionID: 'a23de67h-e527-40d5-a867-5c0ce9e72d0d' },
+		});
+		const [broken] = outputOf(execution, 'Broken Action');
+		expect(broken.json.error).toMatch(
+			/^Argument 'smsAction' is not valid JSON: .* \(field 'smsAction', item 0\)$/,
+		);
+		const store = new SqliteStore(n8n.storePath);
+		try {
+			expect(await store.listActs({ connectorIdn: 'action_connector' })).toHaveLength(1);
 		} finally {
 			await store.close();
 		}

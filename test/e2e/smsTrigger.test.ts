@@ -80,6 +80,8 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		]);
 		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-observer.json')));
 		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-proxy.json')));
+		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-reply.json')));
+		await n8n.activate(await n8n.importWorkflow(workflowFrom('sms-trigger-late-reply.json')));
 		// The example as a user has it once they selected their credential.
 		const example = JSON.parse(
 			readFileSync(join(PROJECT_ROOT, 'examples', 'sms-conversation.json'), 'utf8'),
@@ -90,6 +92,8 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		await n8n.activate(await n8n.importWorkflow(example));
 		await n8n.start();
 		await n8n.waitForWebhook('e2e-sms');
+		await n8n.waitForWebhook('e2e-sms-reply');
+		await n8n.waitForWebhook('e2e-sms-late');
 		store = new SqliteStore(n8n.storePath);
 	});
 
@@ -467,5 +471,134 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		expect(ignored.status).toBe(200);
 		await new Promise((resolve) => setTimeout(resolve, 1_500));
 		expect(await turnsOf('sms_runs_proxy')).toHaveLength(1);
+	});
+	test("Response Timeout: Twilio's request waits for the workflow's reply and gets it as TwiML, not through the API", async () => {
+		const user = '+16507000031';
+		const started = Date.now();
+		const response = await postTwilioWebhook(
+			`${webhookBase}/e2e-sms-reply`,
+			message('do you open on Sundays?', user),
+			{ authToken: accountToken },
+		);
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
+		expect(await response.text()).toBe(
+			'<?xml version="1.0" encoding="UTF-8"?><Response><Message>You wrote: do you open on Sundays?</Message></Response>',
+		);
+		expect(Date.now() - started).toBeLessThan(10_000);
+		const [act] = await readUntil(
+			async () => await store.listActs({ connectorIdn: 'sms_reply', limit: 10 }),
+			1,
+		);
+		expect(act).toMatchObject({
+			commandIdn: 'send_message',
+			status: 'sent',
+			result: expect.objectContaining({ deliveredBy: 'webhook', messageSid: null, to: user }),
+		});
+		await new Promise((resolve) => setTimeout(resolve, 1_000));
+		expect(
+			twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === user),
+		).toEqual([]);
+	});
+
+	test('Response Timeout: a reply after it goes through the API; Twilio got empty TwiML when it ran out', async () => {
+		const user = '+16507000032';
+		const started = Date.now();
+		const response = await postTwilioWebhook(
+			`${webhookBase}/e2e-sms-late`,
+			message('are you there?', user),
+			{ authToken: accountToken },
+		);
+		const waited = Date.now() - started;
+		expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+		expect(waited).toBeGreaterThanOrEqual(900);
+		expect(waited).toBeLessThan(3_000);
+		const deadline = Date.now() + 30_000;
+		const replies = () =>
+			twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === user);
+		while (replies().length === 0 && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(replies().map((request) => request.form)).toEqual([
+			{ To: user, From: TENANT, Body: 'You wrote: are you there?' },
+		]);
+	});
+
+	test('session actions under their other names, in the action form {command, parameters}, find the session by smsSessionID', async () => {
+		const user = '+16507000041';
+		const before = (await turnsOf('sms_runs')).length;
+		await postTwilioWebhook(`${webhookBase}/e2e-sms`, message('hi', user), {
+			authToken: accountToken,
+		});
+		const first = (await waitForTurns('sms_runs', before + 1)).at(-1);
+		expect(first).toMatchObject({
+			smsUserPhoneNumber: user,
+			smsSessionID: expect.stringMatching(UUID),
+		});
+		const smsSessionID = String(first?.smsSessionID);
+		let runs = 0;
+		const run = async (commandIdn: string, args: Record<string, unknown>) => {
+			runs += 1;
+			const workflow = commandCasesWorkflow({
+				id: `e2eSmsAction${String(runs).padStart(4, '0')}`,
+				integrationIdn: 'twilio_messenger',
+				commandIdn,
+				connectorIdn: 'sms_e2e',
+				cases: [args],
+				credentials: CREDENTIALS,
+			});
+			return outputOf(await n8n.execute(await n8n.importWorkflow(workflow)), 'Send Command')[0]
+				.json;
+		};
+
+		// The seed's own action, as the string an argument carries; the session named only by its ID.
+		const timeout = await run('smsAction', {
+			smsAction: '{"command": "setSessionTimeoutCount", "parameters": {"count": 200}}',
+			smsSessionID,
+		});
+		expect(timeout).toMatchObject({
+			commandIdn: 'set_session_timeout',
+			status: 'completed',
+			arguments: { count: 200, smsSessionID },
+			result: expect.objectContaining({
+				smsSessionID,
+				smsSessionTimeoutCount: 200,
+				smsUserPhoneNumber: user,
+			}),
+		});
+
+		const forced = await run('smsActForceNoInputTurn', { smsSessionID });
+		expect(forced).toMatchObject({ commandIdn: 'force_no_input_turn', status: 'completed' });
+		expect((await waitForTurns('sms_runs', before + 2)).at(-1)).toMatchObject({
+			event: 'smsNoInputTurn',
+			smsSessionID,
+			smsUserPhoneNumber: user,
+			smsSessionTimeoutCount: 200,
+		});
+
+		const media = [
+			'https://exampleonly.com/media/first.gif',
+			'https://exampleonly.com/media/second.gif',
+		];
+		const sent = await run('smsActSendMedia', {
+			output: { smsAction: { command: 'smsActSendMedia', parameters: { mediaURL: media } } },
+			smsSessionID,
+		});
+		expect(sent).toMatchObject({ commandIdn: 'send_media', status: 'sent' });
+		expect(
+			twilio
+				.requestsTo('POST', '/Messages.json')
+				.filter((request) => request.form.To === user)
+				.map((request) => request.form),
+		).toEqual([{ To: user, From: TENANT, MediaUrl: media }]);
+
+		const terminated = await run('smsAction', { command: 'terminateSession', smsSessionID });
+		expect(terminated).toMatchObject({
+			commandIdn: 'terminate_session',
+			result: expect.objectContaining({ terminated: true, status: 'ended' }),
+		});
+		const gone = await run('terminateSession', { smsSessionID });
+		expect(gone.error).toBe(
+			`Argument 'smsSessionID' names no active SMS session on connector sms_e2e: "${smsSessionID}" (field 'smsSessionID', item 0)`,
+		);
 	});
 });

@@ -25,6 +25,18 @@ export interface CommandCases {
 	credentials?: Record<string, { id: string; name: string }>;
 }
 
+/** The Manual Trigger a workflow run by `n8n execute` starts with. */
+export function manualTriggerNode(id: string): WorkflowJson['nodes'][number] {
+	return {
+		id,
+		name: 'Manual Trigger',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+}
+
 /** Manual Trigger → the cases as items → one Send Command node (Continue On Fail on), so every case gets its own output item. */
 export function commandCasesWorkflow({
 	id,
@@ -39,14 +51,7 @@ export function commandCasesWorkflow({
 		id,
 		name: `E2E: ${integrationIdn} ${commandIdn} cases ${id}`,
 		nodes: [
-			{
-				id: node(1),
-				name: 'Manual Trigger',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
+			manualTriggerNode(node(1)),
 			{
 				id: node(2),
 				name: 'Cases',

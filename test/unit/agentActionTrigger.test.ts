@@ -193,6 +193,7 @@ describe('Agent Action Trigger: configuration checked at activation', () => {
 		inputSchema: MEETING_SCHEMA,
 		responseMode: 'lastNode' as const,
 		childNodes: [],
+		options: {},
 	};
 
 	test('a usable configuration has no problems', () => {
@@ -300,6 +301,14 @@ function webhookContext(
 			writeHead: (status: number, responseHeaders: Record<string, string>) =>
 				Object.assign(written, { status, headers: responseHeaders }),
 			end: (text: string) => Object.assign(written, { body: text }),
+			write: () => true,
+			setHeader: () => undefined,
+			removeHeader: () => undefined,
+			getHeaderNames: () => [],
+			once: () => undefined,
+			headersSent: false,
+			writableEnded: false,
+			statusCode: 200,
 		}),
 		logger: { warn: () => undefined },
 	} as unknown as IWebhookFunctions;

@@ -1,4 +1,3 @@
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -6,7 +5,7 @@ import {
 	UnknownCommandError,
 	toNodeError,
 } from '../../nodes/shared/commands/errors';
-import { runCommand } from '../support/runCommand';
+import { runCommand, sendCommandFunctions } from '../support/runCommand';
 import {
 	isSessionResponseHeader,
 	redactRequestHeaders,
@@ -23,15 +22,7 @@ import type { CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
 import { getAct } from '../store/reads';
 
-const node: INode = {
-	id: 'node-1',
-	name: 'Send Command',
-	type: 'n8n-nodes-agent-connectors.sendCommand',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
-const functions = { getNode: () => node } as unknown as IExecuteFunctions;
+const functions = sendCommandFunctions();
 
 describe('command registry', () => {
 	test('lists only integrations whose commands work', () => {
@@ -234,7 +225,9 @@ describe('toNodeError', () => {
 	});
 
 	test('n8n errors pass through unchanged', () => {
-		const original = new NodeOperationError(node, 'already an n8n error', { itemIndex: 1 });
+		const original = new NodeOperationError(functions.getNode(), 'already an n8n error', {
+			itemIndex: 1,
+		});
 		expect(toNodeError(functions, original, 1)).toBe(original);
 	});
 });

@@ -1,18 +1,6 @@
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
-
 import type { CommandContext } from '../../nodes/shared/commands/types';
 import { MemoryStore } from '../../nodes/shared/store';
-import { runCommand } from '../support/runCommand';
-
-const node: INode = {
-	id: 'node-1',
-	name: 'Send Command',
-	type: 'n8n-nodes-agent-connectors.sendCommand',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
-const functions = { getNode: () => node } as unknown as IExecuteFunctions;
+import { runCommand, sendCommandContext } from '../support/runCommand';
 
 describe('delete_persona (integration store)', () => {
 	let store: MemoryStore;
@@ -20,7 +8,7 @@ describe('delete_persona (integration store)', () => {
 
 	beforeEach(async () => {
 		store = new MemoryStore();
-		context = { store, timezone: 'UTC', itemIndex: 0, functions };
+		context = sendCommandContext(store);
 		for (const personaId of ['alice', 'bob']) {
 			await store.upsertActor({
 				integrationIdn: 'twilio_messenger',

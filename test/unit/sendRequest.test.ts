@@ -185,6 +185,51 @@ describe('send_request validation (before anything is stored or sent)', () => {
 		await rejects(args, message);
 	});
 
+	describe("Vocode's request envelope {payload, call_id}", () => {
+		const MEETING_SCHEMA = JSON.stringify({
+			type: 'object',
+			properties: {
+				length: { type: 'string', enum: ['30m', '1hr'] },
+				time: { type: 'string', pattern: '^\\d{1,2}:\\d0(am|pm)$' },
+			},
+			required: ['length', 'time'],
+			additionalProperties: false,
+		});
+		const post = (body: unknown) => ({
+			method: 'POST',
+			url: 'https://a.example',
+			body: JSON.stringify(body),
+			input_schema: MEETING_SCHEMA,
+		});
+
+		test('the input schema checks the payload, not the envelope', async () => {
+			const input = await prepare(
+				post({ payload: { length: '30m', time: '10:30am' }, call_id: 'call-1' }),
+			);
+			expect(input.request.body).toBe(
+				'{"payload":{"length":"30m","time":"10:30am"},"call_id":"call-1"}',
+			);
+		});
+
+		test('a payload that does not match is refused, its problems located under /payload', async () => {
+			await rejects(
+				post({ payload: { length: '2h', time: '10:30am' }, call_id: null }),
+				/Argument 'body' does not match the input schema: \/payload\/length: /,
+			);
+			await rejects(
+				post({ payload: { length: '30m' }, call_id: 'c' }),
+				/input schema: \/payload: .*required/i,
+			);
+		});
+
+		test('a body with more than the envelope is checked whole', async () => {
+			await rejects(
+				post({ payload: { length: '30m', time: '10:30am' }, call_id: 'c', extra: 1 }),
+				/does not match the input schema: \(root\)/,
+			);
+		});
+	});
+
 	test('the method and url are required, named in the error', async () => {
 		await rejects({ url: 'https://a.example' }, /Argument 'method' is required/);
 		await rejects({ method: 'GET' }, /Argument 'url' is required/);

@@ -46,7 +46,10 @@ function actInputOf({ request, command, input }: PreparedCommand): CreateActInpu
 	return {
 		integrationIdn: request.integrationIdn,
 		connectorIdn: request.connectorIdn,
-		commandIdn: request.commandIdn,
+		// An alias runs the command it names; the act says which one ran.
+		commandIdn: command.aliases?.includes(request.commandIdn)
+			? command.commandIdn
+			: request.commandIdn,
 		arguments: command.recordArguments
 			? command.recordArguments(input, request.arguments)
 			: redactSecrets(request.arguments),

@@ -42,6 +42,11 @@ export interface CommandDefinition<Input = unknown> {
 	integrationIdn: string;
 	/** `*` accepts any command name (the sandbox). */
 	commandIdn: string;
+	/**
+	 * Other command names Send Command accepts for this command, as another
+	 * platform spells the same action; the act records `commandIdn`.
+	 */
+	aliases?: string[];
 	displayName: string;
 	description: string;
 	/**

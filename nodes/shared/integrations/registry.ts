@@ -44,9 +44,13 @@ export function findCommand(integrationIdn: string, commandIdn: string): Command
 	const integration = findIntegration(integrationIdn);
 	const command =
 		integration.commands.find((candidate) => candidate.commandIdn === commandIdn) ??
+		integration.commands.find((candidate) => candidate.aliases?.includes(commandIdn)) ??
 		integration.commands.find((candidate) => candidate.commandIdn === ANY_COMMAND);
 	if (!command) {
-		const valid = integration.commands.map((candidate) => candidate.commandIdn);
+		const valid = integration.commands.flatMap((candidate) => [
+			candidate.commandIdn,
+			...(candidate.aliases ?? []),
+		]);
 		throw new UnknownCommandError(
 			`Unknown command '${commandIdn}' for integration '${integrationIdn}'. Valid commands: ${valid.join(', ')}`,
 			'commandIdn',

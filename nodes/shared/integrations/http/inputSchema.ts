@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../store/types';
+import type { JsonObject, JsonValue } from '../../store/types';
 import {
 	compileInputSchema,
 	InputSchemaError,
@@ -20,7 +20,10 @@ export function checkInputSchema(args: CommandArguments, body: BodyInput | undef
 			'Send the payload as the JSON body',
 		);
 	}
-	const problems = schema.problems(body.value);
+	const { checked, at } = schemaSubject(body.value);
+	const problems = schema
+		.problems(checked)
+		.map((problem) => (at === '' ? problem : at + problem.replace(/^\(root\)/, '')));
 	if (problems.length > 0) {
 		throw new ArgumentError(
 			'body',
@@ -28,6 +31,25 @@ export function checkInputSchema(args: CommandArguments, body: BodyInput | undef
 			'Change the body or the input schema so they agree',
 		);
 	}
+}
+
+function isObject(value: unknown): value is JsonObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * What the schema describes: the whole body, or, in the agent request
+ * envelope `{payload, call_id}` (Vocode's External Action request), its
+ * `payload`: the input_schema describes the action's arguments.
+ */
+function schemaSubject(body: JsonValue): { checked: JsonValue; at: string } {
+	if (!isObject(body) || !isObject(body.payload) || !('call_id' in body))
+		return { checked: body, at: '' };
+	const envelope = Object.keys(body).every((key) => key === 'payload' || key === 'call_id');
+	const callId = body.call_id;
+	return envelope && (callId === null || typeof callId === 'string')
+		? { checked: body.payload, at: '/payload' }
+		: { checked: body, at: '' };
 }
 
 function compileOrFail(schema: JsonValue | undefined): InputSchema {

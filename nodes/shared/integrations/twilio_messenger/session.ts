@@ -10,6 +10,12 @@ import type { JsonObject, JsonValue, Session, SessionKey, SessionStore } from '.
 import { MESSENGER_INTEGRATION } from './constants';
 
 export const SMS_CHANNEL = 'sms';
+/**
+ * Sessions are keyed by their two numbers; a session's smsSessionID is found
+ * through a record of this channel keyed by the ID, pointing at the session.
+ * The store's unique session key makes it an index without a schema change.
+ */
+const SESSION_ID_CHANNEL = 'sms-session-id';
 /** Text keywords of seed 003, sent in the `text` of the SMS Trigger's output. */
 export const SMS_RESPONSE_TIMEOUT = 'smsResponseTimeout';
 export const SMS_NO_INPUT_TURN = 'smsNoInputTurn';
@@ -89,7 +95,53 @@ export async function openSmsSession(
 			options.timeoutSeconds !== undefined ? options.timeoutSeconds : started ? null : undefined,
 		state,
 	});
+	if (started) await indexSmsSessionId(store, session);
 	return { session, started };
+}
+
+function sessionIdKey(connectorIdn: string, smsSessionID: string): SessionKey {
+	return {
+		channel: SESSION_ID_CHANNEL,
+		integrationIdn: MESSENGER_INTEGRATION,
+		connectorIdn,
+		externalKey: smsSessionID,
+	};
+}
+
+/** Makes the session findable by its smsSessionID; the record goes with the persona when it is deleted. */
+async function indexSmsSessionId(store: SessionStore, session: Session): Promise<void> {
+	const smsSessionID = session.state.smsSessionID;
+	if (typeof smsSessionID !== 'string') return;
+	await store.upsertSession({
+		...sessionIdKey(session.connectorIdn, smsSessionID),
+		personaId: session.personaId,
+		state: { sessionId: session.id },
+	});
+}
+
+/** Once its session ends the ID names nothing, so the record ages out with ended sessions. */
+export async function endSmsSessionId(store: SessionStore, session: Session): Promise<void> {
+	const smsSessionID = session.state.smsSessionID;
+	if (typeof smsSessionID !== 'string') return;
+	const record = await store.findSession(sessionIdKey(session.connectorIdn, smsSessionID));
+	if (record !== null && record.status !== 'ended')
+		await store.updateSession(record.id, { status: 'ended' });
+}
+
+/** The active session whose smsSessionID this is, on this connector; null when there is none. */
+export async function findSmsSessionById(
+	store: SessionStore,
+	connectorIdn: string,
+	smsSessionID: string,
+): Promise<Session | null> {
+	const record = await store.findSession(sessionIdKey(connectorIdn, smsSessionID));
+	const sessionId = record?.state.sessionId;
+	if (typeof sessionId !== 'string') return null;
+	const session = await store.getSession(sessionId);
+	// A terminated session that started again has a new ID; the old one names nothing.
+	return session?.status === 'active' && session.state.smsSessionID === smsSessionID
+		? session
+		: null;
 }
 
 export async function findSmsSession(

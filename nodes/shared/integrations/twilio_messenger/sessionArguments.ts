@@ -5,12 +5,12 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { isBlank, requiredString } from '../../commands/arguments';
+import { isBlank, optionalString, requiredString } from '../../commands/arguments';
 import { ArgumentError } from '../../commands/errors';
 import type { CommandArguments, CommandContext, CommandOutcome } from '../../commands/types';
 import type { JsonObject, Session } from '../../store/types';
 import { addressPattern, E164_PATTERN } from '../twilio/addresses';
-import { findSmsSession, smsStateVariables, type SmsParties } from './session';
+import { findSmsSession, findSmsSessionById, smsStateVariables, type SmsParties } from './session';
 
 /** An E.164 number, optionally behind a channel prefix such as `whatsapp:`. */
 const SMS_ADDRESS = addressPattern(`(?:whatsapp|rcs):${E164_PATTERN}`);
@@ -43,6 +43,51 @@ export function readParties(args: CommandArguments): PartiesInput {
 			'Your Twilio number the user writes to (smsTenantPhoneNumber)',
 		),
 		userNumber: readAddress(args, 'phoneNumber', "The user's number (smsUserPhoneNumber)"),
+	};
+}
+
+/** How a session action names its session: by the two numbers, or by the session's smsSessionID. */
+export type SessionAddress = PartiesInput | { smsSessionID: string };
+
+/**
+ * The smsSessionID an action names its session by, if it does: Send
+ * Command's argument, or the typed node's Session ID when it is chosen.
+ */
+export function readSessionId(args: CommandArguments): string | undefined {
+	const by = optionalString(args, 'sessionBy');
+	const smsSessionID = by === 'numbers' ? undefined : optionalString(args, 'smsSessionID');
+	if (smsSessionID === undefined && by === 'sessionId')
+		throw new ArgumentError(
+			'smsSessionID',
+			'is required',
+			'The smsSessionID the SMS Trigger outputs',
+		);
+	return smsSessionID;
+}
+
+export function readSessionAddress(args: CommandArguments): SessionAddress {
+	const smsSessionID = readSessionId(args);
+	return smsSessionID !== undefined ? { smsSessionID } : readParties(args);
+}
+
+/** The numbers of the addressed session; an smsSessionID must name an active session of the connector. */
+export async function resolveParties(
+	context: CommandContext,
+	connectorIdn: string,
+	address: SessionAddress,
+): Promise<SmsParties> {
+	if (!('smsSessionID' in address)) return parties({ connectorIdn }, address);
+	const session = await findSmsSessionById(context.store, connectorIdn, address.smsSessionID);
+	if (session === null)
+		throw new ArgumentError(
+			'smsSessionID',
+			`names no active SMS session on connector ${connectorIdn}: "${address.smsSessionID}"`,
+			'Use the smsSessionID of a current turn of the SMS Trigger; a terminated session that starts again gets a new one',
+		);
+	return {
+		connectorIdn,
+		tenantNumber: String(session.state.smsTenantPhoneNumber),
+		userNumber: String(session.state.smsUserPhoneNumber),
 	};
 }
 
@@ -134,3 +179,35 @@ export const timeoutProperty: INodeProperties = {
 	description:
 		'Seconds the user may stay silent before the SMS Trigger gets smsResponseTimeout; 0: no timeout',
 };
+
+/** The session actions' fields: the session by its numbers, or by its ID. */
+export const sessionAddressProperties: INodeProperties[] = [
+	{
+		displayName: 'Find Session By',
+		name: 'sessionBy',
+		type: 'options',
+		options: [
+			{ name: 'Numbers', value: 'numbers', description: "Your Twilio number and the user's" },
+			{
+				name: 'Session ID',
+				value: 'sessionId',
+				description: 'The smsSessionID the SMS Trigger outputs',
+			},
+		],
+		default: 'numbers',
+	},
+	...partyProperties.map((property) => ({
+		...property,
+		displayOptions: { show: { sessionBy: ['numbers'] } },
+	})),
+	{
+		displayName: 'Session ID',
+		name: 'smsSessionID',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { sessionBy: ['sessionId'] } },
+		placeholder: 'e.g. a23de67h-e527-40d5-a867-5c0ce9e72d0d',
+		description: 'The smsSessionID of the session, as the SMS Trigger outputs it',
+	},
+];

@@ -37,6 +37,8 @@ export const ALL_EVENTS: SmsEvent[] = [
 export interface SmsTriggerOptions {
 	publicUrl?: string;
 	reply?: string;
+	/** Milliseconds to hold Twilio's request for the workflow's reply (smsConversationResponseTimeout); 0: answer at once. */
+	responseTimeout?: number;
 	tenantPhoneNumber?: string;
 }
 

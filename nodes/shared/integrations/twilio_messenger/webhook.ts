@@ -14,6 +14,7 @@ import { answerTwiml, receiveTwilioWebhook } from '../twilio/webhook';
 import { MAX_MEDIA_URLS, MESSENGER_INTEGRATION } from './constants';
 import { findSmsSession, openSmsSession, restartSessionTimeout, SMS_ERROR } from './session';
 import { readEvents, turnItem, type SmsTriggerOptions } from './turns';
+import { awaitReply, MAX_RESPONSE_TIMEOUT_MS, openReplyTurn } from './reply';
 import { messagingReplyTwiml } from './twiml';
 
 export interface IncomingMessage {
@@ -126,8 +127,30 @@ export async function answerSmsWebhook(
 	// The user spoke: the session (re)starts, and its silence counts from now.
 	const { session } = await openSmsSession(store, parties);
 	await restartSessionTimeout(store, session);
-	answerTwiml(response, messagingReplyTwiml(options.reply));
-	if (!events.has('message')) return { noWebhookResponse: true };
+	const waitMs = Math.min(Number(options.responseTimeout ?? 0) || 0, MAX_RESPONSE_TIMEOUT_MS);
+	if (!events.has('message') || waitMs <= 0) {
+		answerTwiml(response, messagingReplyTwiml(options.reply));
+		if (!events.has('message')) return { noWebhookResponse: true };
+	} else {
+		// Twilio holds the request until it gets TwiML: wait for the workflow's reply (through the store, so it may run on a worker).
+		const deadline = Date.now() + waitMs;
+		const turn = await openReplyTurn(store, session, deadline);
+		void awaitReply(store, session.id, turn, deadline)
+			.catch((error: unknown) => {
+				functions.logger.error(
+					`${functions.getNode().name} could not read the reply to ${parties.userNumber}: ${error instanceof Error ? error.message : String(error)}`,
+				);
+				return undefined;
+			})
+			.then((reply) =>
+				answerTwiml(
+					response,
+					reply
+						? messagingReplyTwiml(reply.text, reply.media, reply.statusCallback)
+						: messagingReplyTwiml(options.reply),
+				),
+			);
+	}
 	const item = turnItem(session, parties, {
 		event: 'message',
 		text: webhook.text,

@@ -7,12 +7,14 @@ import {
 } from '../../../commands/arguments';
 import { ArgumentError } from '../../../commands/errors';
 import { parseFireAt } from '../../../commands/dates';
-import type { CommandDefinition } from '../../../commands/types';
+import type { CommandContext, CommandDefinition, CommandOutcome } from '../../../commands/types';
+import type { Act } from '../../../store/types';
 import type { TwilioFormValue } from '../../../transport/twilio';
-import { createForRecipient } from '../../twilio/recipient';
+import { createForRecipient, recipientOf } from '../../twilio/recipient';
 import { createMessage } from '../api';
 import { MESSENGER_INTEGRATION } from '../constants';
 import { readContent, readRecipient, readSender } from '../messageArguments';
+import { handReplyToWebhook } from '../reply';
 
 const MAX_VALIDITY_SECONDS = 36_000;
 /** Twilio schedules a message from 15 minutes to 35 days ahead (errors 35114, 35115). */
@@ -125,6 +127,52 @@ const properties: INodeProperties[] = [
 	},
 ];
 
+/** Only a plain message (text, media, status callback) can be a TwiML reply; the other options need the REST API. */
+const REST_ONLY_FIELDS = ['ContentSid', 'SendAt', 'ValidityPeriod'] as const;
+
+/**
+ * A message to a user whose SMS Trigger is holding Twilio's request for a
+ * reply goes back as that request's answer; undefined when it must be sent
+ * through the REST API.
+ */
+async function replyThroughWebhook(
+	context: CommandContext,
+	input: SendMessageInput,
+	act: Act,
+): Promise<CommandOutcome | undefined> {
+	const { From: from, Body: body, MediaUrl: media, StatusCallback: statusCallback } = input.form;
+	if (typeof from !== 'string' || REST_ONLY_FIELDS.some((field) => input.form[field] !== undefined))
+		return undefined;
+	const text = typeof body === 'string' ? body : null;
+	const mediaUrls = Array.isArray(media) ? media : [];
+	const handed = await handReplyToWebhook(
+		context.store,
+		{ connectorIdn: act.connectorIdn, tenantNumber: from, userNumber: input.to },
+		{
+			text,
+			media: mediaUrls,
+			statusCallback: typeof statusCallback === 'string' ? statusCallback : null,
+		},
+	);
+	if (!handed) return undefined;
+	return {
+		status: 'sent',
+		result: {
+			messageSid: null,
+			status: 'replied',
+			deliveredBy: 'webhook',
+			to: input.to,
+			from,
+			messagingServiceSid: null,
+			body: text,
+			numMedia: String(mediaUrls.length),
+			numSegments: null,
+			sendAt: null,
+			...(await recipientOf(context, act, input.to)),
+		},
+	};
+}
+
 export const sendMessage: CommandDefinition<SendMessageInput> = {
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'send_message',
@@ -173,6 +221,8 @@ export const sendMessage: CommandDefinition<SendMessageInput> = {
 		input.form.SendAt = new Date(at).toISOString();
 	},
 	async run(context, input, act) {
+		const replied = await replyThroughWebhook(context, input, act);
+		if (replied !== undefined) return replied;
 		const { created: message, recipient } = await createForRecipient(
 			context,
 			act,

@@ -1,33 +1,45 @@
 import type { CommandDefinition } from '../../../commands/types';
 import { MESSENGER_INTEGRATION } from '../constants';
-import { findSmsSession, restartSessionTimeout, smsSessionKey } from '../session';
+import { endSmsSessionId, findSmsSession, restartSessionTimeout, smsSessionKey } from '../session';
 import {
-	parties,
-	partyProperties,
-	readParties,
+	readSessionAddress,
+	resolveParties,
+	sessionAddressProperties,
 	sessionOutcome,
-	type PartiesInput,
+	type SessionAddress,
 	type WithConnector,
 } from '../sessionArguments';
 
-export const terminateSession: CommandDefinition<WithConnector<PartiesInput>> = {
+export const terminateSession: CommandDefinition<WithConnector<SessionAddress>> = {
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'terminate_session',
+	aliases: ['terminateSession'],
 	displayName: 'Terminate Session',
 	description: "End the session; the user's next message starts a new one",
-	properties: partyProperties,
-	validate: (args, request) => ({ connectorIdn: request.connectorIdn, input: readParties(args) }),
+	properties: sessionAddressProperties,
+	validate: (args, request) => ({
+		connectorIdn: request.connectorIdn,
+		input: readSessionAddress(args),
+	}),
+	async check(context, { connectorIdn, input }) {
+		await resolveParties(context, connectorIdn, input);
+	},
 	async run(context, { connectorIdn, input }) {
-		const session = await findSmsSession(context.store, parties({ connectorIdn }, input));
+		const parties = await resolveParties(context, connectorIdn, input);
+		const session = await findSmsSession(context.store, parties);
 		if (session === null) {
-			const key = smsSessionKey(parties({ connectorIdn }, input));
 			return {
 				status: 'completed',
-				result: { terminated: false, reason: 'no active session', externalKey: key.externalKey },
+				result: {
+					terminated: false,
+					reason: 'no active session',
+					externalKey: smsSessionKey(parties).externalKey,
+				},
 			};
 		}
 		const ended = await context.store.updateSession(session.id, { status: 'ended' });
 		await restartSessionTimeout(context.store, ended);
+		await endSmsSessionId(context.store, ended);
 		return sessionOutcome(ended, { terminated: true });
 	},
 };

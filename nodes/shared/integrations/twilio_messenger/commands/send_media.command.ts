@@ -3,7 +3,7 @@ import { ArgumentError } from '../../../commands/errors';
 import type { CommandDefinition } from '../../../commands/types';
 import { optionalMediaUrls } from '../messageArguments';
 import { MESSENGER_INTEGRATION } from '../constants';
-import { sendMessage, type SendMessageInput } from './send_message.command';
+import { checkMessage, sendMessage, type SendMessageInput } from './send_message.command';
 
 /**
  * Seed smsActSendMedia: an MMS of the media URLs (`mediaURL`, a list) to the
@@ -70,5 +70,6 @@ export const sendMedia: CommandDefinition<SendMessageInput> = {
 			);
 		return sendMessage.validate({ ...args, mediaURL: null, mediaUrl }, request);
 	},
+	check: checkMessage,
 	run: (context, input, act) => sendMessage.run(context, input, act),
 };

@@ -45,7 +45,10 @@ function aliasOf(
 	return {
 		integrationIdn,
 		displayName,
-		description: `Another name for ${names.join(' and ')}; each command goes to the one that has it`,
+		description:
+			of.length === 1
+				? `Another name for ${names[0]}`
+				: `Another name for ${names.join(' and ')}: each command goes to the one that has it`,
 		credential: of[0].credential,
 		commands: of.flatMap((integration) => integration.commands),
 	};

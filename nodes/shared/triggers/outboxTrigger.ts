@@ -92,20 +92,17 @@ export async function subscribeTrigger(
 	return { store, subscription: alsoOnClose(subscription, unregister), logError };
 }
 
+/** `subscription`, whose close also runs `onClose`; the same object, so whatever else it offers stays. */
 function alsoOnClose(
 	subscription: OutboxSubscription,
 	onClose: () => Promise<void>,
 ): OutboxSubscription {
-	return {
-		drain: async () => await subscription.drain(),
-		get inFlight() {
-			return subscription.inFlight;
-		},
-		close: () => {
-			subscription.close();
-			void onClose();
-		},
+	const close = subscription.close.bind(subscription);
+	subscription.close = () => {
+		close();
+		void onClose();
 	};
+	return subscription;
 }
 
 function maxRunsAtOnce(functions: ITriggerFunctions): number {

@@ -16,8 +16,13 @@
  *    posting the same Twilio requests, and against sequential sending.
  * 6. Store operations (bench/storeOps.ts): p50 / p99 per operation on SQLite
  *    and PostgreSQL against the memory store.
- * 7. Fire delivery (bench/fireDelivery.ts): timer fires turned into finished
+ * 7. Queue mode (bench/queueMode.ts): timer fires turned into finished runs
+ *    per second and Send SMS/MMS messages per second, one n8n on SQLite
+ *    (baseline) against one on PostgreSQL and against queue mode.
+ * 8. Fire delivery (bench/fireDelivery.ts): timer fires turned into finished
  *    executions per second with Max Runs at Once against the bound off.
+ * 9. The soak (bench/burstSoak.ts): 20,000 timers due at one instant, the
+ *    e2e burst test at full size (about ten minutes).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,8 +31,10 @@ import { join } from 'node:path';
 
 import { MemoryStore, SqliteStore } from '../nodes/shared/store';
 import type { SessionStore } from '../nodes/shared/store/types';
+import { benchBurstSoak } from './burstSoak';
 import { benchFireDelivery } from './fireDelivery';
 import { benchHttpRequests } from './httpRequests';
+import { benchQueueMode } from './queueMode';
 import { benchSms } from './sms';
 import { benchStoreOps } from './storeOps';
 import { benchTimers } from './timers';
@@ -119,7 +126,9 @@ async function main(): Promise<void> {
 	await benchTimers();
 	await benchHttpRequests();
 	await benchSms();
+	await benchQueueMode();
 	await benchFireDelivery();
+	benchBurstSoak();
 }
 
 void main();

@@ -14,10 +14,11 @@ const MESSAGES = 2_000;
 const SEQUENTIAL_MESSAGES = 200;
 const ROUNDS = 5;
 const SEQUENTIAL_ROUNDS = 3;
-const LATENCY_MS = 50;
-const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
-const AUTH_TOKEN = 'bench-auth-token-for-the-test-server';
-const FROM = '+16505550100';
+/** The Twilio test server every SMS bench sends to, and the account and sender it sends as. */
+export const LATENCY_MS = 50;
+export const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
+export const AUTH_TOKEN = 'bench-auth-token-for-the-test-server';
+export const FROM = '+16505550100';
 
 function messages(count: number): Array<Record<string, unknown>> {
 	return Array.from({ length: count }, (_, index) => ({

@@ -129,15 +129,38 @@ describe('runCommand', () => {
 		expect(await getAct(store, act.id)).toEqual(act);
 	});
 
-	test('the persona given to the node wins over persona arguments', async () => {
+	test("the node's Persona ID and persona arguments naming different personas are refused, naming both", async () => {
+		await expect(
+			runCommand(context, {
+				integrationIdn: 'sandbox',
+				commandIdn: 'x',
+				connectorIdn: 'c',
+				arguments: { personaId: 'from-argument' },
+				personaId: 'from-node',
+			}),
+		).rejects.toThrow(
+			`Persona ID "from-node" and argument 'personaId' "from-argument" name different personas`,
+		);
+		await expect(
+			runCommand(context, {
+				integrationIdn: 'sandbox',
+				commandIdn: 'x',
+				connectorIdn: 'c',
+				arguments: { personaId: 'p1', userPersonaId: 'p2' },
+			}),
+		).rejects.toThrow(`argument 'personaId' "p1" and argument 'userPersonaId' "p2" name different`);
+		expect(await store.listActs()).toEqual([]);
+	});
+
+	test('the same persona given in the field and an argument is one persona', async () => {
 		const act = await runCommand(context, {
 			integrationIdn: 'sandbox',
 			commandIdn: 'x',
 			connectorIdn: 'c',
-			arguments: { personaId: 'from-argument' },
-			personaId: 'from-node',
+			arguments: { userPersonaId: ' p1 ' },
+			personaId: 'p1',
 		});
-		expect(act.personaId).toBe('from-node');
+		expect(act.personaId).toBe('p1');
 	});
 
 	test('a blank connector is rejected before anything is stored', async () => {

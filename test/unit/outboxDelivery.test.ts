@@ -41,7 +41,11 @@ describe('outbox delivery to one trigger', () => {
 		await store.close();
 	});
 
-	const subscribe = (handOff: (event: StoredEvent) => Promise<void>, maxInFlight = 100) => {
+	const subscribe = (
+		handOff: (event: StoredEvent) => Promise<void>,
+		maxInFlight = 100,
+		slotTimeoutMs?: number,
+	) => {
 		const subscription = subscribeToOutbox(
 			store,
 			'trigger',
@@ -49,6 +53,7 @@ describe('outbox delivery to one trigger', () => {
 			handOff,
 			maxInFlight,
 			(error) => errors.push(error),
+			slotTimeoutMs,
 		);
 		subscriptions.push(subscription);
 		return subscription;
@@ -127,6 +132,35 @@ describe('outbox delivery to one trigger', () => {
 		await until(() => attempts === 2);
 		await until(async () => (await stillUndelivered()).length === 0);
 		expect(errors).toEqual([new Error('n8n could not start the run')]);
+	});
+
+	test('a run n8n never reports done frees its slot after the slot timeout but stays undelivered', async () => {
+		await store.registerConsumer('trigger', 0);
+		for (let i = 0; i < 4; i++) await store.publishEvent({ ...eventInput, payload: { i } });
+		const held = heldHandOff();
+		const subscription = subscribe(held.handOff, 2, 100);
+		await subscription.drain();
+		expect(held.offered.map((event) => event.payload.i)).toEqual([0, 1]);
+
+		// Neither run settles: after the timeout both slots are free again.
+		await until(() => held.offered.length === 4);
+		expect(held.offered.map((event) => event.payload.i)).toEqual([0, 1, 2, 3]);
+		expect(subscription.overdue).toBe(2);
+		expect(errors).toHaveLength(2);
+		expect(String(errors[0])).toMatch(/no finished run for 0 s; its slot is freed/);
+
+		// The later runs finish, the overdue ones never do: the position waits for them.
+		held.deliver(held.offered[2]);
+		held.deliver(held.offered[3]);
+		await until(() => subscription.inFlight === 2);
+		expect(await stillUndelivered()).toEqual([0, 1, 2, 3]);
+
+		// A late settlement still counts as delivered.
+		held.deliver(held.offered[0]);
+		held.deliver(held.offered[1]);
+		await until(async () => (await stillUndelivered()).length === 0);
+		expect(subscription.overdue).toBe(0);
+		expect(subscription.inFlight).toBe(0);
 	});
 
 	test('maxInFlight must be a positive whole number', () => {

@@ -42,6 +42,17 @@ describe('send_request validation (before anything is stored or sent)', () => {
 		context = { store, timezone: 'UTC', itemIndex: 2, functions };
 	});
 
+	test("Send Command's Persona ID reaches the request's userPersonaId", async () => {
+		const prepared = await prepareCommand(context, {
+			integrationIdn: 'http',
+			commandIdn: 'send_request',
+			connectorIdn: 'api',
+			arguments: { method: 'GET', url: 'https://api.example.com/endpoint' },
+			personaId: 'persona-9',
+		});
+		expect((prepared.input as SendRequestInput).recorded.userPersonaId).toBe('persona-9');
+	});
+
 	test("the seed's string arguments become the request: query, headers, exact JSON body bytes, timeout; async by default", async () => {
 		const input = await prepare({
 			method: 'post',

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../store/types';
-import { ArgumentError } from './errors';
+import { ArgumentError, CommandInputError } from './errors';
 import type { CommandArguments, CommandRequest } from './types';
 
 /**
@@ -133,15 +133,38 @@ export function optionalList(args: CommandArguments, name: string): string[] | u
 	return present.length > 0 ? present : undefined;
 }
 
-/** The persona a request names: the node's Persona ID field, else the personaId or userPersonaId argument. */
-export function personaOf(request: CommandRequest): string | null {
-	const candidates = [
-		request.personaId,
-		request.arguments.personaId,
-		request.arguments.userPersonaId,
+/** Where a request may name its persona, with how each is shown: the node's field, then the arguments. */
+function personaSources(
+	request: CommandRequest,
+): Array<{ shown: string; value: JsonValue | undefined }> {
+	return [
+		{ shown: 'Persona ID', value: request.personaId },
+		{ shown: "argument 'personaId'", value: request.arguments.personaId },
+		{ shown: "argument 'userPersonaId'", value: request.arguments.userPersonaId },
 	];
-	for (const candidate of candidates) {
-		if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim();
+}
+
+/**
+ * The persona a request names: Send Command's Persona ID field, the
+ * personaId argument or its seed spelling userPersonaId. They are one thing,
+ * so naming two different personas is an error rather than a choice: the act
+ * and what the command sets (a timer …) must belong to the same persona.
+ */
+export function personaOf(request: CommandRequest): string | null {
+	let found: { shown: string; persona: string } | null = null;
+	for (const { shown, value } of personaSources(request)) {
+		if (isBlank(value)) continue;
+		if (typeof value === 'object')
+			throw new CommandInputError(`${shown} must be text, not an object or a list`, 'personaId');
+		const persona = String(value).trim();
+		if (found === null) found = { shown, persona };
+		else if (found.persona !== persona) {
+			throw new CommandInputError(
+				`${found.shown} "${found.persona}" and ${shown} "${persona}" name different personas`,
+				'personaId',
+				'A command and what it sets belong to one persona: give it once, or the same in both',
+			);
+		}
 	}
-	return null;
+	return found?.persona ?? null;
 }

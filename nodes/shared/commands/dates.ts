@@ -25,11 +25,27 @@ export function parseFireAt(value: string, timezone: string, field = 'fireAt'): 
 			'For example 2024-02-20T22:17 or 2024-02-20T22:17:00+01:00',
 		);
 	}
+	// luxon reads 24:00 as the next day's 00:00; a time of day ends at 23:59, so which day is meant stays clear.
+	if (text.slice(11, 13) === '24') {
+		throw new ArgumentError(
+			field,
+			`"${value}" has the hour 24, which is not a time of day`,
+			'Write 00:00 of the next day, or 23:59',
+		);
+	}
 	const parsed = DateTime.fromISO(text, { zone: timezone, setZone: true });
 	if (!parsed.isValid) {
 		throw new ArgumentError(
 			field,
 			`"${value}" is not a real date and time (${parsed.invalidExplanation ?? parsed.invalidReason ?? 'invalid'})`,
+		);
+	}
+	// luxon moves a wall-clock time the zone skips (clocks put forward) to a later one without a word.
+	if (parsed.toFormat("yyyy-MM-dd'T'HH:mm") !== text.slice(0, 16)) {
+		throw new ArgumentError(
+			field,
+			`"${value}" does not exist in the timezone ${timezone}: the clocks skip it (daylight saving time)`,
+			'Give a time outside the skipped hour, or add an offset such as +01:00',
 		);
 	}
 	return parsed.toMillis();

@@ -6,7 +6,7 @@ import { CommandInputError, toNodeError } from './errors';
 import { findCommand } from '../integrations/registry';
 import { personaOf } from './arguments';
 import { redactSecrets } from './redaction';
-import { checkRequiredArguments, resolveAliases } from './schema';
+import { checkRequiredArguments, resolveAliases, withPersona } from './schema';
 import type { CommandContext, CommandDefinition, CommandOutcome, CommandRequest } from './types';
 
 /** A request that passed validation and its checks: nothing is stored or sent yet. */
@@ -33,8 +33,9 @@ export async function prepareCommand(
 		);
 	}
 	const command = findCommand(request.integrationIdn, request.commandIdn);
-	// The act records the arguments as they were given; only validation sees the aliases resolved.
-	const args = resolveAliases(command, request.arguments);
+	// The act records the arguments as they were given; only validation sees the aliases resolved
+	// and the request's persona in the command's persona arguments.
+	const args = withPersona(command, resolveAliases(command, request.arguments), personaOf(request));
 	checkRequiredArguments(command, args);
 	const input = command.validate(args, request);
 	await command.check?.(context, input);

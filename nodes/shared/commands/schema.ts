@@ -89,3 +89,25 @@ export function resolveAliases(
 	}
 	return resolved;
 }
+
+/** The arguments through which commands take the persona they act for. */
+const PERSONA_ARGUMENTS = new Set(['personaId', 'userPersonaId']);
+
+/**
+ * The arguments with the request's persona (see personaOf) in every persona
+ * argument the command takes and the request left empty: Send Command's
+ * Persona ID field reaches the command, and the command acts for the persona
+ * its act records.
+ */
+export function withPersona(
+	command: CommandDefinition,
+	args: CommandArguments,
+	persona: string | null,
+): CommandArguments {
+	if (persona === null) return args;
+	const filled: CommandArguments = { ...args };
+	for (const { name } of commandArguments(command)) {
+		if (PERSONA_ARGUMENTS.has(name) && isBlank(filled[name])) filled[name] = persona;
+	}
+	return filled;
+}

@@ -22,8 +22,14 @@ export type { FiredTimer } from '../store/types';
 export interface TimerEngineOptions {
 	/** Longest sleep between looks at the store, which bounds how late a timer set by another process fires; default 5000. */
 	maxSleepMs?: number;
-	/** Timers claimed per store call; default 100. */
+	/** Timers claimed by the first store call of a wake-up; default 100. */
 	batchSize?: number;
+	/**
+	 * While claims come back full (a burst is due), each claim takes twice
+	 * the last, up to this; default 1000. Fewer, larger store steps fire a
+	 * burst sooner; the first stays small so a lone due timer costs little.
+	 */
+	maxBatchSize?: number;
 	/**
 	 * How long a claim holds before another engine may take the timer over;
 	 * default 30,000. It only matters when an engine dies between claiming and
@@ -42,6 +48,7 @@ export type FiredListener = (fired: readonly FiredTimer[]) => void;
 const DEFAULTS = {
 	maxSleepMs: 5000,
 	batchSize: 100,
+	maxBatchSize: 1000,
 	leaseMs: 30_000,
 	lateThresholdMs: DEFAULT_LATE_THRESHOLD_MS,
 };
@@ -76,6 +83,7 @@ function yieldToEventLoop(): Promise<void> {
 export class TimerEngine {
 	private readonly maxSleepMs: number;
 	private readonly batchSize: number;
+	private readonly maxBatchSize: number;
 	private readonly leaseMs: number;
 	private readonly lateThresholdMs: number;
 	private readonly onError: ((error: Error) => void) | undefined;
@@ -98,6 +106,10 @@ export class TimerEngine {
 	) {
 		this.maxSleepMs = positive('maxSleepMs', options.maxSleepMs ?? DEFAULTS.maxSleepMs, false);
 		this.batchSize = positive('batchSize', options.batchSize ?? DEFAULTS.batchSize, true);
+		this.maxBatchSize = Math.max(
+			this.batchSize,
+			positive('maxBatchSize', options.maxBatchSize ?? DEFAULTS.maxBatchSize, true),
+		);
 		this.leaseMs = positive('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs, false);
 		this.lateThresholdMs = positive(
 			'lateThresholdMs',
@@ -218,13 +230,13 @@ export class TimerEngine {
 	}
 
 	private async fireDue(): Promise<void> {
-		for (;;) {
-			const claims = await this.store.claimDueTimers(Date.now(), this.batchSize, this.leaseMs);
+		for (let limit = this.batchSize; ; limit = Math.min(limit * 2, this.maxBatchSize)) {
+			const claims = await this.store.claimDueTimers(Date.now(), limit, this.leaseMs);
 			if (claims.length === 0) return;
 			await this.fireBatch(claims);
 			// A short batch took everything due when it was claimed; what fell due
 			// since is found by nextDueAt.
-			if (claims.length < this.batchSize || !this.running) return;
+			if (claims.length < limit || !this.running) return;
 			await yieldToEventLoop();
 		}
 	}

@@ -4,7 +4,7 @@
  * engine, the commands that set timers and the trigger that reads fires.
  */
 
-import type { PublishEventInput, Timer } from '../store/types';
+import type { JsonObject, PublishEventInput, Timer } from '../store/types';
 
 /** The outbox event type of a fire; Timer Trigger nodes read these. */
 export const TIMER_FIRED_EVENT = 'timer_fired';
@@ -28,6 +28,8 @@ export type TimerFiredPayload = {
 	repeatable: boolean;
 	/** The timer's interval in seconds; null when it has none. */
 	interval: number | null;
+	/** The data the timer was set with ({} when none). */
+	data: JsonObject;
 };
 
 type Cadence = Pick<Timer, 'repeatable' | 'intervalSeconds' | 'nextFireAt'>;
@@ -84,6 +86,7 @@ export function timerFiredEvent(
 		fireCount: timer.fireCount + 1,
 		repeatable: timer.repeatable,
 		interval: timer.intervalSeconds,
+		data: timer.data,
 	};
 	return {
 		type: TIMER_FIRED_EVENT,

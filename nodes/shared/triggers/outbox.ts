@@ -17,6 +17,18 @@ export const OUTBOX_POLL_MS = 1000;
 /** The most events one read takes, however much room the bound leaves. */
 const READ_BATCH = 100;
 
+/**
+ * How long a run may stay unfinished before it stops taking one of the
+ * trigger's slots: ten minutes, or AGENT_CONNECTORS_RUN_SLOT_TIMEOUT_SECONDS.
+ * n8n can leave a run unsettled for good (in queue mode, when its database
+ * went away while the run finished); without this, such runs would hold
+ * their slots until n8n restarts and the trigger would stop taking fires.
+ */
+export function runSlotTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+	const seconds = Number(env.AGENT_CONNECTORS_RUN_SLOT_TIMEOUT_SECONDS);
+	return (Number.isFinite(seconds) && seconds > 0 ? seconds : 600) * 1000;
+}
+
 /** A failed hand-off is offered again after this, doubling up to RETRY_MAX_MS. */
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 30_000;
@@ -33,6 +45,8 @@ export interface OutboxSubscription {
 	drain(): Promise<void>;
 	/** Events handed off and not delivered yet. */
 	readonly inFlight: number;
+	/** Of those, the ones unfinished for longer than the slot timeout, which no longer take a slot. */
+	readonly overdue: number;
 	close(): void;
 }
 
@@ -44,6 +58,11 @@ export interface OutboxSubscription {
  * but not delivered when the process stops are handed off again by the next
  * subscription (n8n's deduplication key turns a repeat into no second run).
  * Reads never overlap.
+ *
+ * An event undelivered for `slotTimeoutMs` stops counting against
+ * `maxInFlight` but stays undelivered: the position still waits for it, so
+ * after a restart it is handed off again under the same key (and n8n,
+ * which has its execution, starts nothing new).
  */
 export function subscribeToOutbox(
 	store: SessionStore,
@@ -52,17 +71,39 @@ export function subscribeToOutbox(
 	handOff: HandOff,
 	maxInFlight: number,
 	onError: (error: unknown) => void,
+	slotTimeoutMs = runSlotTimeoutMs(),
 ): OutboxSubscription {
 	if (!Number.isInteger(maxInFlight) || maxInFlight < 1)
 		throw new RangeError(`maxInFlight must be a positive integer, got ${String(maxInFlight)}`);
 	// Keyed by seq and filled in seq order, so the first key is the oldest event not delivered.
 	const inFlight = new Map<number, StoredEvent>();
+	const overdue = new Set<number>();
+	const slotTimers = new Map<number, NodeJS.Timeout>();
 	let takenThrough: number | undefined;
 	let closed = false;
 	const acknowledgement = acknowledger(store, consumerId, onError);
 
+	const startSlotTimer = (event: StoredEvent) => {
+		const timer = setTimeout(() => {
+			slotTimers.delete(event.seq);
+			if (closed || !inFlight.has(event.seq)) return;
+			overdue.add(event.seq);
+			onError(
+				new Error(
+					`Event ${event.id} has had no finished run for ${Math.round(slotTimeoutMs / 1000)} s; its slot is freed, and it is offered again after a restart`,
+				),
+			);
+			void drain();
+		}, slotTimeoutMs);
+		timer.unref();
+		slotTimers.set(event.seq, timer);
+	};
+
 	const delivered = (event: StoredEvent) => {
 		inFlight.delete(event.seq);
+		overdue.delete(event.seq);
+		clearTimeout(slotTimers.get(event.seq));
+		slotTimers.delete(event.seq);
 		const oldestUndelivered = inFlight.keys().next().value;
 		const position = oldestUndelivered === undefined ? takenThrough : oldestUndelivered - 1;
 		if (position !== undefined) acknowledgement.moveTo(position);
@@ -84,13 +125,14 @@ export function subscribeToOutbox(
 
 	/** Takes one batch; true when there may be more to take. */
 	const takeOnce = async (): Promise<boolean> => {
-		const room = Math.min(maxInFlight - inFlight.size, READ_BATCH);
+		const room = Math.min(maxInFlight - (inFlight.size - overdue.size), READ_BATCH);
 		if (room <= 0) return false;
 		const events = await store.readEvents(consumerId, { types, limit: room, after: takenThrough });
 		if (closed) return false;
 		for (const event of events) {
 			takenThrough = event.seq;
 			inFlight.set(event.seq, event);
+			startSlotTimer(event);
 			offer(event);
 		}
 		return events.length === room;
@@ -128,8 +170,13 @@ export function subscribeToOutbox(
 		get inFlight() {
 			return inFlight.size;
 		},
+		get overdue() {
+			return overdue.size;
+		},
 		close() {
 			closed = true;
+			for (const timer of slotTimers.values()) clearTimeout(timer);
+			slotTimers.clear();
 			clearInterval(poll);
 			stopWatchingStore();
 		},

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 describe('TimerEngine', () => {
-	it('fires a timer on time, recording the fire and its event together', async () => {
+	it('fires a timer on time, recording the fire and its event together, with its data', async () => {
 		const scheduledAt = Date.now() + 150;
 		const stored = await store.putTimer(
 			timerInput({ nextFireAt: scheduledAt, data: { text: 'call back' } }),
@@ -64,6 +64,7 @@ describe('TimerEngine', () => {
 			fireCount: 1,
 			repeatable: false,
 			interval: null,
+			data: { text: 'call back' },
 		});
 		await expect(firedEvents(store)).resolves.toEqual([fire.event]);
 		await expect(store.getTimer('persona-1', 'reminder')).resolves.toEqual(fire.timer);
@@ -176,7 +177,7 @@ describe('TimerEngine', () => {
 	it('fires more due timers than one batch holds, each once, announcing batch by batch', async () => {
 		for (let i = 0; i < 35; i++)
 			await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: Date.now() - 10 }));
-		const timers = engine({ batchSize: 10 });
+		const timers = engine({ batchSize: 10, maxBatchSize: 10 });
 		const recorder = new FireRecorder(timers);
 		timers.start();
 		await recorder.waitForFires(35);
@@ -185,6 +186,19 @@ describe('TimerEngine', () => {
 		expect(recorder.fires).toHaveLength(35);
 		expect(recorder.batchSizes).toEqual([10, 10, 10, 5]);
 		await expect(firedEvents(store)).resolves.toHaveLength(35);
+	});
+
+	it('takes twice as many timers per claim while claims come back full, up to maxBatchSize', async () => {
+		for (let i = 0; i < 100; i++)
+			await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: Date.now() - 10 }));
+		const timers = engine({ batchSize: 5, maxBatchSize: 30 });
+		const recorder = new FireRecorder(timers);
+		timers.start();
+		await recorder.waitForFires(100);
+		await sleep(50);
+		expect(new Set(recorder.names).size).toBe(100);
+		expect(recorder.batchSizes).toEqual([5, 10, 20, 30, 30, 5]);
+		await expect(firedEvents(store)).resolves.toHaveLength(100);
 	});
 
 	it('stop() stops firing, can be called again, and start() resumes', async () => {

@@ -93,8 +93,8 @@ describe('lateness', () => {
 });
 
 describe('timerFiredEvent', () => {
-	it('describes the fire of the claimed timer', () => {
-		expect(timerFiredEvent(timer({ fireCount: 2 }), S + 37)).toEqual({
+	it('describes the fire of the claimed timer, with the data it was set with', () => {
+		expect(timerFiredEvent(timer({ fireCount: 2, data: { orderId: 42 } }), S + 37)).toEqual({
 			type: TIMER_FIRED_EVENT,
 			integrationIdn: 'program_timer',
 			connectorIdn: 'timers',
@@ -111,6 +111,7 @@ describe('timerFiredEvent', () => {
 				fireCount: 3,
 				repeatable: true,
 				interval: 60,
+				data: { orderId: 42 },
 			},
 		});
 	});

@@ -1,17 +1,18 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { PutTimerInput } from '../../store/types';
-import {
-	optionalBoolean,
-	optionalPositiveNumber,
-	optionalString,
-	requiredString,
-} from '../../commands/arguments';
+import type { JsonObject, PutTimerInput } from '../../store/types';
+import { optionalBoolean, optionalString, requiredString } from '../../commands/arguments';
 import { ArgumentError } from '../../commands/errors';
 import type { CommandArguments, CommandDefinition } from '../../commands/types';
 import { FIRE_AT_FORMAT, parseFireAt } from '../../commands/dates';
 import { timerIdentityProperties } from './timerKey';
-import { timerOutcome, timerToJson } from './timerOutput';
+import {
+	intervalSeconds,
+	intervalUnitProperty,
+	timerData,
+	timerDataProperty,
+} from './timerArguments';
+import { setTimerOutcome } from './timerOutput';
 
 export const DEFAULT_EVENT_IDN = 'timer_fired';
 
@@ -24,8 +25,10 @@ export interface SetTimerInput {
 	fireAt: string | undefined;
 	intervalSeconds: number | undefined;
 	repeatable: boolean;
-	/** undefined: not given (a new timer is enabled; an existing one keeps its flag). */
+	/** undefined: not given (a new timer is enabled; a timer it replaces keeps its flag). */
 	enabled: boolean | undefined;
+	/** What every fire carries to the Timer Trigger; undefined: not given. */
+	data: JsonObject | undefined;
 }
 
 function setTimerProperties(repeatable: boolean): INodeProperties[] {
@@ -42,24 +45,25 @@ function setTimerProperties(repeatable: boolean): INodeProperties[] {
 		},
 		repeatable
 			? {
-					displayName: 'Interval (Seconds)',
+					displayName: 'Interval',
 					name: 'interval',
 					type: 'number',
 					typeOptions: { minValue: 1 },
 					default: 60,
 					required: true,
 					description:
-						'Seconds between fires; the first fire is at Fire At, or one interval from now',
+						'Time between fires, in Interval Unit; the first fire is at Fire At, or one interval from now',
 				}
 			: {
-					displayName: 'Interval (Seconds)',
+					displayName: 'Interval',
 					name: 'interval',
 					type: 'number',
 					typeOptions: { minValue: 0 },
 					default: 0,
 					description:
-						'Fire once after this many seconds (0: not used), or every interval when repeatable. Ignored when Fire At is set and the timer does not repeat.',
+						'Fire once after this long, in Interval Unit (0: not used), or every interval when repeatable. Ignored when Fire At is set and the timer does not repeat.',
 				},
+		intervalUnitProperty,
 		...(repeatable
 			? []
 			: [
@@ -86,6 +90,7 @@ function setTimerProperties(repeatable: boolean): INodeProperties[] {
 			default: DEFAULT_EVENT_IDN,
 			description: 'The event delivered to Timer Trigger nodes when the timer fires (eventIdn)',
 		},
+		timerDataProperty,
 	];
 }
 
@@ -93,8 +98,7 @@ function validateSetTimer(args: CommandArguments, repeatableForced: boolean): Se
 	const personaId = requiredString(args, 'personaId', 'The persona the timer belongs to');
 	const timerName = requiredString(args, 'timerName', 'Timer names are unique per persona');
 	const fireAt = optionalString(args, 'fireAt');
-	// A typed node's number field sends 0 for "not used".
-	const interval = args.interval === 0 ? undefined : optionalPositiveNumber(args, 'interval');
+	const interval = intervalSeconds(args);
 	// Send Command may still pass the seed's repeatable to set_repeatable_timer; it is checked but cannot
 	// turn repeating off, so the typed node shows no field for it there.
 	const repeatable = repeatableForced || (optionalBoolean(args, 'repeatable') ?? false);
@@ -114,6 +118,7 @@ function validateSetTimer(args: CommandArguments, repeatableForced: boolean): Se
 		intervalSeconds: interval,
 		repeatable,
 		enabled,
+		data: timerData(args),
 	};
 }
 
@@ -133,13 +138,16 @@ export function setTimerCommand(
 		validate: (args: CommandArguments) => validateSetTimer(args, repeatableForced),
 		async check(context, input) {
 			if (input.fireAt !== undefined) parseFireAt(input.fireAt, context.timezone);
-			if (
-				input.fireAt !== undefined ||
-				input.intervalSeconds !== undefined ||
-				input.enabled === false
-			)
-				return;
-			if (!(await context.store.getTimer(input.personaId, input.timerName))) {
+			if (input.fireAt !== undefined || input.intervalSeconds !== undefined) return;
+			const existing = await context.store.getTimer(input.personaId, input.timerName);
+			if (existing && input.data !== undefined) {
+				throw new ArgumentError(
+					'data',
+					'is set together with the schedule',
+					'Give Fire At or Interval with the data; without them only Enabled changes an existing timer',
+				);
+			}
+			if (!existing && input.enabled !== false) {
 				throw new ArgumentError(
 					'fireAt',
 					'or interval is required to create a timer',
@@ -163,7 +171,7 @@ export function setTimerCommand(
 					input.timerName,
 					input.enabled ?? true,
 				);
-				return timerOutcome(timer, timezone);
+				return setTimerOutcome(timer, timezone, now);
 			} else {
 				// check() let this through only for a disabled timer.
 				nextFireAt = null;
@@ -179,11 +187,12 @@ export function setTimerCommand(
 				intervalSeconds:
 					input.repeatable || input.fireAt === undefined ? (input.intervalSeconds ?? null) : null,
 				repeatable: input.repeatable,
-				enabled: input.enabled ?? true,
-				data: { actId: act.id },
+				// Replacing a disabled timer without saying `enabled` must not arm it behind the user's back.
+				enabled: input.enabled ?? existing?.state !== 'disabled',
+				data: input.data ?? {},
 			};
 			const stored = await store.putTimer(timer);
-			return { status: 'completed', result: timerToJson(stored, timezone), externalId: stored.id };
+			return { ...setTimerOutcome(stored, timezone, now), externalId: stored.id };
 		},
 	};
 }

@@ -1,5 +1,5 @@
 import { ArgumentError } from '../../../commands/errors';
-import { personaOf } from '../../../commands/arguments';
+import { optionalString } from '../../../commands/arguments';
 import type { CommandDefinition } from '../../../commands/types';
 
 /**
@@ -22,12 +22,12 @@ export const deletePersona: CommandDefinition<string> = {
 			description: "The persona to remove; Send Command's Persona ID field when empty",
 		},
 	],
-	sendCommandAliases: { userPersonaId: 'personaId' },
 	recordsPersona: false,
 	recordArguments: () => ({}),
-	validate(args, request) {
-		const personaId = personaOf({ ...request, arguments: args });
-		if (personaId === null)
+	// Send Command's Persona ID field and a userPersonaId argument reach personaId (withPersona).
+	validate(args) {
+		const personaId = optionalString(args, 'personaId');
+		if (personaId === undefined)
 			throw new ArgumentError('personaId', 'Name the persona to remove (Persona ID)');
 		return personaId;
 	},

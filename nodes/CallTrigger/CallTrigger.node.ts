@@ -1,8 +1,6 @@
 import type {
 	INodeType,
 	INodeTypeDescription,
-	ITriggerFunctions,
-	ITriggerResponse,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
@@ -21,7 +19,6 @@ import {
 	DEFAULT_REPLY_SECONDS,
 	TWILIO_WEBHOOK_SECONDS,
 } from '../shared/integrations/twilio_voice/webhook';
-import { keepListenerRegistered } from '../shared/triggers/connectorListener';
 
 export class CallTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -143,14 +140,5 @@ export class CallTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await answerVoiceWebhook(this);
-	}
-
-	/**
-	 * While the workflow is active the trigger stays registered on its
-	 * connector (renewed, see connectorListener.ts): Make Call on that
-	 * connector then holds its calls as conversations here.
-	 */
-	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		return { closeFunction: await keepListenerRegistered(this) };
 	}
 }

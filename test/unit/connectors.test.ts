@@ -290,21 +290,22 @@ describe('triggers register on their connector while active', () => {
 		]);
 	});
 
-	test("a Call Trigger's webhook registers its production URL (or its Public URL); its trigger keeps it; deleting the webhook unregisters it", async () => {
-		const trigger = new CallTrigger();
-		const hooks = trigger.webhookMethods.default;
+	test("a Call Trigger's webhook registers its production URL (or its Public URL) and renews it while the process lives; deleting the webhook unregisters it", async () => {
+		jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+		const hooks = new CallTrigger().webhookMethods.default;
 		const parameters = { connectorIdn: 'newo_voice_connector' };
 		await hooks.create.call(functionsOf<IHookFunctions>('callTrigger', 'manual', parameters));
 		await expect(store.listListeners()).resolves.toEqual([]);
 		await hooks.create.call(functionsOf<IHookFunctions>('callTrigger', 'trigger', parameters));
-		processStore.responses.push(
-			await trigger.trigger.call(
-				functionsOf<ITriggerFunctions>('callTrigger', 'trigger', parameters),
-			),
-		);
-		await expect(store.listListeners({ kind: 'callTrigger' })).resolves.toMatchObject([
-			{ connectorIdn: 'newo_voice_connector', webhookUrl: CALL_URL },
-		]);
+		const [registered] = await store.listListeners({ kind: 'callTrigger' });
+		expect(registered).toMatchObject({
+			id: 'wf-1:callTrigger-node',
+			connectorIdn: 'newo_voice_connector',
+			webhookUrl: CALL_URL,
+		});
+		await jest.advanceTimersByTimeAsync(LISTENER_RENEW_MS);
+		const [renewed] = await store.listListeners({ kind: 'callTrigger' });
+		expect(renewed.expiresAt).toBeGreaterThan(registered.expiresAt);
 		await hooks.create.call(
 			functionsOf<IHookFunctions>('callTrigger', 'trigger', {
 				...parameters,
@@ -315,6 +316,9 @@ describe('triggers register on their connector while active', () => {
 			{ webhookUrl: 'https://public.example/call' },
 		]);
 		await hooks.delete.call(functionsOf<IHookFunctions>('callTrigger', 'trigger', parameters));
+		await expect(store.listListeners()).resolves.toEqual([]);
+		// The renewal stopped with the webhook: nothing comes back.
+		await jest.advanceTimersByTimeAsync(2 * LISTENER_RENEW_MS);
 		await expect(store.listListeners()).resolves.toEqual([]);
 	});
 });

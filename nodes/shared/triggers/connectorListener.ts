@@ -44,34 +44,58 @@ function connectorOf(functions: IHookFunctions | ITriggerFunctions): string {
 const isTest = (functions: IHookFunctions | ITriggerFunctions) => functions.getMode() === 'manual';
 
 /**
+ * Renewals of the webhook triggers' registrations in this process, by
+ * registration id. A webhook trigger has no code that runs while it is
+ * active (a trigger function would make n8n's test runs wait for it), so its
+ * webhook's creation starts the renewal and its deletion stops it; when the
+ * process dies, the renewal dies with it and the registration expires.
+ */
+const webhookRenewals = new Map<string, NodeJS.Timeout>();
+
+/**
  * When a webhook trigger's webhook is created on activation: registers it
  * with the URL Twilio must call (the Public URL option behind a proxy, else
- * n8n's production URL).
+ * n8n's production URL), and renews it while the process lives.
  */
 export async function registerWebhookListener(functions: IHookFunctions): Promise<void> {
 	if (isTest(functions)) return;
 	const { publicUrl } = functions.getNodeParameter('options', {}) as { publicUrl?: string };
-	const webhookUrl = publicUrl?.trim() || functions.getNodeWebhookUrl('default');
-	const store = await getStore();
-	await store.registerListener({
+	const registration = {
 		...listenerKey(functions),
 		connectorIdn: connectorOf(functions),
-		webhookUrl,
+		webhookUrl: publicUrl?.trim() || functions.getNodeWebhookUrl('default'),
 		ttlMs: LISTENER_TTL_MS,
-	});
+	};
+	const store = await getStore();
+	await store.registerListener(registration);
+	clearInterval(webhookRenewals.get(registration.id));
+	const renewal = setInterval(() => {
+		store
+			.registerListener(registration)
+			.catch((error: unknown) =>
+				functions.logger.error(
+					`${functions.getNode().name} could not renew its registration on connector '${registration.connectorIdn}': ${error instanceof Error ? error.message : String(error)}`,
+				),
+			);
+	}, LISTENER_RENEW_MS);
+	renewal.unref();
+	webhookRenewals.set(registration.id, renewal);
 }
 
 /** When a webhook trigger's webhook is deleted (the workflow is deactivated). */
 export async function unregisterWebhookListener(functions: IHookFunctions): Promise<void> {
 	if (isTest(functions)) return;
+	const { id } = listenerKey(functions);
+	clearInterval(webhookRenewals.get(id));
+	webhookRenewals.delete(id);
 	const store = await getStore();
-	await store.unregisterListener(listenerKey(functions).id);
+	await store.unregisterListener(id);
 }
 
 /**
- * While a trigger runs: registers it (keeping a URL its webhook registered)
- * and renews the registration until the returned function is called, which
- * removes it. Failures are logged, never thrown: the trigger works on, and a
+ * While an outbox trigger runs: registers it (keeping a URL its webhook
+ * registered) and renews the registration until the returned function is
+ * called, which removes it. Failures are logged, never thrown: the trigger works on, and a
  * command on its connector then finds no listener.
  */
 export async function keepListenerRegistered(

@@ -43,6 +43,17 @@ function connectorOf(functions: IHookFunctions | ITriggerFunctions): string {
 
 const isTest = (functions: IHookFunctions | ITriggerFunctions) => functions.getMode() === 'manual';
 
+/** Logs a failed registration under the node's name: the trigger works on, unregistered. */
+function logRegistrationFailure(
+	functions: IHookFunctions | ITriggerFunctions,
+	connectorIdn: string,
+): (error: unknown) => void {
+	return (error) =>
+		functions.logger.error(
+			`${functions.getNode().name} could not register on connector '${connectorIdn}': ${error instanceof Error ? error.message : String(error)}`,
+		);
+}
+
 /**
  * Renewals of the webhook triggers' registrations in this process, by
  * registration id. A webhook trigger has no code that runs while it is
@@ -66,18 +77,11 @@ export async function registerWebhookListener(functions: IHookFunctions): Promis
 		webhookUrl: publicUrl?.trim() || functions.getNodeWebhookUrl('default'),
 		ttlMs: LISTENER_TTL_MS,
 	};
-	const store = await getStore();
-	await store.registerListener(registration);
+	const register = async () => await (await getStore()).registerListener(registration);
+	await register();
 	clearInterval(webhookRenewals.get(registration.id));
-	const renewal = setInterval(() => {
-		store
-			.registerListener(registration)
-			.catch((error: unknown) =>
-				functions.logger.error(
-					`${functions.getNode().name} could not renew its registration on connector '${registration.connectorIdn}': ${error instanceof Error ? error.message : String(error)}`,
-				),
-			);
-	}, LISTENER_RENEW_MS);
+	const logFailure = logRegistrationFailure(functions, registration.connectorIdn);
+	const renewal = setInterval(() => void register().catch(logFailure), LISTENER_RENEW_MS);
 	renewal.unref();
 	webhookRenewals.set(registration.id, renewal);
 }
@@ -105,10 +109,7 @@ export async function keepListenerRegistered(
 	const store = await getStore();
 	const key = listenerKey(functions);
 	const connectorIdn = connectorOf(functions);
-	const logFailure = (error: unknown) =>
-		functions.logger.error(
-			`${functions.getNode().name} could not register on connector '${connectorIdn}': ${error instanceof Error ? error.message : String(error)}`,
-		);
+	const logFailure = logRegistrationFailure(functions, connectorIdn);
 	const register = async () =>
 		await store
 			.registerListener({ ...key, connectorIdn, ttlMs: LISTENER_TTL_MS })

@@ -74,6 +74,24 @@ export class AgentTwilioApi implements ICredentialType {
 			displayOptions: { show: { authType: ['apiKey'] } },
 		},
 		{
+			displayName: 'Default From',
+			name: 'defaultFrom',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. +16505550100 or MG…',
+			description:
+				'The sender of messages that name neither From nor a Messaging Service SID: a Twilio number (E.164), short code, sender ID or channel address of the account, or a Messaging Service SID (MG…)',
+		},
+		{
+			displayName: 'Default Caller ID',
+			name: 'defaultCallerId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. +16505550100',
+			description:
+				'The caller ID of calls that name none: a Twilio number of the account or a verified caller ID (E.164)',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',

@@ -35,7 +35,7 @@ export class CallTrigger implements INodeType {
 			'Starts the workflow on each turn of a phone conversation over Twilio: the call connects, the caller speaks or presses keys, the call ends. Answer with Reply to Call.',
 		eventTriggerDescription: 'Waiting for Twilio to post a call to the Test URL',
 		activationMessage:
-			"You can now set the production URL as your Twilio number's 'A call comes in' webhook, or as Make Call's Conversation URL.",
+			"You can now set the production URL as your Twilio number's 'A call comes in' webhook. Calls placed on this trigger's connector come here by themselves.",
 		defaults: { name: 'Call Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -57,7 +57,7 @@ export class CallTrigger implements INodeType {
 				default: 'twilio_voice',
 				required: true,
 				description:
-					'The connector call sessions are kept under; use the same one in Send Command (set_turn_message)',
+					'The connector this trigger listens on while the workflow is active: calls placed by Make Call or Send Command on it are held as conversations here. Call sessions are kept under it.',
 			},
 			{
 				displayName: 'Events',

@@ -43,7 +43,8 @@ export class SendCommand implements INodeType {
 				type: 'options',
 				options: integrationOptions,
 				default: 'sandbox',
-				description: 'The integration that runs the command (integrationIdn)',
+				description:
+					"The integration that runs the command (integrationIdn). The aliases at the end of the list are other platforms' names for these integrations.",
 			},
 			{
 				displayName: 'Command',

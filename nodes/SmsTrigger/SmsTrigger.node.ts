@@ -49,7 +49,7 @@ export class SmsTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"In the Twilio console, set this URL for your number's 'A message comes in' (HTTP POST), and as the Status Callback of messages you send to get smsError. Every request must carry a valid X-Twilio-Signature.",
+					"In the Twilio console, set this URL for your number's 'A message comes in' (HTTP POST). Messages sent on this trigger's connector while the workflow is active report failures here (smsError) without a Status Callback URL. Every request must carry a valid X-Twilio-Signature.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -62,7 +62,7 @@ export class SmsTrigger implements INodeType {
 				default: 'twilio_messenger',
 				required: true,
 				description:
-					'The connector sessions are kept under: use the same one in Send SMS/MMS for session actions',
+					'The connector this trigger listens on while the workflow is active: messages sent on it report their status here. Sessions are kept under it: use the same one in Send SMS/MMS for session actions.',
 			},
 			{
 				displayName: 'Events',

@@ -329,7 +329,7 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			expect.stringMatching(
 				/^Argument 'timeout' must be at most 600, got 601 \(field 'timeout', item 4\)$/,
 			),
-			expect.stringMatching(/^Argument 'callerId' is required \(field 'callerId', item 5\)$/),
+			"Argument 'callerId' is required: set From (Caller ID) on the node, or Default Caller ID on the Twilio credential (field 'callerId', item 5)",
 		]);
 		expect(env.twilio.requests.length).toBe(before);
 

@@ -223,6 +223,8 @@ describe('n8n queue mode: a main, two workers and a webhook processor, each with
 				To: user,
 				From: tenant,
 				Body: `Order A-17, turn ${index + 1}: ${text}`,
+				// Sent on the SMS Trigger's connector: the main registered it with the public webhook URL.
+				StatusCallback: cluster.webhookUrl('queue-sms'),
 			})),
 		);
 

@@ -143,7 +143,7 @@ describe('Send Command in a real n8n', () => {
 		for (const [index, item] of unknown.entries()) {
 			expect(item.pairedItem).toEqual({ item: index });
 			expect(item.json.error).toBe(
-				`Unknown integration 'nope'. Valid integrations: sandbox, program_timer, http, twilio_voice, twilio_messenger, wts_chat, store (field 'integrationIdn', item ${index})`,
+				`Unknown integration 'nope'. Valid integrations: sandbox, program_timer, http, twilio_voice, twilio_messenger, wts_chat, store, twilio, newo_voice (field 'integrationIdn', item ${index})`,
 			);
 		}
 

@@ -192,7 +192,7 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			"Argument 'mediaUrl' (URL 2) must use http or https, got \"ftp:\" (field 'mediaUrl', item 2)",
 			"Argument 'text' has 1601 characters; Twilio takes at most 1600 (field 'text', item 3)",
 			"Argument 'text' is required unless mediaUrl or contentSid give the message (field 'text', item 4)",
-			"Argument 'from' is required unless a messagingServiceSid picks the sender (field 'from', item 5)",
+			"Argument 'from' is required unless a messagingServiceSid picks the sender: set From (or Messaging Service SID) on the node, or Default From on the Twilio credential (field 'from', item 5)",
 			expect.stringMatching(
 				/^Argument 'sendAt' needs a messagingServiceSid: .* \(field 'sendAt', item 6\)$/,
 			),

@@ -380,9 +380,21 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 			status: 'sent',
 			externalId: expect.stringMatching(/^MM[0-9a-f]{32}$/),
 		});
-		expect(twilio.requestsTo('POST', '/Messages.json').map((request) => request.form)).toEqual([
-			{ To: USER, From: TENANT, Body: 'Here you go', MediaUrl: urls },
+		const forms = twilio.requestsTo('POST', '/Messages.json').map((request) => request.form);
+		// Sent on sms_e2e: its status goes to the first registered of the two SMS Triggers listening there.
+		expect(forms).toEqual([
+			{
+				To: USER,
+				From: TENANT,
+				Body: 'Here you go',
+				MediaUrl: urls,
+				StatusCallback: expect.any(String),
+			},
 		]);
+		expect([
+			`${webhookBase}/e2e-sms`,
+			'https://sms.example.com/hooks/twilio?tenant=main',
+		]).toContain(forms[0].StatusCallback);
 
 		const tooMany = await sessionCommand('send_media', {
 			phoneNumber: USER,
@@ -414,7 +426,13 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		while (replies().length === 0 && Date.now() < deadline)
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(replies().map((request) => request.form)).toEqual([
-			{ To: user, From: tenant, Body: 'Thanks! You wrote: Do you deliver?' },
+			{
+				To: user,
+				From: tenant,
+				Body: 'Thanks! You wrote: Do you deliver?',
+				// The reply is sent on the trigger's connector: its status comes back to the trigger.
+				StatusCallback: `${webhookBase}/sms`,
+			},
 		]);
 		let session = await store.findSession({
 			channel: 'sms',

@@ -9,6 +9,7 @@ import { describeCloseContract } from './contract/close';
 import type { StoreFactory } from './contract/fixtures';
 import { describeIdentitiesContract } from './contract/identities';
 import { describeLeasesContract } from './contract/leases';
+import { describeListenersContract } from './contract/listeners';
 import { describeOutboxContract } from './contract/outbox';
 import { describeRetentionContract } from './contract/retention';
 import { describeSessionsContract } from './contract/sessions';
@@ -26,5 +27,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 	describeTimerFiresContract(name, factory);
 	describeOutboxContract(name, factory);
 	describeRetentionContract(name, factory);
+	describeListenersContract(name, factory);
 	describeCloseContract(name, factory);
 }

@@ -17,6 +17,7 @@ import { itLosesNothingWhenReopened } from './reopen';
 const STORE_TABLES = [
 	'actors',
 	'acts',
+	'connector_listeners',
 	'event_consumers',
 	'event_seq',
 	'events',

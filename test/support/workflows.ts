@@ -123,3 +123,53 @@ export async function readUntil<T>(
 	}
 	return entries;
 }
+
+export interface KeyValueCommand {
+	id: string;
+	integrationIdn: string;
+	commandIdn: string;
+	connectorIdn: string;
+	/** The arguments as SendCommand takes them: a name and a string each. */
+	args: Record<string, string>;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+/** Manual Trigger → one Send Command with Key / Value arguments, as a user fills it in from a SendCommand call. */
+export function keyValueCommandWorkflow({
+	id,
+	integrationIdn,
+	commandIdn,
+	connectorIdn,
+	args,
+	credentials,
+}: KeyValueCommand): WorkflowJson {
+	const node = (suffix: number) => `8c1d2e3f-0009-4000-8000-${String(suffix).padStart(12, '0')}`;
+	return {
+		id,
+		name: `E2E: ${integrationIdn} ${commandIdn} ${id}`,
+		nodes: [
+			manualTriggerNode(node(1)),
+			{
+				id: node(2),
+				name: 'Send Command',
+				type: 'n8n-nodes-agent-connectors.sendCommand',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {
+					integrationIdn,
+					commandIdn,
+					connectorIdn,
+					argumentsMode: 'keyValue',
+					arguments: {
+						argument: Object.entries(args).map(([name, value]) => ({ name, value })),
+					},
+				},
+				...(credentials ? { credentials } : {}),
+			},
+		],
+		connections: {
+			'Manual Trigger': { main: [[{ node: 'Send Command', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}

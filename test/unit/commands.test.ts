@@ -25,7 +25,7 @@ import { getAct } from '../store/reads';
 const functions = sendCommandFunctions();
 
 describe('command registry', () => {
-	test('lists only integrations whose commands work', () => {
+	test('lists only integrations whose commands work, then the aliases other platforms use', () => {
 		expect(listIntegrations().map((integration) => integration.integrationIdn)).toEqual([
 			'sandbox',
 			'program_timer',
@@ -34,7 +34,19 @@ describe('command registry', () => {
 			'twilio_messenger',
 			'wts_chat',
 			'store',
+			'twilio',
+			'newo_voice',
 		]);
+	});
+
+	test("an alias's commands are those of the integrations it stands for", () => {
+		expect(findCommand('newo_voice', 'make_call').integrationIdn).toBe('twilio_voice');
+		expect(findCommand('twilio', 'make_call').integrationIdn).toBe('twilio_voice');
+		expect(findCommand('twilio', 'send_message').integrationIdn).toBe('twilio_messenger');
+		expect(() => findCommand('newo_voice', 'send_message')).toThrow(
+			"Unknown command 'send_message' for integration 'newo_voice'. Valid commands: make_call,",
+		);
+		expect(findIntegration('twilio').credential).toBe('agentTwilioApi');
 	});
 
 	test('an unknown command of a known integration is an error that lists its commands', () => {
@@ -46,7 +58,7 @@ describe('command registry', () => {
 	test('an unknown integration is an error that lists the valid ones', () => {
 		expect(() => findIntegration('twilio_nope')).toThrow(
 			new UnknownCommandError(
-				"Unknown integration 'twilio_nope'. Valid integrations: sandbox, program_timer, http, twilio_voice, twilio_messenger, wts_chat, store",
+				"Unknown integration 'twilio_nope'. Valid integrations: sandbox, program_timer, http, twilio_voice, twilio_messenger, wts_chat, store, twilio, newo_voice",
 				'integrationIdn',
 				['sandbox', 'program_timer'],
 			),
@@ -58,7 +70,9 @@ describe('command registry', () => {
 			{
 				name: 'agentTwilioApi',
 				required: true,
-				displayOptions: { show: { integrationIdn: ['twilio_voice', 'twilio_messenger'] } },
+				displayOptions: {
+					show: { integrationIdn: ['twilio_voice', 'twilio_messenger', 'twilio', 'newo_voice'] },
+				},
 			},
 			{
 				name: 'wtsChatApi',

@@ -95,7 +95,6 @@ describe('send_message validation', () => {
 			{ phoneNumber: 'whatsapp:6507000000' },
 			'phoneNumber',
 		],
-		['neither From nor a Messaging Service', { from: '' }, 'from'],
 		['a sender ID of 12 characters', { from: 'ABCDEFGHIJKL' }, 'from'],
 		[
 			'a Messaging Service SID of the wrong kind',
@@ -103,7 +102,6 @@ describe('send_message validation', () => {
 			'messagingServiceSid',
 		],
 		['neither text nor media nor template', { text: '  ' }, 'text'],
-		['a schedule without a Messaging Service', { sendAt: '2030-01-01T10:00:00Z' }, 'sendAt'],
 		['a validity period over 36000', { validityPeriod: '36001' }, 'validityPeriod'],
 		[
 			'a status callback that is not http(s)',
@@ -154,6 +152,12 @@ describe('send_message schedule', () => {
 		expect(near.form.SendAt).toBe(
 			new Date(Math.floor(soon.getTime() / 60_000) * 60_000).toISOString(),
 		);
+	});
+
+	test('a schedule without a Messaging Service is rejected naming sendAt', async () => {
+		await expect(
+			sendMessage.check?.(context, validate({ ...base, sendAt: '2030-01-01T10:00:00Z' })),
+		).rejects.toThrow("Argument 'sendAt' needs a messagingServiceSid");
 	});
 
 	test('a Send At in the past or in another format is rejected naming sendAt', async () => {

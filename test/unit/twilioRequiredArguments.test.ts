@@ -51,7 +51,7 @@ describe('Twilio commands refuse a missing required argument', () => {
 				commands.map((command) => [command.commandIdn, requiredNames(command.properties ?? [])]),
 			),
 		).toEqual({
-			make_call: ['phoneNumber', 'callerId'],
+			make_call: ['phoneNumber'],
 			stop_call: ['callSid'],
 			get_call: ['callSid'],
 			transfer_call: ['callSid', 'phoneNumber'],

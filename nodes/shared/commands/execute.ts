@@ -39,7 +39,13 @@ export async function prepareCommand(
 	checkRequiredArguments(command, args);
 	const input = command.validate(args, request);
 	await command.check?.(context, input);
-	return { context, request, command, input };
+	// Under an integration's alias the command is still its own integration's: sessions, actors and the act say so.
+	return {
+		context,
+		request: { ...request, integrationIdn: command.integrationIdn },
+		command,
+		input,
+	};
 }
 
 function actInputOf({ request, command, input }: PreparedCommand): CreateActInput {

@@ -23,14 +23,48 @@ const integrations: readonly IntegrationDefinition[] = [
 	storeIntegration,
 ];
 
+/**
+ * Names other platforms give these integrations (the ones their SendCommand
+ * examples use), each standing for integrations of this list: a command
+ * sent under an alias is the command of the integration that has it, and
+ * its act records that integration.
+ */
+const aliases: readonly IntegrationDefinition[] = [
+	aliasOf('twilio', 'Twilio (Alias)', [twilioMessengerIntegration, twilioVoiceIntegration]),
+	aliasOf('newo_voice', 'Voice Conversation (Alias)', [twilioVoiceIntegration]),
+];
+
+function aliasOf(
+	integrationIdn: string,
+	displayName: string,
+	of: IntegrationDefinition[],
+): IntegrationDefinition {
+	const names = of.map(
+		(integration) => `${integration.displayName} (${integration.integrationIdn})`,
+	);
+	return {
+		integrationIdn,
+		displayName,
+		description:
+			of.length === 1
+				? `Another name for ${names[0]}`
+				: `Another name for ${names.join(' and ')}: each command goes to the one that has it`,
+		credential: of[0].credential,
+		commands: of.flatMap((integration) => integration.commands),
+	};
+}
+
+/** The integrations, then their aliases. */
 export function listIntegrations(): readonly IntegrationDefinition[] {
-	return integrations;
+	return [...integrations, ...aliases];
 }
 
 export function findIntegration(integrationIdn: string): IntegrationDefinition {
-	const integration = integrations.find((candidate) => candidate.integrationIdn === integrationIdn);
+	const integration = listIntegrations().find(
+		(candidate) => candidate.integrationIdn === integrationIdn,
+	);
 	if (!integration) {
-		const valid = integrations.map((candidate) => candidate.integrationIdn);
+		const valid = listIntegrations().map((candidate) => candidate.integrationIdn);
 		throw new UnknownCommandError(
 			`Unknown integration '${integrationIdn}'. Valid integrations: ${valid.join(', ')}`,
 			'integrationIdn',
@@ -66,7 +100,7 @@ export function findCommand(integrationIdn: string, commandIdn: string): Command
  */
 export function sendCommandCredentials(): INodeCredentialDescription[] {
 	const byCredential = new Map<string, string[]>();
-	for (const { credential, integrationIdn } of integrations) {
+	for (const { credential, integrationIdn } of listIntegrations()) {
 		if (credential)
 			byCredential.set(credential, [...(byCredential.get(credential) ?? []), integrationIdn]);
 	}

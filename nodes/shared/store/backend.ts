@@ -14,11 +14,14 @@ import type {
 	ActStatus,
 	ActUpdate,
 	ClaimedTimer,
+	ConnectorListener,
 	CreateActInput,
 	FiredTimer,
+	ListenerFilter,
 	PublishEventInput,
 	PutTimerInput,
 	ReadEventsOptions,
+	RegisterListenerInput,
 	RemovedRecords,
 	Session,
 	SessionKey,
@@ -188,5 +191,17 @@ export abstract class BackendStore<Handle> implements SessionStore {
 
 	async deletePersona(personaId: string): Promise<RemovedRecords> {
 		return this.operations.deletePersona(this.open(), personaId);
+	}
+
+	async registerListener(input: RegisterListenerInput, now?: number): Promise<ConnectorListener> {
+		return this.operations.registerListener(this.open(), input, now);
+	}
+
+	async unregisterListener(id: string): Promise<boolean> {
+		return this.operations.unregisterListener(this.open(), id);
+	}
+
+	async listListeners(filter?: ListenerFilter, now?: number): Promise<ConnectorListener[]> {
+		return this.operations.listListeners(this.open(), filter, now);
 	}
 }

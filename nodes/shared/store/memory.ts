@@ -9,6 +9,7 @@ import { BackendStore } from './backend';
 import { closedStoreError } from './common';
 import * as acts from './memory/acts';
 import * as identities from './memory/identities';
+import * as listeners from './memory/listeners';
 import * as outbox from './memory/outbox';
 import * as retention from './memory/retention';
 import * as sessions from './memory/sessions';
@@ -21,7 +22,15 @@ export class MemoryStore extends BackendStore<MemoryState> {
 	private state: MemoryState | null = new MemoryState();
 
 	constructor() {
-		super({ ...identities, ...sessions, ...acts, ...timers, ...outbox, ...retention });
+		super({
+			...identities,
+			...sessions,
+			...acts,
+			...timers,
+			...outbox,
+			...retention,
+			...listeners,
+		});
 	}
 
 	async close(): Promise<void> {

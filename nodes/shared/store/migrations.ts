@@ -139,6 +139,22 @@ export const MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX sessions_by_persona ON sessions (persona_id)',
 		],
 	},
+	{
+		version: 4,
+		up: [
+			// Active triggers by connector (contract/listeners.ts): a handful of rows, renewed each minute.
+			`CREATE TABLE connector_listeners (
+				id TEXT PRIMARY KEY,
+				kind TEXT NOT NULL,
+				connector_idn TEXT NOT NULL,
+				webhook_url TEXT,
+				expires_at INTEGER NOT NULL,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL
+			)`,
+			'CREATE INDEX connector_listeners_by_connector ON connector_listeners (connector_idn, kind)',
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = latestVersion(MIGRATIONS);

@@ -26,6 +26,7 @@ import { ChangeAnnouncer, ChangeListener } from './postgres/changes';
 import type { PostgresTarget } from './postgres/config';
 import { Database } from './postgres/connection';
 import * as identities from './postgres/identities';
+import * as listeners from './postgres/listeners';
 import { migrate } from './postgres/migrations';
 import * as outbox from './postgres/outbox';
 import * as retention from './postgres/retention';
@@ -42,7 +43,15 @@ export class PostgresStore extends BackendStore<Database> {
 	private readonly listeners = new Set<ChangeListener>();
 
 	private constructor(db: Database) {
-		super({ ...identities, ...sessions, ...acts, ...timers, ...outbox, ...retention });
+		super({
+			...identities,
+			...sessions,
+			...acts,
+			...timers,
+			...outbox,
+			...retention,
+			...listeners,
+		});
 		this.db = db;
 		this.announcer = new ChangeAnnouncer(db, this.origin);
 	}

@@ -10,6 +10,7 @@ import { timeOrderedId } from './ids';
 import type {
 	Act,
 	ActPatch,
+	ConnectorListener,
 	JsonObject,
 	JsonValue,
 	PutTimerInput,
@@ -281,3 +282,22 @@ export function registeredPosition(fromSeq: number | undefined, lastSeq: number)
  * newest seq handed out, which each backend keeps after pruning in its own way.
  */
 export const registeredPositionSql = (lastSeq: string): string => `coalesce(?, (${lastSeq}), 0)`;
+
+// ---------------------------------------------------------------- listeners
+
+/**
+ * A registration this long expired is removed when another registers: its
+ * trigger is not coming back to renew it (a live one renews every minute).
+ */
+export const LISTENER_FORGET_MS = 24 * 3600_000;
+
+/** A registration counts strictly before its expiry, as a lease holds. */
+export function listenerHolds(expiresAt: number, now: number): boolean {
+	return expiresAt > now;
+}
+
+/** Oldest registration first, ties by id: which of several listeners a command picks. */
+export function compareListeners(a: ConnectorListener, b: ConnectorListener): number {
+	return a.createdAt - b.createdAt || compareIds(a.id, b.id);
+}
+export const LISTENER_ORDER_SQL = 'created_at, id';

@@ -15,6 +15,7 @@ import { closedStoreError } from './common';
 import * as acts from './sqlite/acts';
 import { Connection } from './sqlite/connection';
 import * as identities from './sqlite/identities';
+import * as listeners from './sqlite/listeners';
 import * as outbox from './sqlite/outbox';
 import * as retention from './sqlite/retention';
 import * as sessions from './sqlite/sessions';
@@ -27,7 +28,15 @@ export class SqliteStore extends BackendStore<Connection> {
 
 	/** Opens (creating it and its directory if needed) and migrates the store file at `path`. */
 	constructor(readonly path: string) {
-		super({ ...identities, ...sessions, ...acts, ...timers, ...outbox, ...retention });
+		super({
+			...identities,
+			...sessions,
+			...acts,
+			...timers,
+			...outbox,
+			...retention,
+			...listeners,
+		});
 		this.connection = new Connection(path);
 	}
 

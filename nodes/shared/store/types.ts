@@ -4,7 +4,8 @@
  *
  * The interface is the union of one role per kind of record, each in its own
  * file under `contract/`: identities (personas, actors), sessions, acts,
- * timers, the outbox (events, consumers) and retention. This module re-exports them all,
+ * timers, the outbox (events, consumers), retention and the connectors'
+ * listeners (active triggers). This module re-exports them all,
  * so callers keep importing from `store/types`.
  *
  * Every method is a single atomic step in every backend, so callers never
@@ -16,6 +17,7 @@
 
 import type { ActsRole } from './contract/acts';
 import type { IdentitiesRole } from './contract/identities';
+import type { ListenersRole } from './contract/listeners';
 import type { OutboxRole } from './contract/outbox';
 import type { RetentionRole } from './contract/retention';
 import type { SessionsRole } from './contract/sessions';
@@ -28,9 +30,17 @@ export type * from './contract/acts';
 export type * from './contract/timers';
 export type * from './contract/outbox';
 export type * from './contract/retention';
+export type * from './contract/listeners';
 
 export interface SessionStore
-	extends IdentitiesRole, SessionsRole, ActsRole, TimersRole, OutboxRole, RetentionRole {
+	extends
+		IdentitiesRole,
+		SessionsRole,
+		ActsRole,
+		TimersRole,
+		OutboxRole,
+		RetentionRole,
+		ListenersRole {
 	readonly backend: 'sqlite' | 'postgres' | 'memory';
 
 	/** Releases the backend; every later call rejects. Closing again does nothing. */

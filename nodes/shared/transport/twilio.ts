@@ -88,6 +88,14 @@ function twilioError(
 interface TwilioAccount {
 	accountSid: string;
 	baseUrl?: string;
+	defaultFrom?: string;
+	defaultCallerId?: string;
+}
+
+/** What the credential gives commands that leave them out: a sender for messages, a caller ID for calls. */
+export interface TwilioDefaults {
+	defaultFrom?: string;
+	defaultCallerId?: string;
 }
 
 /**
@@ -108,6 +116,16 @@ async function twilioAccount(
 		accounts.set(functions, account);
 	}
 	return await account;
+}
+
+/** The credential's defaults, trimmed; undefined where a field is empty. */
+export async function twilioDefaults(
+	functions: IExecuteFunctions,
+	itemIndex: number,
+): Promise<TwilioDefaults> {
+	const { defaultFrom, defaultCallerId } = await twilioAccount(functions, itemIndex);
+	const given = (value: string | undefined) => value?.trim() || undefined;
+	return { defaultFrom: given(defaultFrom), defaultCallerId: given(defaultCallerId) };
 }
 
 /**

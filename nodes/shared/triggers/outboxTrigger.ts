@@ -11,6 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { getStore } from '../store';
 import type { SessionStore, StoredEvent } from '../store/types';
 import { TimerEngine } from '../timers/engine';
+import { keepListenerRegistered } from './connectorListener';
 import { deduplicationKey, emitOnce } from './emitOnce';
 import { outboxMaxAgeMs, subscribeToOutbox, type OutboxSubscription } from './outbox';
 
@@ -51,6 +52,9 @@ export interface OutboxTrigger {
  * `eventId` and n8n's deduplication key made of the trigger and the event:
  * an event handed off again after a crash or restart starts nothing new.
  * It counts as delivered when n8n reports the run done.
+ *
+ * While subscribed, an active trigger is registered on its connector;
+ * closing the subscription unregisters it.
  */
 export async function subscribeTrigger(
 	functions: ITriggerFunctions,
@@ -75,15 +79,30 @@ export async function subscribeTrigger(
 		if (manual) functions.emit([[{ json: item }]]);
 		else await emitOnce(functions, item, deduplicationKey(consumerId, event.id));
 	};
+	const limit = maxRunsAtOnce(functions);
+	const unregister = await keepListenerRegistered(functions);
 	const subscription = subscribeToOutbox(
 		store,
 		consumerId,
 		types,
 		handOff,
-		maxRunsAtOnce(functions),
+		limit,
 		logError(`${functions.getNode().name} could not deliver from the outbox`),
 	);
-	return { store, subscription, logError };
+	return { store, subscription: alsoOnClose(subscription, unregister), logError };
+}
+
+/** `subscription`, whose close also runs `onClose`; the same object, so whatever else it offers stays. */
+function alsoOnClose(
+	subscription: OutboxSubscription,
+	onClose: () => Promise<void>,
+): OutboxSubscription {
+	const close = subscription.close.bind(subscription);
+	subscription.close = () => {
+		close();
+		void onClose();
+	};
+	return subscription;
 }
 
 function maxRunsAtOnce(functions: ITriggerFunctions): number {

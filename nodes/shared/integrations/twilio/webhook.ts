@@ -10,6 +10,10 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { lazyModule } from '../../lazyModule';
+import {
+	registerWebhookListener,
+	unregisterWebhookListener,
+} from '../../triggers/connectorListener';
 import { TWILIO_CREDENTIAL } from '../../transport/credentialTypes';
 
 type ValidateRequest = (
@@ -111,7 +115,8 @@ export async function acceptTwilioWebhook(
  * webhookMethods of a trigger Twilio calls. Nothing is registered at Twilio
  * (the URL is set in its console or by Make Call), so checkExists says false
  * and every activation and test listener checks that signatures can be
- * verified.
+ * verified. An active trigger registers its URL under its connector, for
+ * the commands on that connector (triggers/connectorListener.ts).
  */
 export const twilioSignedWebhookMethods = {
 	default: {
@@ -129,9 +134,11 @@ export const twilioSignedWebhookMethods = {
 					},
 				);
 			}
+			await registerWebhookListener(this);
 			return true;
 		},
 		async delete(this: IHookFunctions): Promise<boolean> {
+			await unregisterWebhookListener(this);
 			return true;
 		},
 	},

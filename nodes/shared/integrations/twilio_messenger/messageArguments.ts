@@ -8,9 +8,9 @@ import {
 	requiredString,
 } from '../../commands/arguments';
 import { ArgumentError } from '../../commands/errors';
-import type { CommandArguments } from '../../commands/types';
+import type { CommandArguments, CommandContext } from '../../commands/types';
 import type { JsonObject, JsonValue } from '../../store/types';
-import type { TwilioFormValue } from '../../transport/twilio';
+import { twilioDefaults, type TwilioFormValue } from '../../transport/twilio';
 import { addressPattern, E164_PATTERN } from '../twilio/addresses';
 import { MAX_MEDIA_URLS } from './constants';
 
@@ -46,19 +46,16 @@ export function readRecipient(args: CommandArguments): string {
 	return to;
 }
 
+/**
+ * The sender as given, checked; neither From nor a Messaging Service SID is
+ * fine here: completeSender then takes the credential's Default From.
+ */
 export function readSender(args: CommandArguments): {
 	from?: string;
 	messagingServiceSid?: string;
 } {
 	const from = optionalString(args, 'from');
 	const messagingServiceSid = optionalString(args, 'messagingServiceSid');
-	if (from === undefined && messagingServiceSid === undefined) {
-		throw new ArgumentError(
-			'from',
-			'is required unless a messagingServiceSid picks the sender',
-			'Give a Twilio number (E.164), a sender ID or channel address, or a Messaging Service SID (MG…)',
-		);
-	}
 	if (from !== undefined && !SENDER.test(from)) {
 		throw new ArgumentError(
 			'from',
@@ -72,6 +69,34 @@ export function readSender(args: CommandArguments): {
 		);
 	}
 	return { from, messagingServiceSid };
+}
+
+/**
+ * A message that names no sender gets the Twilio credential's Default From
+ * (a sender, or a Messaging Service SID); without one, the error says where
+ * to set a sender. Before anything is sent.
+ */
+export async function completeSender(
+	context: CommandContext,
+	form: Record<string, TwilioFormValue>,
+): Promise<void> {
+	if (form.From !== undefined || form.MessagingServiceSid !== undefined) return;
+	const { defaultFrom } = await twilioDefaults(context.functions, context.itemIndex);
+	if (defaultFrom === undefined) {
+		throw new ArgumentError(
+			'from',
+			'is required unless a messagingServiceSid picks the sender: set From (or Messaging Service SID) on the node, or Default From on the Twilio credential',
+			'Give a Twilio number (E.164), a sender ID or channel address, or a Messaging Service SID (MG…)',
+		);
+	}
+	if (MESSAGING_SERVICE_SID.test(defaultFrom)) form.MessagingServiceSid = defaultFrom;
+	else if (SENDER.test(defaultFrom)) form.From = defaultFrom;
+	else
+		throw new ArgumentError(
+			'from',
+			`is empty and the Twilio credential's Default From is neither a sender nor a Messaging Service SID: "${defaultFrom}"`,
+			'Correct Default From on the Twilio credential, or set From on the node',
+		);
 }
 
 function readText(args: CommandArguments): string | undefined {

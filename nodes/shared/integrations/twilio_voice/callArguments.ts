@@ -80,16 +80,6 @@ export function checkCallerId(from: string): string {
 	return from;
 }
 
-export function readCallerId(args: CommandArguments): string {
-	return checkCallerId(
-		requiredString(
-			args,
-			'callerId',
-			'A Twilio number or verified caller ID in E.164, e.g. +16505550100',
-		),
-	);
-}
-
 export function optionalDigits(args: CommandArguments, name: string): string | undefined {
 	const digits = optionalString(args, name);
 	if (digits !== undefined && !DIGITS.test(digits)) {

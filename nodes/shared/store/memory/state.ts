@@ -5,7 +5,7 @@
  */
 
 import { cloneJson } from '../common';
-import type { Act, Actor, Persona, Session, StoredEvent, Timer } from '../types';
+import type { Act, Actor, ConnectorListener, Persona, Session, StoredEvent, Timer } from '../types';
 
 export interface TimerRecord {
 	timer: Timer;
@@ -41,6 +41,7 @@ export class MemoryState {
 	/** The last seq handed out; like SQLite AUTOINCREMENT it survives pruning. */
 	lastSeq = 0;
 	readonly consumers = new Map<string, number>();
+	readonly listeners = new Map<string, ConnectorListener>();
 }
 
 export const keyOf = (...parts: string[]): string => JSON.stringify(parts);

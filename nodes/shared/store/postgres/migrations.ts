@@ -142,6 +142,22 @@ export const PG_MIGRATIONS: readonly Migration[] = [
 			)`,
 		],
 	},
+	{
+		// SQLite's version 4: the same table.
+		version: 2,
+		up: [
+			`CREATE TABLE connector_listeners (
+				id ${ID} PRIMARY KEY,
+				kind TEXT NOT NULL,
+				connector_idn TEXT NOT NULL,
+				webhook_url TEXT,
+				expires_at BIGINT NOT NULL,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL
+			)`,
+			'CREATE INDEX connector_listeners_by_connector ON connector_listeners (connector_idn, kind)',
+		],
+	},
 ];
 
 export const PG_SCHEMA_VERSION = latestVersion(PG_MIGRATIONS);

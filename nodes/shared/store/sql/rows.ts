@@ -10,6 +10,7 @@ import type {
 	Act,
 	ActStatus,
 	Actor,
+	ConnectorListener,
 	JsonObject,
 	JsonValue,
 	Persona,
@@ -137,6 +138,16 @@ export const toEvent = (row: Row): StoredEvent => ({
 	connectorIdn: text(row, 'connector_idn'),
 	payload: json<JsonObject>(row, 'payload'),
 	createdAt: int(row, 'created_at'),
+});
+
+export const toListener = (row: Row): ConnectorListener => ({
+	id: text(row, 'id'),
+	kind: text(row, 'kind'),
+	connectorIdn: text(row, 'connector_idn'),
+	webhookUrl: textOrNull(row, 'webhook_url'),
+	expiresAt: int(row, 'expires_at'),
+	createdAt: int(row, 'created_at'),
+	updatedAt: int(row, 'updated_at'),
 });
 
 /** SQLite has no boolean type; both schemas store 0/1. */

@@ -4,7 +4,7 @@ import type { CommandArguments, CommandContext, CommandDefinition } from '../../
 import { optionalMediaUrls } from '../messageArguments';
 import { MESSENGER_INTEGRATION } from '../constants';
 import { readSessionId, resolveParties } from '../sessionArguments';
-import { sendMessage, type SendMessageInput } from './send_message.command';
+import { checkMessage, sendMessage, type SendMessageInput } from './send_message.command';
 
 /** Sent to a session: its user is the recipient and its number the default sender; `check` fills them in. */
 interface SendMediaInput extends SendMessageInput {
@@ -111,6 +111,7 @@ export const sendMedia: CommandDefinition<SendMediaInput> = {
 			mediaOf(args);
 			return {
 				to: '',
+				connectorIdn: request.connectorIdn,
 				form: {},
 				session: { smsSessionID, connectorIdn: request.connectorIdn, args },
 			};
@@ -122,7 +123,7 @@ export const sendMedia: CommandDefinition<SendMediaInput> = {
 	},
 	async check(context, input) {
 		if (input.session !== undefined) await addressSession(context, input, input.session);
-		await sendMessage.check?.(context, input);
+		await checkMessage(context, input);
 	},
 	run: (context, input, act) => sendMessage.run(context, input, act),
 };

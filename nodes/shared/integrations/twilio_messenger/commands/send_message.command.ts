@@ -13,8 +13,9 @@ import type { TwilioFormValue } from '../../../transport/twilio';
 import { createForRecipient, recipientOf } from '../../twilio/recipient';
 import { createMessage } from '../api';
 import { MESSENGER_INTEGRATION } from '../constants';
-import { readContent, readRecipient, readSender } from '../messageArguments';
+import { completeSender, readContent, readRecipient, readSender } from '../messageArguments';
 import { handReplyToWebhook } from '../reply';
+import { findWebhookListener, SMS_TRIGGER } from '../../../triggers/connectorListener';
 
 const MAX_VALIDITY_SECONDS = 36_000;
 /** Twilio schedules a message from 15 minutes to 35 days ahead (errors 35114, 35115). */
@@ -23,6 +24,8 @@ const SCHEDULE_MAX_MS = 35 * 24 * 3600_000;
 
 export interface SendMessageInput {
 	to: string;
+	/** Where status callbacks go when the message names none: the SMS Trigger listening on it. */
+	connectorIdn: string;
 	/** Send At as written: read in the workflow's timezone by `check`, which then fills in SendAt. */
 	sendAt?: string;
 	form: Record<string, TwilioFormValue>;
@@ -112,7 +115,8 @@ const properties: INodeProperties[] = [
 				name: 'statusCallback',
 				type: 'string',
 				default: '',
-				description: "Twilio posts the message's status changes here",
+				description:
+					"Twilio posts the message's status changes here. Empty: to the SMS Trigger listening on the connector, if an active one does.",
 			},
 			{
 				displayName: 'Validity Period (Seconds)',
@@ -173,26 +177,50 @@ async function replyThroughWebhook(
 	};
 }
 
+/**
+ * The credential's Default From, the SMS Trigger listening on the connector
+ * and the workflow's timezone reach a command only here, still before
+ * anything is sent.
+ */
+export async function checkMessage(
+	context: CommandContext,
+	input: SendMessageInput,
+): Promise<void> {
+	await completeSender(context, input.form);
+	if (input.form.StatusCallback === undefined) {
+		const listener = await findWebhookListener(context, SMS_TRIGGER, input.connectorIdn);
+		input.form.StatusCallback = listener?.webhookUrl ?? undefined;
+	}
+	if (input.sendAt === undefined) return;
+	if (input.form.MessagingServiceSid === undefined) {
+		throw new ArgumentError(
+			'sendAt',
+			'needs a messagingServiceSid: Twilio schedules only messages sent through a Messaging Service',
+		);
+	}
+	const at = parseFireAt(input.sendAt, context.timezone, 'sendAt');
+	const ahead = at - Date.now();
+	if (ahead < SCHEDULE_MIN_MS || ahead > SCHEDULE_MAX_MS) {
+		throw new ArgumentError('sendAt', `must be 15 minutes to 35 days ahead, got "${input.sendAt}"`);
+	}
+	input.form.ScheduleType = 'fixed';
+	input.form.SendAt = new Date(at).toISOString();
+}
+
 export const sendMessage: CommandDefinition<SendMessageInput> = {
 	integrationIdn: MESSENGER_INTEGRATION,
 	commandIdn: 'send_message',
 	displayName: 'Send Message',
 	description: 'Send an SMS, MMS, channel (e.g. WhatsApp) or content-template message',
 	properties,
-	validate(args) {
+	validate(args, request) {
 		const to = readRecipient(args);
 		const { from, messagingServiceSid } = readSender(args);
 		const content = readContent(args);
-		const sendAt = optionalString(args, 'sendAt');
-		if (sendAt !== undefined && messagingServiceSid === undefined) {
-			throw new ArgumentError(
-				'sendAt',
-				'needs a messagingServiceSid: Twilio schedules only messages sent through a Messaging Service',
-			);
-		}
 		return {
 			to,
-			sendAt,
+			connectorIdn: request.connectorIdn,
+			sendAt: optionalString(args, 'sendAt'),
 			form: {
 				To: to,
 				From: from,
@@ -206,20 +234,7 @@ export const sendMessage: CommandDefinition<SendMessageInput> = {
 			},
 		};
 	},
-	// The workflow's timezone reaches a command only here, still before anything is sent.
-	async check(context, input) {
-		if (input.sendAt === undefined) return;
-		const at = parseFireAt(input.sendAt, context.timezone, 'sendAt');
-		const ahead = at - Date.now();
-		if (ahead < SCHEDULE_MIN_MS || ahead > SCHEDULE_MAX_MS) {
-			throw new ArgumentError(
-				'sendAt',
-				`must be 15 minutes to 35 days ahead, got "${input.sendAt}"`,
-			);
-		}
-		input.form.ScheduleType = 'fixed';
-		input.form.SendAt = new Date(at).toISOString();
-	},
+	check: checkMessage,
 	async run(context, input, act) {
 		const replied = await replyThroughWebhook(context, input, act);
 		if (replied !== undefined) return replied;
@@ -242,6 +257,7 @@ export const sendMessage: CommandDefinition<SendMessageInput> = {
 				numMedia: message.num_media ?? null,
 				numSegments: message.num_segments ?? null,
 				sendAt: input.form.SendAt ?? null,
+				statusCallback: input.form.StatusCallback ?? null,
 				...recipient,
 			},
 		};

@@ -2,29 +2,26 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	optionalBoolean,
-	optionalHttpUrl,
 	optionalPositiveNumber,
 	optionalString,
 } from '../../../commands/arguments';
 import { ArgumentError } from '../../../commands/errors';
 import type { CommandDefinition } from '../../../commands/types';
-import type { TwilioFormValue } from '../../../transport/twilio';
 import { createForRecipient } from '../../twilio/recipient';
 import { createCall } from '../api';
-import { optionalDigits, optionalListOf, readCallerId, readDestination } from '../callArguments';
-import { readCallScript, type CallScript } from '../callScript';
+import { checkCallerId, optionalDigits, readDestination } from '../callArguments';
+import { readCallScript } from '../callScript';
 import { VOICE_INTEGRATION } from '../constants';
+import {
+	completeCallerId,
+	completeConversation,
+	type MakeCallInput,
+	scriptForm,
+	STATUS_EVENTS,
+} from '../outboundCall';
 
 const MAX_RING_SECONDS = 600;
 const MACHINE_DETECTION = ['Enable', 'DetectMessageEnd'];
-const STATUS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
-const CONVERSATION_EVENTS = ['answered', 'completed'];
-
-export interface MakeCallInput extends CallScript {
-	to: string;
-	from: string;
-	form: Record<string, TwilioFormValue>;
-}
 
 const properties: INodeProperties[] = [
 	{
@@ -42,9 +39,9 @@ const properties: INodeProperties[] = [
 		name: 'callerId',
 		type: 'string',
 		default: '',
-		required: true,
 		placeholder: 'e.g. +16505550100',
-		description: 'A Twilio number of the account, or a verified caller ID, in E.164',
+		description:
+			"A Twilio number of the account, or a verified caller ID, in E.164. Empty: the Twilio credential's Default Caller ID.",
 	},
 	{
 		displayName: 'Greeting Phrase',
@@ -69,7 +66,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. https://n8n.example.com/webhook/call',
 				description:
-					"Conversation mode: after the greeting the call listens, and what the callee says goes to this Call Trigger's production URL, whose workflow answers with Reply to Call. Status callbacks go there too unless set below.",
+					"Conversation mode: after the greeting the call listens, and what the callee says goes to this Call Trigger's production URL, whose workflow answers with Reply to Call. Status callbacks go there too unless set below. Empty: the Call Trigger listening on the connector, if an active one does.",
 			},
 			{
 				displayName: 'Language',
@@ -189,9 +186,10 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 	displayName: 'Start Outbound Call',
 	description: 'Call a number and say the greeting when it is answered',
 	properties,
-	validate(args) {
+	validate(args, request) {
 		const to = readDestination(args);
-		const from = readCallerId(args);
+		const callerId = optionalString(args, 'callerId');
+		const from = callerId === undefined ? undefined : checkCallerId(callerId);
 		const script = readCallScript(args, to);
 		const sendDigits = optionalDigits(args, 'sendDigits');
 		const machineDetection = optionalString(args, 'machineDetection');
@@ -216,25 +214,28 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 			to,
 			from,
 			...script,
+			connectorIdn: request.connectorIdn,
+			args,
+			conversationByDefault:
+				script.twiml !== undefined &&
+				script.conversationUrl === undefined &&
+				optionalString(args, 'twiml') === undefined &&
+				optionalString(args, 'workflowSid') === undefined,
 			form: {
 				To: to,
 				From: from,
-				Twiml: script.twiml,
-				Url: script.url,
 				Timeout: timeout,
 				Record: optionalBoolean(args, 'record'),
 				MachineDetection: machineDetection,
 				SendDigits: sendDigits,
-				// In conversation mode the Call Trigger also hears when the call is answered and when it ends, unless told otherwise.
-				StatusCallback: optionalHttpUrl(args, 'statusCallback') ?? script.conversationUrl,
-				StatusCallbackEvent:
-					optionalListOf(args, 'statusCallbackEvent', STATUS_EVENTS) ??
-					(script.conversationUrl !== undefined &&
-					optionalString(args, 'statusCallback') === undefined
-						? CONVERSATION_EVENTS
-						: undefined),
+				...scriptForm(args, script),
 			},
 		};
+	},
+	// The credential and the store reach a command only here, still before anything is sent.
+	async check(context, input) {
+		await completeCallerId(context, input);
+		await completeConversation(context, input);
 	},
 	async run(context, input, act) {
 		const { created: call, recipient } = await createForRecipient(
@@ -250,12 +251,13 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 				callSid: call.sid ?? null,
 				status: call.status ?? null,
 				to: call.to ?? input.to,
-				from: call.from ?? input.from,
+				from: call.from ?? input.from ?? null,
 				direction: call.direction ?? null,
 				...recipient,
 				twiml: input.twiml ?? null,
 				url: input.url ?? null,
 				conversationUrl: input.conversationUrl ?? null,
+				notice: input.notice ?? null,
 			},
 		};
 	},

@@ -500,8 +500,9 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		);
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
+		// The reply names its status callback as the <Message> action: the SMS Trigger listening on its connector.
 		expect(await response.text()).toBe(
-			'<?xml version="1.0" encoding="UTF-8"?><Response><Message>You wrote: do you open on Sundays?</Message></Response>',
+			`<?xml version="1.0" encoding="UTF-8"?><Response><Message action="${webhookBase}/e2e-sms-reply" method="POST">You wrote: do you open on Sundays?</Message></Response>`,
 		);
 		expect(Date.now() - started).toBeLessThan(10_000);
 		const [act] = await readUntil(
@@ -537,7 +538,12 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		while (replies().length === 0 && Date.now() < deadline)
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(replies().map((request) => request.form)).toEqual([
-			{ To: user, From: TENANT, Body: 'You wrote: are you there?' },
+			{
+				To: user,
+				From: TENANT,
+				Body: 'You wrote: are you there?',
+				StatusCallback: `${webhookBase}/e2e-sms-late`,
+			},
 		]);
 	});
 
@@ -602,12 +608,18 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 			smsSessionID,
 		});
 		expect(sent).toMatchObject({ commandIdn: 'send_media', status: 'sent' });
-		expect(
-			twilio
-				.requestsTo('POST', '/Messages.json')
-				.filter((request) => request.form.To === user)
-				.map((request) => request.form),
-		).toEqual([{ To: user, From: TENANT, MediaUrl: media }]);
+		const mediaForms = twilio
+			.requestsTo('POST', '/Messages.json')
+			.filter((request) => request.form.To === user)
+			.map((request) => request.form);
+		expect(mediaForms).toEqual([
+			{ To: user, From: TENANT, MediaUrl: media, StatusCallback: expect.any(String) },
+		]);
+		// Either of the two SMS Triggers listening on sms_e2e, whichever registered first.
+		expect([
+			`${webhookBase}/e2e-sms`,
+			'https://sms.example.com/hooks/twilio?tenant=main',
+		]).toContain(mediaForms[0].StatusCallback);
 
 		const terminated = await run('smsAction', { command: 'terminateSession', smsSessionID });
 		expect(terminated).toMatchObject({

@@ -39,10 +39,20 @@ const MIB = 1024 * 1024;
 const firesConnector = (bound: number): string => `bench_delivery_${bound}`;
 const runsConnector = (bound: number): string => `bench_delivery_runs_${bound}`;
 
-function deliveryWorkflow(id: string, bound: number): WorkflowJson {
+/**
+ * Timer Trigger on `firesConnector` → Send Command (sandbox) recording each
+ * run as an act on `runsConnector`: the workflow every fire bench counts runs with.
+ */
+export function timerRunsWorkflow(
+	id: string,
+	name: string,
+	firesConnector: string,
+	runsConnector: string,
+	triggerOptions: Record<string, unknown> = {},
+): WorkflowJson {
 	return {
 		id,
-		name: `Bench: fire delivery, Max Runs at Once ${bound}`,
+		name,
 		nodes: [
 			{
 				id: 'b1000000-0000-4000-8000-000000000001',
@@ -51,11 +61,11 @@ function deliveryWorkflow(id: string, bound: number): WorkflowJson {
 				typeVersion: 1,
 				position: [0, 0],
 				parameters: {
-					connectorIdn: firesConnector(bound),
+					connectorIdn: firesConnector,
 					timerName: '',
 					timerNameMatch: 'exact',
 					eventIdn: '',
-					options: { maxRunsAtOnce: bound },
+					options: triggerOptions,
 				},
 			},
 			{
@@ -67,7 +77,7 @@ function deliveryWorkflow(id: string, bound: number): WorkflowJson {
 				parameters: {
 					integrationIdn: 'sandbox',
 					commandIdn: 'fire_delivered',
-					connectorIdn: runsConnector(bound),
+					connectorIdn: runsConnector,
 					argumentsMode: 'keyValue',
 					// The timer's name alone: enough to see each fire ran once, and the run stays cheap.
 					arguments: { argument: [{ name: 'timerName', value: '={{ $json.timerName }}' }] },
@@ -80,6 +90,15 @@ function deliveryWorkflow(id: string, bound: number): WorkflowJson {
 		settings: { executionOrder: 'v1' },
 	};
 }
+
+const deliveryWorkflow = (id: string, bound: number): WorkflowJson =>
+	timerRunsWorkflow(
+		id,
+		`Bench: fire delivery, Max Runs at Once ${bound}`,
+		firesConnector(bound),
+		runsConnector(bound),
+		{ maxRunsAtOnce: bound },
+	);
 
 function rssBytes(pid: number): number {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -39,6 +39,7 @@ import { QueueCluster, type CredentialImport } from '../test/support/n8n/queueCl
 import { createTestDatabase, n8nDatabaseEnv, type TestDatabase } from '../test/support/postgres';
 import { TwilioServer } from '../test/support/twilioServer';
 import { median } from './contenders';
+import { timerRunsWorkflow } from './fireDelivery';
 import { ACCOUNT_SID, AUTH_TOKEN, FROM, LATENCY_MS } from './sms';
 
 const FIRES = 2_000;
@@ -57,43 +58,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function workflows(): WorkflowJson[] {
 	return [
-		{
-			id: 'benchQueueFires1',
-			name: 'Bench: timer fires',
-			nodes: [
-				{
-					id: 'c1000000-0000-4000-8000-000000000001',
-					name: 'Timer Trigger',
-					type: 'n8n-nodes-agent-connectors.timerTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: {
-						connectorIdn: FIRES_CONNECTOR,
-						timerName: '',
-						timerNameMatch: 'exact',
-						eventIdn: '',
-					},
-				},
-				{
-					id: 'c1000000-0000-4000-8000-000000000002',
-					name: 'Record Run',
-					type: 'n8n-nodes-agent-connectors.sendCommand',
-					typeVersion: 1,
-					position: [220, 0],
-					parameters: {
-						integrationIdn: 'sandbox',
-						commandIdn: 'fire_delivered',
-						connectorIdn: RUNS_CONNECTOR,
-						argumentsMode: 'keyValue',
-						arguments: { argument: [{ name: 'timerName', value: '={{ $json.timerName }}' }] },
-					},
-				},
-			],
-			connections: {
-				'Timer Trigger': { main: [[{ node: 'Record Run', type: 'main', index: 0 }]] },
-			},
-			settings: { executionOrder: 'v1' },
-		},
+		timerRunsWorkflow('benchQueueFires1', 'Bench: timer fires', FIRES_CONNECTOR, RUNS_CONNECTOR),
 		{
 			id: 'benchQueueSms001',
 			name: 'Bench: SMS campaign by webhook',

@@ -53,6 +53,19 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		});
 		return outputOf(await n8n.execute(await n8n.importWorkflow(workflow)), 'Send Command')[0].json;
 	};
+	/** The message forms the Twilio stand-in received for `user`. */
+	const messagesTo = (user: string) =>
+		twilio
+			.requestsTo('POST', '/Messages.json')
+			.filter((request) => request.form.To === user)
+			.map((request) => request.form);
+	/** The forms for `user` once at least one has arrived (or `timeoutMs` passed). */
+	const waitForMessagesTo = async (user: string, timeoutMs: number) => {
+		const deadline = Date.now() + timeoutMs;
+		while (messagesTo(user).length === 0 && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		return messagesTo(user);
+	};
 	const message = (
 		body: string,
 		from = USER,
@@ -421,11 +434,7 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 			{ authToken: accountToken },
 		);
 		const deadline = Date.now() + 20_000;
-		const replies = () =>
-			twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === user);
-		while (replies().length === 0 && Date.now() < deadline)
-			await new Promise((resolve) => setTimeout(resolve, 200));
-		expect(replies().map((request) => request.form)).toEqual([
+		expect(await waitForMessagesTo(user, 20_000)).toEqual([
 			{
 				To: user,
 				From: tenant,
@@ -515,9 +524,7 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 			result: expect.objectContaining({ deliveredBy: 'webhook', messageSid: null, to: user }),
 		});
 		await new Promise((resolve) => setTimeout(resolve, 1_000));
-		expect(
-			twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === user),
-		).toEqual([]);
+		expect(messagesTo(user)).toEqual([]);
 	});
 
 	test('Response Timeout: a reply after it goes through the API; Twilio got empty TwiML when it ran out', async () => {
@@ -532,12 +539,7 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 		expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 		expect(waited).toBeGreaterThanOrEqual(900);
 		expect(waited).toBeLessThan(3_000);
-		const deadline = Date.now() + 30_000;
-		const replies = () =>
-			twilio.requestsTo('POST', '/Messages.json').filter((request) => request.form.To === user);
-		while (replies().length === 0 && Date.now() < deadline)
-			await new Promise((resolve) => setTimeout(resolve, 200));
-		expect(replies().map((request) => request.form)).toEqual([
+		expect(await waitForMessagesTo(user, 30_000)).toEqual([
 			{
 				To: user,
 				From: TENANT,
@@ -608,10 +610,7 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 			smsSessionID,
 		});
 		expect(sent).toMatchObject({ commandIdn: 'send_media', status: 'sent' });
-		const mediaForms = twilio
-			.requestsTo('POST', '/Messages.json')
-			.filter((request) => request.form.To === user)
-			.map((request) => request.form);
+		const mediaForms = messagesTo(user);
 		expect(mediaForms).toEqual([
 			{ To: user, From: TENANT, MediaUrl: media, StatusCallback: expect.any(String) },
 		]);

@@ -54,6 +54,13 @@ function logRegistrationFailure(
 		);
 }
 
+/** Renews a registration every LISTENER_RENEW_MS until cleared; a failed renewal is logged, the next one tries again. */
+function renewEvery(register: () => Promise<unknown>, logFailure: (error: unknown) => void) {
+	const renewal = setInterval(() => void register().catch(logFailure), LISTENER_RENEW_MS);
+	renewal.unref();
+	return renewal;
+}
+
 /**
  * Renewals of the webhook triggers' registrations in this process, by
  * registration id. A webhook trigger has no code that runs while it is
@@ -80,10 +87,10 @@ export async function registerWebhookListener(functions: IHookFunctions): Promis
 	const register = async () => await (await getStore()).registerListener(registration);
 	await register();
 	clearInterval(webhookRenewals.get(registration.id));
-	const logFailure = logRegistrationFailure(functions, registration.connectorIdn);
-	const renewal = setInterval(() => void register().catch(logFailure), LISTENER_RENEW_MS);
-	renewal.unref();
-	webhookRenewals.set(registration.id, renewal);
+	webhookRenewals.set(
+		registration.id,
+		renewEvery(register, logRegistrationFailure(functions, registration.connectorIdn)),
+	);
 }
 
 /** When a webhook trigger's webhook is deleted (the workflow is deactivated). */
@@ -111,12 +118,9 @@ export async function keepListenerRegistered(
 	const connectorIdn = connectorOf(functions);
 	const logFailure = logRegistrationFailure(functions, connectorIdn);
 	const register = async () =>
-		await store
-			.registerListener({ ...key, connectorIdn, ttlMs: LISTENER_TTL_MS })
-			.then(() => undefined, logFailure);
-	await register();
-	const renewal = setInterval(() => void register(), LISTENER_RENEW_MS);
-	renewal.unref();
+		await store.registerListener({ ...key, connectorIdn, ttlMs: LISTENER_TTL_MS });
+	await register().catch(logFailure);
+	const renewal = renewEvery(register, logFailure);
 	return async () => {
 		clearInterval(renewal);
 		await store.unregisterListener(key.id).then(() => undefined, logFailure);

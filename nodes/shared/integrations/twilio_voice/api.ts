@@ -67,6 +67,51 @@ export async function updateParticipant(
 	});
 }
 
+export async function fetchParticipant(
+	client: TwilioClient,
+	conferenceSid: string,
+	participant: string,
+): Promise<JsonObject> {
+	return await client.request<JsonObject>({
+		method: 'GET',
+		path: participantPath(conferenceSid, participant),
+	});
+}
+
+/** Dials `form.To` into the conference as a new participant (From, To, Label, Timeout …). */
+export async function createParticipant(
+	client: TwilioClient,
+	conferenceSid: string,
+	form: Form,
+): Promise<JsonObject> {
+	return await client.request<JsonObject>({
+		method: 'POST',
+		path: accountPath(`/Conferences/${encodeURIComponent(conferenceSid)}/Participants.json`),
+		form,
+	});
+}
+
+export async function listParticipants(
+	client: TwilioClient,
+	conferenceSid: string,
+): Promise<JsonObject[]> {
+	const page = await client.request<{ participants?: JsonObject[] }>({
+		method: 'GET',
+		path: accountPath(`/Conferences/${encodeURIComponent(conferenceSid)}/Participants.json`),
+	});
+	return page.participants ?? [];
+}
+
+/** The account's conferences in progress, newest first (Twilio's first page, up to 50). */
+export async function liveConferences(client: TwilioClient): Promise<JsonObject[]> {
+	const page = await client.request<{ conferences?: JsonObject[] }>({
+		method: 'GET',
+		path: accountPath('/Conferences.json'),
+		query: { Status: 'in-progress', PageSize: 50 },
+	});
+	return page.conferences ?? [];
+}
+
 export async function deleteParticipant(
 	client: TwilioClient,
 	conferenceSid: string,

@@ -59,6 +59,11 @@ export function readCallSid(args: CommandArguments): CallRef {
 	return { callSid };
 }
 
+/** Whether Twilio can place a call to `text`: an E.164 number, a SIP address or client:identity. */
+export function isDestination(text: string): boolean {
+	return DESTINATION.test(text);
+}
+
 export function readDestination(args: CommandArguments): string {
 	const to = requiredString(args, 'phoneNumber', 'The number to call in E.164, e.g. +16507000000');
 	if (!DESTINATION.test(to)) {

@@ -10,7 +10,7 @@ import type { JsonObject } from '../../store/types';
 import { readSpeech } from './callArguments';
 import { outboundCallTwiml, turnTwiml, type EnqueueTask } from './twiml';
 
-const MAX_TWIML_CHARACTERS = 4000;
+export const MAX_TWIML_CHARACTERS = 4000;
 
 export interface CallScript {
 	/** Exactly one of twiml / url tells Twilio what the answered call does. */

@@ -11,6 +11,7 @@ import { twilioDefaults, type TwilioFormValue } from '../../transport/twilio';
 import { CALL_TRIGGER, findWebhookListener } from '../../triggers/connectorListener';
 import { checkCallerId, optionalListOf } from './callArguments';
 import { readCallScript, type CallScript } from './callScript';
+import type { OutboundTask } from './outboundTask';
 
 export const STATUS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
 const CONVERSATION_EVENTS = ['answered', 'completed'];
@@ -27,6 +28,8 @@ export interface MakeCallInput extends CallScript {
 	conversationByDefault: boolean;
 	/** Why the call is not a conversation though it could be; set by check. */
 	notice?: string;
+	/** With a queue SID: a task for an agent to place the call, instead of a call. */
+	outboundTask?: OutboundTask;
 }
 
 /** The form fields the call's script decides: what the answered call does, and where its status goes. */

@@ -92,6 +92,39 @@ export function digitsTwiml(digits: string, continueUrl?: string): string {
 	return response.toString();
 }
 
+/** Where a call goes on after its tones, when it goes back to what it was doing. */
+export type AfterDigits =
+	| { kind: 'listen'; actionUrl: string }
+	| { kind: 'conference'; name: string; muted: boolean; endConferenceOnExit: boolean };
+
+/**
+ * TwiML that plays DTMF tones and then takes the call back where it was:
+ * listening again in a Call Trigger conversation, or back into its
+ * conference (which it leaves for as long as the tones play).
+ */
+export function digitsAndBackTwiml(digits: string, back: AfterDigits): string {
+	const response = newVoiceResponse();
+	response.play({ digits });
+	if (back.kind === 'listen')
+		response.gather({
+			input: ['speech', 'dtmf'],
+			action: back.actionUrl,
+			method: 'POST',
+			actionOnEmptyResult: true,
+		});
+	else
+		response.dial().conference(
+			{
+				muted: back.muted,
+				beep: 'false',
+				startConferenceOnEnter: true,
+				endConferenceOnExit: back.endConferenceOnExit,
+			},
+			back.name,
+		);
+	return response.toString();
+}
+
 /** How the call listens for the caller's next turn (`<Gather>`). */
 export interface ListenOptions {
 	/** What the caller may answer with; default speech and DTMF. */

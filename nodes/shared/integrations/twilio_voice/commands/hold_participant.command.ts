@@ -2,7 +2,8 @@ import { optionalHttpUrl, optionalString } from '../../../commands/arguments';
 import { ArgumentError } from '../../../commands/errors';
 import type { CommandDefinition } from '../../../commands/types';
 import {
-	conferenceProperty,
+	PARTICIPANT_ALIASES,
+	participantConferenceProperty,
 	participantProperty,
 	readParticipant,
 	runParticipantUpdate,
@@ -15,11 +16,12 @@ const HOLD_METHODS = ['GET', 'POST'];
 export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'hold_participant',
+	aliases: ['HoldCall', 'HoldParticipant'],
 	displayName: 'Hold Participant',
 	description: 'Put a conference participant on hold, with hold music',
 	properties: [
-		conferenceProperty,
 		participantProperty,
+		participantConferenceProperty,
 		{
 			displayName: 'Options',
 			name: 'options',
@@ -29,7 +31,7 @@ export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 			options: [
 				{
 					displayName: 'Hold Music Method',
-					name: 'holdMethod',
+					name: 'holdMusicMethod',
 					type: 'options',
 					options: HOLD_METHODS.map((method) => ({ name: method, value: method })),
 					default: 'GET',
@@ -37,7 +39,7 @@ export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 				},
 				{
 					displayName: 'Hold Music URL',
-					name: 'holdUrl',
+					name: 'holdMusicUrl',
 					type: 'string',
 					default: '',
 					placeholder: 'e.g. https://example.com/hold.mp3',
@@ -47,15 +49,25 @@ export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 			],
 		},
 	],
+	// The names these arguments had before the seed's, still taken.
+	sendCommandAliases: {
+		...PARTICIPANT_ALIASES,
+		holdUrl: 'holdMusicUrl',
+		holdMethod: 'holdMusicMethod',
+	},
 	validate(args) {
 		const participant = readParticipant(args);
-		const holdMethod = optionalString(args, 'holdMethod')?.toUpperCase();
+		const holdMethod = optionalString(args, 'holdMusicMethod')?.toUpperCase();
 		if (holdMethod !== undefined && !HOLD_METHODS.includes(holdMethod)) {
-			throw new ArgumentError('holdMethod', `must be GET or POST, got "${holdMethod}"`);
+			throw new ArgumentError('holdMusicMethod', `must be GET or POST, got "${holdMethod}"`);
 		}
 		return {
 			...participant,
-			form: { Hold: 'true', HoldUrl: optionalHttpUrl(args, 'holdUrl'), HoldMethod: holdMethod },
+			form: {
+				Hold: 'true',
+				HoldUrl: optionalHttpUrl(args, 'holdMusicUrl'),
+				HoldMethod: holdMethod,
+			},
 		};
 	},
 	run: runParticipantUpdate,

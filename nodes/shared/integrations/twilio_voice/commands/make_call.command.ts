@@ -12,6 +12,7 @@ import { createCall } from '../api';
 import { checkCallerId, optionalDigits, readDestination } from '../callArguments';
 import { readCallScript } from '../callScript';
 import { VOICE_INTEGRATION } from '../constants';
+import { readOutboundTask, runOutboundTask } from '../outboundTask';
 import {
 	completeCallerId,
 	completeConversation,
@@ -95,6 +96,15 @@ const properties: INodeProperties[] = [
 				default: 'Enable',
 			},
 			{
+				displayName: 'Queue SID (Agent Places the Call)',
+				name: 'queueSid',
+				type: 'string',
+				default: '',
+				placeholder: 'WQ…',
+				description:
+					'Instead of placing the call, route a voice task for the number to this TaskRouter queue; the agent who accepts it places the call. Needs the Workspace SID.',
+			},
+			{
 				displayName: 'Record',
 				name: 'record',
 				type: 'boolean',
@@ -176,6 +186,14 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. Polly.Joanna',
 				description: 'Voice of the greeting (Twilio voice name)',
 			},
+			{
+				displayName: 'Workspace SID',
+				name: 'workspaceSid',
+				type: 'string',
+				default: '',
+				placeholder: 'WS…',
+				description: 'The TaskRouter workspace of the Queue SID',
+			},
 		],
 	},
 ];
@@ -183,13 +201,27 @@ const properties: INodeProperties[] = [
 export const makeCall: CommandDefinition<MakeCallInput> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'make_call',
+	aliases: ['StartOutboundCall'],
 	displayName: 'Start Outbound Call',
 	description: 'Call a number and say the greeting when it is answered',
 	properties,
+	// Flex's StartOutboundCall names the number `destination`.
+	sendCommandAliases: { destination: 'phoneNumber' },
 	validate(args, request) {
 		const to = readDestination(args);
 		const callerId = optionalString(args, 'callerId');
 		const from = callerId === undefined ? undefined : checkCallerId(callerId);
+		const outboundTask = readOutboundTask(args);
+		if (outboundTask !== undefined)
+			return {
+				to,
+				from,
+				outboundTask,
+				form: {},
+				connectorIdn: request.connectorIdn,
+				args,
+				conversationByDefault: false,
+			};
 		const script = readCallScript(args, to);
 		const sendDigits = optionalDigits(args, 'sendDigits');
 		const machineDetection = optionalString(args, 'machineDetection');
@@ -234,10 +266,13 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 	},
 	// The credential and the store reach a command only here, still before anything is sent.
 	async check(context, input) {
+		if (input.outboundTask !== undefined) return;
 		await completeCallerId(context, input);
 		await completeConversation(context, input);
 	},
 	async run(context, input, act) {
+		if (input.outboundTask !== undefined)
+			return await runOutboundTask(context, act, { ...input, outboundTask: input.outboundTask });
 		const { created: call, recipient } = await createForRecipient(
 			context,
 			act,

@@ -1,6 +1,7 @@
 import type { CommandDefinition } from '../../../commands/types';
 import {
-	conferenceProperty,
+	PARTICIPANT_ALIASES,
+	participantConferenceProperty,
 	participantProperty,
 	readParticipant,
 	runParticipantUpdate,
@@ -11,9 +12,11 @@ import { VOICE_INTEGRATION } from '../constants';
 export const unholdParticipant: CommandDefinition<ParticipantUpdate> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'unhold_participant',
+	aliases: ['UnholdCall', 'UnholdParticipant'],
 	displayName: 'Unhold Participant',
 	description: 'Take a conference participant off hold',
-	properties: [conferenceProperty, participantProperty],
+	properties: [participantProperty, participantConferenceProperty],
+	sendCommandAliases: PARTICIPANT_ALIASES,
 	validate: (args) => ({ ...readParticipant(args), form: { Hold: 'false' } }),
 	run: runParticipantUpdate,
 };

@@ -259,7 +259,11 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 
 		const digits = await env.n8n.execute(
 			await env.n8n.importWorkflow(
-				casesWorkflow('e2eMakeCallDtmf001', [{ callSid: live.sid, digits: '9' }], 'send_digits'),
+				casesWorkflow(
+					'e2eMakeCallDtmf001',
+					[{ callSid: live.sid, digits: '9', hangUpAfter: 'true' }],
+					'send_digits',
+				),
 			),
 		);
 		expect(outputOf(digits, 'Send Command')[0].json).toMatchObject({
@@ -391,7 +395,7 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			),
 			"Argument 'participant' is required (field 'participant', item 1)",
 			expect.stringMatching(
-				/^Argument 'holdUrl' must use http or https, got "ftp:" \(field 'holdUrl', item 2\)$/,
+				/^Argument 'holdMusicUrl' must use http or https, got "ftp:" \(field 'holdMusicUrl', item 2\)$/,
 			),
 		]);
 		const dtmf = await env.n8n.execute(

@@ -1,5 +1,6 @@
 /** Calls: kept in memory, answered as the spec's Call resource, created, fetched, updated (redirected, ended) and deleted. */
 import { resourceBase } from './account';
+import { callLeavesConferences, joinConferenceOfTwiml } from './conferenceLife';
 import { first } from './params';
 import { FINAL_CALL_STATUSES, type CallState, type CallStatus } from './state';
 import type { TwilioServer } from './server';
@@ -122,8 +123,12 @@ export const CALL_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 			}
 			call.updates.push(params);
 			call.updatedAt = new Date();
+			// New TwiML takes the call out of its conference (and maybe into another).
+			if (twiml !== undefined || url !== undefined || status !== undefined)
+				callLeavesConferences(context.server, call.sid);
 			if (twiml !== undefined) [call.twiml, call.url] = [twiml, undefined];
 			if (url !== undefined) [call.url, call.twiml] = [url, undefined];
+			if (twiml !== undefined) joinConferenceOfTwiml(context.server, call.sid, twiml);
 			// `canceled` only stops a call that has not been answered; `completed` ends it either way.
 			if (status === 'canceled' && (call.status === 'queued' || call.status === 'ringing'))
 				context.server.setCallStatus(call.sid, 'canceled');

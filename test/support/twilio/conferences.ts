@@ -4,6 +4,7 @@ import { booleanParam, first } from './params';
 import { FINAL_CALL_STATUSES, type ConferenceState, type ParticipantState } from './state';
 import type { TwilioServer } from './server';
 import type { TwilioContext, TwilioHandler, TwilioReply } from './types';
+import { leaveConference } from './conferenceLife';
 import { notFound, rfc2822, twilioSid } from './wire';
 
 export function addConferenceTo(
@@ -66,7 +67,7 @@ export function findParticipant(
 	);
 }
 
-function conferenceResource(
+export function conferenceResource(
 	context: TwilioContext,
 	conference: ConferenceState,
 ): Record<string, unknown> {
@@ -84,7 +85,7 @@ function conferenceResource(
 	});
 }
 
-function participantResource(
+export function participantResource(
 	context: TwilioContext,
 	participant: ParticipantState,
 ): Record<string, unknown> {
@@ -175,7 +176,7 @@ export const CONFERENCE_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 
 	DeleteParticipant: (context) =>
 		withParticipant(context, (participant) => {
-			context.server.participants.get(participant.conferenceSid)?.delete(participant.callSid);
+			leaveConference(context.server, participant, 'kicked');
 			const call = context.server.calls.get(participant.callSid);
 			if (call && !FINAL_CALL_STATUSES.has(call.status))
 				context.server.setCallStatus(call.sid, 'completed');

@@ -1,8 +1,10 @@
 /** The built-in handler of each operation the stand-in keeps resources for. */
 import { ACCOUNT_HANDLERS } from './account';
 import { CALL_HANDLERS } from './calls';
+import { CONFERENCE_LIFE_HANDLERS } from './conferenceLife';
 import { CONFERENCE_HANDLERS } from './conferences';
 import { MESSAGE_HANDLERS } from './messages';
+import { TASKROUTER_HANDLERS } from './taskRouter';
 import type { TwilioHandler } from './types';
 
 export const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
@@ -10,6 +12,8 @@ export const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 	...CALL_HANDLERS,
 	...MESSAGE_HANDLERS,
 	...CONFERENCE_HANDLERS,
+	...CONFERENCE_LIFE_HANDLERS,
+	...TASKROUTER_HANDLERS,
 };
 
 /** The built-in handler of an operation, e.g. to put it back after `handle` replaced it. */

@@ -21,6 +21,11 @@ const VALID: CommandArguments = {
 	text: 'Hello',
 	count: 60,
 	mediaURL: 'https://example.com/a.gif',
+	taskSid: 'WT0123456789abcdef0123456789abcdef',
+	workspaceSid: 'WS0123456789abcdef0123456789abcdef',
+	workerSid: 'WK0123456789abcdef0123456789abcdef',
+	targetSid: 'WQ0123456789abcdef0123456789abcdef',
+	attributes: '{"a": 1}',
 };
 
 function requiredNames(properties: INodeProperties[]): string[] {
@@ -56,10 +61,24 @@ describe('Twilio commands refuse a missing required argument', () => {
 			get_call: ['callSid'],
 			transfer_call: ['callSid', 'phoneNumber'],
 			send_digits: ['callSid', 'digits'],
-			hold_participant: ['conferenceSid', 'participant'],
-			unhold_participant: ['conferenceSid', 'participant'],
-			remove_participant: ['conferenceSid', 'participant'],
+			redirect_call: ['callSid'],
+			// The conference is found from the participant's call SID when not given.
+			hold_participant: ['participant'],
+			unhold_participant: ['participant'],
+			mute_participant: ['participant'],
+			remove_participant: ['participant'],
 			end_conference: ['conferenceSid'],
+			// The caller's call SID or the conference SID: validate() asks for one.
+			start_warm_transfer: ['phoneNumber'],
+			complete_warm_transfer: ['participant'],
+			// A conference participant or a task, by Transfer: validate() asks for what the kind needs.
+			cancel_transfer: [],
+			transfer_task: ['taskSid', 'workspaceSid', 'targetSid'],
+			set_task_attributes: ['taskSid', 'workspaceSid', 'attributes'],
+			complete_task: ['taskSid', 'workspaceSid'],
+			wrap_up_task: ['taskSid', 'workspaceSid'],
+			// The activity by name or by SID: validate() asks for one.
+			set_worker_activity: ['workerSid', 'workspaceSid'],
 			set_turn_message: ['callSid', 'text'],
 			send_message: ['phoneNumber'],
 			start_session: ['tenantPhoneNumber', 'phoneNumber'],

@@ -565,11 +565,12 @@ describe('Twilio test server', () => {
 		]);
 		server.clearRecords();
 
+		// Another participant keeps the conference going when this one is removed.
+		const other = server.addParticipant(conference.sid);
 		expect((await send('DELETE', path)).status).toBe(204);
 		expect((await send('GET', path)).status).toBe(404);
 		expect(server.calls.get(participant.callSid)?.status).toBe('completed');
 
-		const other = server.addParticipant(conference.sid);
 		const ended = await send(
 			'POST',
 			`/2010-04-01/Accounts/${ACCOUNT_SID}/Conferences/${conference.sid}.json`,

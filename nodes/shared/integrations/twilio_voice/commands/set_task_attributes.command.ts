@@ -48,18 +48,13 @@ export const setTaskAttributes: CommandDefinition<SetTaskAttributesInput> = {
 	],
 	sendCommandAliases: { sid: 'taskSid' },
 	validate(args) {
+		const ref = readTaskRef(args);
 		const attributes = jsonArgument(args, 'attributes');
+		if (attributes === undefined)
+			throw new ArgumentError('attributes', 'is required', 'A JSON object, e.g. {"tier": "vip"}');
 		if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes))
-			throw new ArgumentError(
-				'attributes',
-				'must be a JSON object',
-				'e.g. {"priority_reason": "vip"}',
-			);
-		return {
-			...readTaskRef(args),
-			attributes,
-			mergeExisting: optionalBoolean(args, 'mergeExisting') ?? true,
-		};
+			throw new ArgumentError('attributes', 'must be a JSON object', 'e.g. {"tier": "vip"}');
+		return { ...ref, attributes, mergeExisting: optionalBoolean(args, 'mergeExisting') ?? true };
 	},
 	async run(context, input) {
 		const client = await createTwilioClient(context.functions, context.itemIndex);

@@ -72,6 +72,13 @@ export const setWorkerActivity: CommandDefinition<SetWorkerActivityInput> = {
 		},
 	],
 	validate(args) {
+		const workspaceSid = requiredSid(
+			args,
+			'workspaceSid',
+			'workspace',
+			'The WS… SID of the workspace',
+		);
+		const workerSid = requiredSid(args, 'workerSid', 'worker', 'The WK… SID of the worker');
 		const activitySid = optionalString(args, 'activitySid');
 		const activityName = optionalString(args, 'activityName');
 		if (activitySid === undefined && activityName === undefined)
@@ -83,8 +90,8 @@ export const setWorkerActivity: CommandDefinition<SetWorkerActivityInput> = {
 		if (activitySid !== undefined && activityName !== undefined)
 			throw new ArgumentError('activitySid', 'cannot be used together with activityName');
 		return {
-			workspaceSid: requiredSid(args, 'workspaceSid', 'workspace', 'The WS… SID of the workspace'),
-			workerSid: requiredSid(args, 'workerSid', 'worker', 'The WK… SID of the worker'),
+			workspaceSid,
+			workerSid,
 			activitySid:
 				activitySid === undefined ? undefined : checkSid('activitySid', activitySid, 'activity'),
 			activityName,

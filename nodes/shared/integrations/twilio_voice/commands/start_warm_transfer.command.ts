@@ -86,6 +86,7 @@ export const startWarmTransfer: CommandDefinition<StartWarmTransferInput> = {
 		},
 	],
 	validate(args) {
+		const { destination, ringSeconds, callerId } = readTransferTarget(args);
 		const given = optionalString(args, 'conferenceSid') !== undefined;
 		const callSid =
 			optionalString(args, 'callSid') === undefined ? undefined : readCallSid(args).callSid;
@@ -98,7 +99,6 @@ export const startWarmTransfer: CommandDefinition<StartWarmTransferInput> = {
 		const { label, holdCaller } = readWarmOptions(args);
 		if (holdCaller && callSid === undefined)
 			throw new ArgumentError('callSid', 'is required to hold the caller');
-		const { destination, ringSeconds, callerId } = readTransferTarget(args);
 		return {
 			conferenceSid: given ? readConference(args).conferenceSid : undefined,
 			callSid,

@@ -19,7 +19,7 @@ export class MakeCall implements INodeType {
 		subtitle:
 			'={{$parameter["operation"] === "make_call" ? "call " + $parameter["phoneNumber"] : $parameter["operation"].replace(/_/g, " ")}}',
 		description:
-			'Place a phone call over Twilio that says a greeting when answered, and control live calls and conferences',
+			'Place a phone call over Twilio that says a greeting when answered, and control live calls, conferences and TaskRouter tasks',
 		defaults: { name: 'Make Call' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

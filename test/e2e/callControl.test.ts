@@ -140,7 +140,7 @@ describe('call and task control in a real n8n: conferences, warm transfers, Task
 				'hold_participant',
 				{
 					participant: caller.callSid,
-					options: { holdMusicUrl: 'https://example.com/hold.mp3', holdMusicMethod: 'POST' },
+					options: { holdUrl: 'https://example.com/hold.mp3', holdMethod: 'POST' },
 				},
 			],
 			['Unhold', 'unhold_participant', { participant: caller.callSid }],

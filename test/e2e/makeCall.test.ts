@@ -395,7 +395,7 @@ describe('Make Call in a real n8n, against the Twilio test server', () => {
 			),
 			"Argument 'participant' is required (field 'participant', item 1)",
 			expect.stringMatching(
-				/^Argument 'holdMusicUrl' must use http or https, got "ftp:" \(field 'holdMusicUrl', item 2\)$/,
+				/^Argument 'holdUrl' must use http or https, got "ftp:" \(field 'holdUrl', item 2\)$/,
 			),
 		]);
 		const dtmf = await env.n8n.execute(

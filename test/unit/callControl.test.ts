@@ -41,12 +41,12 @@ describe('call and task control arguments', () => {
 		[
 			'hold_participant',
 			{ participant: CALL, holdMusicMethod: 'PUT' },
-			/^Argument 'holdMusicMethod' must be GET or POST/,
+			/^Argument 'holdMethod' must be GET or POST/,
 		],
 		[
 			'HoldCall',
 			{ participantCallSid: CALL, holdUrl: 'ftp://x/a.mp3' },
-			/^Argument 'holdMusicUrl' must use http or https/,
+			/^Argument 'holdUrl' must use http or https/,
 		],
 		[
 			'mute_participant',
@@ -227,7 +227,7 @@ describe('call and task control arguments', () => {
 			participant: CALL,
 			form: { Hold: 'true', HoldUrl: 'https://example.com/m.mp3', HoldMethod: 'POST' },
 		});
-		// The names hold_participant had before the seed's still work.
+		// The fields' own names work as well.
 		expect(
 			validate('hold_participant', {
 				participant: CALL,

@@ -31,7 +31,7 @@ export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 			options: [
 				{
 					displayName: 'Hold Music Method',
-					name: 'holdMusicMethod',
+					name: 'holdMethod',
 					type: 'options',
 					options: HOLD_METHODS.map((method) => ({ name: method, value: method })),
 					default: 'GET',
@@ -39,7 +39,7 @@ export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 				},
 				{
 					displayName: 'Hold Music URL',
-					name: 'holdMusicUrl',
+					name: 'holdUrl',
 					type: 'string',
 					default: '',
 					placeholder: 'e.g. https://example.com/hold.mp3',
@@ -49,23 +49,23 @@ export const holdParticipant: CommandDefinition<ParticipantUpdate> = {
 			],
 		},
 	],
-	// The names these arguments had before the seed's, still taken.
+	// The seed's names; the fields keep theirs so that saved workflows keep their hold music.
 	sendCommandAliases: {
 		...PARTICIPANT_ALIASES,
-		holdUrl: 'holdMusicUrl',
-		holdMethod: 'holdMusicMethod',
+		holdMusicUrl: 'holdUrl',
+		holdMusicMethod: 'holdMethod',
 	},
 	validate(args) {
 		const participant = readParticipant(args);
-		const holdMethod = optionalString(args, 'holdMusicMethod')?.toUpperCase();
+		const holdMethod = optionalString(args, 'holdMethod')?.toUpperCase();
 		if (holdMethod !== undefined && !HOLD_METHODS.includes(holdMethod)) {
-			throw new ArgumentError('holdMusicMethod', `must be GET or POST, got "${holdMethod}"`);
+			throw new ArgumentError('holdMethod', `must be GET or POST, got "${holdMethod}"`);
 		}
 		return {
 			...participant,
 			form: {
 				Hold: 'true',
-				HoldUrl: optionalHttpUrl(args, 'holdMusicUrl'),
+				HoldUrl: optionalHttpUrl(args, 'holdUrl'),
 				HoldMethod: holdMethod,
 			},
 		};

@@ -416,6 +416,10 @@ describe('call and task control in a real n8n: conferences, warm transfers, Task
 		const attributed = task('assigned', { a: 1 });
 		const done = task('assigned');
 		const wrapped = task('assigned');
+		const consult = task('assigned', {
+			call_sid: muted.callSid,
+			conference: { sid: conference.sid },
+		});
 
 		const execution = await env.n8n.execute(
 			await env.n8n.importWorkflow(
@@ -470,6 +474,14 @@ describe('call and task control in a real n8n: conferences, warm transfers, Task
 						queueSid: QUEUE,
 						workspaceSid: WORKSPACE,
 					},
+					{
+						command: 'TransferTask',
+						sid: consult.sid,
+						workspaceSid: WORKSPACE,
+						targetSid: '+16507000044',
+						callerId: CALLER_ID,
+						options: { mode: 'WARM' },
+					},
 				]),
 			),
 		);
@@ -490,6 +502,7 @@ describe('call and task control in a real n8n: conferences, warm transfers, Task
 			'wrap_up_task',
 			'set_worker_activity',
 			'make_call',
+			'transfer_task',
 		]);
 		expect(twilio.participant(conference.sid, muted.callSid)?.muted).toBe(true);
 		expect(twilio.participant(conference.sid, held.callSid)).toMatchObject({
@@ -533,6 +546,26 @@ describe('call and task control in a real n8n: conferences, warm transfers, Task
 		expect(worker.updates).toEqual([
 			{ ActivitySid: offline.sid, RejectPendingReservations: 'true' },
 		]);
+		// A warm transfer to a number: the number joins the task's conference; the task stays the agent's.
+		const consulted = items[13].result as Record<string, unknown>;
+		expect(consulted).toMatchObject({
+			mode: 'WARM',
+			targetKind: 'number',
+			conferenceSid: conference.sid,
+		});
+		expect(formsTo(twilio, 'POST', `/Conferences/${conference.sid}/Participants.json`)).toEqual([
+			{
+				From: CALLER_ID,
+				To: '+16507000044',
+				Label: 'transfer',
+				EarlyMedia: 'true',
+				EndConferenceOnExit: 'false',
+			},
+		]);
+		expect(twilio.participant(conference.sid, String(consulted.transferCallSid))?.label).toBe(
+			'transfer',
+		);
+		expect(tasks.get(consult.sid)?.assignmentStatus).toBe('assigned');
 		expect(items[12].result).toMatchObject({
 			queueSid: QUEUE,
 			to: '+16507000099',

@@ -217,6 +217,8 @@ describe('call and task control arguments', () => {
 	);
 
 	test('the seed names reach the same arguments as the fields', () => {
+		expect(findCommand('twilio_voice', 'HangupCall').commandIdn).toBe('stop_call');
+		expect(findCommand('twilio_voice', 'EndConferenceForAll').commandIdn).toBe('end_conference');
 		expect(
 			validate('HoldCall', {
 				participantCallSid: CALL,

@@ -55,8 +55,7 @@ export const workspaceProperty: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: 'e.g. WS0123456789abcdef0123456789abcdef',
-	description:
-		'The TaskRouter workspace the task or worker belongs to (Flex: Flex Task Assignment)',
+	description: 'The TaskRouter workspace (WS…) the task or worker belongs to',
 };
 
 export const taskProperty: INodeProperties = {

@@ -7,6 +7,7 @@ import { VOICE_INTEGRATION } from '../constants';
 export const endConference: CommandDefinition<ConferenceRef> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'end_conference',
+	aliases: ['EndConferenceForAll'],
 	displayName: 'End Conference',
 	description: 'End a conference for every participant',
 	properties: [conferenceProperty],

@@ -10,6 +10,7 @@ const NOT_YET_ANSWERED = new Set(['queued', 'ringing']);
 export const stopCall: CommandDefinition<CallRef> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'stop_call',
+	aliases: ['HangupCall'],
 	displayName: 'Hang Up',
 	description: 'End a call: cancel it while it rings, complete it once answered',
 	properties: [callSidProperty],

@@ -3,16 +3,51 @@
  * conference while the agent stays (start), then the agent leaves and the
  * caller and target go on (complete), or the target is dropped (cancel).
  */
+import type { INodeProperties } from 'n8n-workflow';
+
 import { optionalBoolean, optionalString } from '../../commands/arguments';
 import { ArgumentError } from '../../commands/errors';
 import type { CommandArguments, CommandContext } from '../../commands/types';
 import type { JsonObject } from '../../store/types';
 import { twilioDefaults, type TwilioClient } from '../../transport/twilio';
 import { createParticipant, listParticipants, updateParticipant } from './api';
-import { checkCallerId } from './callArguments';
+import { checkCallerId, TRANSFER_RING_SECONDS } from './callArguments';
 
 /** The label a transfer target joins with, so that it can be named without its call SID. */
 export const TRANSFER_LABEL = 'transfer';
+
+/** The options Start Warm Transfer and Transfer Task share: the target's caller ID, label and ring time. */
+export function transferTargetOptions(descriptions: {
+	callerId: string;
+	label: string;
+	ringSeconds: string;
+}): INodeProperties[] {
+	return [
+		{
+			displayName: 'Caller ID',
+			name: 'callerId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. +16505550100',
+			description: descriptions.callerId,
+		},
+		{
+			displayName: 'Label',
+			name: 'label',
+			type: 'string',
+			default: TRANSFER_LABEL,
+			description: descriptions.label,
+		},
+		{
+			displayName: 'Wait for Transfer (Seconds)',
+			name: 'waitForTransferSeconds',
+			type: 'number',
+			typeOptions: { minValue: TRANSFER_RING_SECONDS.min, maxValue: TRANSFER_RING_SECONDS.max },
+			default: 30,
+			description: descriptions.ringSeconds,
+		},
+	];
+}
 
 export interface WarmTarget {
 	destination: string;

@@ -1,5 +1,6 @@
 import { optionalHttpUrl, optionalString } from '../../../commands/arguments';
 import { ArgumentError } from '../../../commands/errors';
+import { optionsCollection } from '../../../commands/properties';
 import type { CommandDefinition } from '../../../commands/types';
 import { createTwilioClient } from '../../../transport/twilio';
 import { callSummary, updateCall } from '../api';
@@ -38,23 +39,16 @@ export const redirectCall: CommandDefinition<RedirectInput> = {
 			placeholder: 'e.g. https://example.com/twiml/next',
 			description: 'A URL Twilio fetches the call’s new TwiML from, instead of TwiML',
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [
-				{
-					displayName: 'URL Method',
-					name: 'method',
-					type: 'options',
-					options: METHODS.map((method) => ({ name: method, value: method })),
-					default: 'POST',
-					description: 'How Twilio requests the TwiML URL',
-				},
-			],
-		},
+		optionsCollection([
+			{
+				displayName: 'URL Method',
+				name: 'method',
+				type: 'options',
+				options: METHODS.map((method) => ({ name: method, value: method })),
+				default: 'POST',
+				description: 'How Twilio requests the TwiML URL',
+			},
+		]),
 	],
 	sendCommandAliases: { twiMLUrl: 'twimlUrl' },
 	validate(args) {

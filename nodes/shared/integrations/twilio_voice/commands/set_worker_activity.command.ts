@@ -1,5 +1,6 @@
 import { optionalBoolean, optionalString } from '../../../commands/arguments';
 import { ArgumentError } from '../../../commands/errors';
+import { optionsCollection } from '../../../commands/properties';
 import type { CommandDefinition } from '../../../commands/types';
 import { createTwilioClient } from '../../../transport/twilio';
 import { VOICE_INTEGRATION } from '../constants';
@@ -45,31 +46,24 @@ export const setWorkerActivity: CommandDefinition<SetWorkerActivityInput> = {
 			placeholder: 'e.g. Available',
 			description: "The activity's name in the workspace; or give its SID under Options",
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [
-				{
-					displayName: 'Activity SID',
-					name: 'activitySid',
-					type: 'string',
-					default: '',
-					placeholder: 'WA…',
-					description: 'The activity by SID, instead of its name',
-				},
-				{
-					displayName: 'Reject Pending Reservations',
-					name: 'rejectPendingReservations',
-					type: 'boolean',
-					default: false,
-					description:
-						"Whether to reject the worker's pending reservations (only for an activity that is not available)",
-				},
-			],
-		},
+		optionsCollection([
+			{
+				displayName: 'Activity SID',
+				name: 'activitySid',
+				type: 'string',
+				default: '',
+				placeholder: 'WA…',
+				description: 'The activity by SID, instead of its name',
+			},
+			{
+				displayName: 'Reject Pending Reservations',
+				name: 'rejectPendingReservations',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to reject the worker's pending reservations (only for an activity that is not available)",
+			},
+		]),
 	],
 	validate(args) {
 		const workspaceSid = requiredSid(

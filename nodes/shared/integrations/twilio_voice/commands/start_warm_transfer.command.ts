@@ -1,5 +1,6 @@
 import { optionalString } from '../../../commands/arguments';
 import { ArgumentError } from '../../../commands/errors';
+import { optionsCollection } from '../../../commands/properties';
 import type { CommandDefinition } from '../../../commands/types';
 import { createTwilioClient } from '../../../transport/twilio';
 import { updateParticipant } from '../api';
@@ -7,7 +8,6 @@ import {
 	callSidProperty,
 	readCallSid,
 	readTransferTarget,
-	TRANSFER_RING_SECONDS,
 	transferToProperty,
 } from '../callArguments';
 import { findConferenceOf, participantConferenceProperty, readConference } from '../conference';
@@ -16,7 +16,7 @@ import {
 	addTransferTarget,
 	completeTransferCallerId,
 	readWarmOptions,
-	TRANSFER_LABEL,
+	transferTargetOptions,
 	type WarmTarget,
 } from '../warmTransfer';
 
@@ -43,47 +43,22 @@ export const startWarmTransfer: CommandDefinition<StartWarmTransferInput> = {
 		},
 		participantConferenceProperty,
 		transferToProperty,
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [
-				{
-					displayName: 'Caller ID',
-					name: 'callerId',
-					type: 'string',
-					default: '',
-					placeholder: 'e.g. +16505550100',
-					description:
-						"The account's number the target sees; empty: the Twilio credential's Default Caller ID",
-				},
-				{
-					displayName: 'Hold Caller While Consulting',
-					name: 'holdCaller',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether the caller waits on hold while the agent talks to the target (Complete Warm Transfer takes them off hold)',
-				},
-				{
-					displayName: 'Label',
-					name: 'label',
-					type: 'string',
-					default: TRANSFER_LABEL,
-					description: 'The name the target joins with, to address it without its call SID',
-				},
-				{
-					displayName: 'Wait for Transfer (Seconds)',
-					name: 'waitForTransferSeconds',
-					type: 'number',
-					typeOptions: { minValue: TRANSFER_RING_SECONDS.min, maxValue: TRANSFER_RING_SECONDS.max },
-					default: 30,
-					description: 'How long the target may ring before Twilio gives up',
-				},
-			],
-		},
+		optionsCollection([
+			...transferTargetOptions({
+				callerId:
+					"The account's number the target sees; empty: the Twilio credential's Default Caller ID",
+				label: 'The name the target joins with, to address it without its call SID',
+				ringSeconds: 'How long the target may ring before Twilio gives up',
+			}),
+			{
+				displayName: 'Hold Caller While Consulting',
+				name: 'holdCaller',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the caller waits on hold while the agent talks to the target (Complete Warm Transfer takes them off hold)',
+			},
+		]),
 	],
 	validate(args) {
 		const { destination, ringSeconds, callerId } = readTransferTarget(args);

@@ -1,8 +1,8 @@
 import { ArgumentError } from '../../../commands/errors';
+import { optionsCollection } from '../../../commands/properties';
 import type { CommandDefinition } from '../../../commands/types';
 import { createTwilioClient } from '../../../transport/twilio';
 import { updateCall } from '../api';
-import { TRANSFER_RING_SECONDS } from '../callArguments';
 import { findConferenceOf } from '../conference';
 import { VOICE_INTEGRATION } from '../constants';
 import {
@@ -22,7 +22,11 @@ import {
 	type TaskTransferTarget,
 	type TransferMode,
 } from '../taskTransfer';
-import { addTransferTarget, completeTransferCallerId, TRANSFER_LABEL } from '../warmTransfer';
+import {
+	addTransferTarget,
+	completeTransferCallerId,
+	transferTargetOptions,
+} from '../warmTransfer';
 
 export interface TransferTaskInput {
 	task: TaskRef;
@@ -49,66 +53,41 @@ export const transferTask: CommandDefinition<TransferTaskInput> = {
 			description:
 				'A worker (WK…) or queue (WQ…): a new task carrying the call is routed there. A number (E.164, sip:, client:): the call is dialed there.',
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [
-				{
-					displayName: 'Caller ID',
-					name: 'callerId',
-					type: 'string',
-					default: '',
-					placeholder: 'e.g. +16505550100',
-					description:
-						"For a number: the caller ID it sees; a warm transfer's empty means the Twilio credential's Default Caller ID",
-				},
-				{
-					displayName: 'Label',
-					name: 'label',
-					type: 'string',
-					default: TRANSFER_LABEL,
-					description: 'Warm transfer to a number: the name the target joins the conference with',
-				},
-				{
-					displayName: 'Mode',
-					name: 'mode',
-					type: 'options',
-					options: [
-						{
-							name: 'Cold',
-							value: 'COLD',
-							description: "The agent's part ends: their task goes to wrap-up",
-						},
-						{
-							name: 'Warm',
-							value: 'WARM',
-							description: 'The agent stays until they leave (Complete Warm Transfer for a number)',
-						},
-					],
-					default: 'COLD',
-				},
-				{
-					displayName: 'Wait for Transfer (Seconds)',
-					name: 'waitForTransferSeconds',
-					type: 'number',
-					typeOptions: { minValue: TRANSFER_RING_SECONDS.min, maxValue: TRANSFER_RING_SECONDS.max },
-					default: 30,
-					description: 'For a number: how long it may ring',
-				},
-				{
-					displayName: 'Workflow SID',
-					name: 'workflowSid',
-					type: 'string',
-					default: '',
-					placeholder: 'WW…',
-					description:
-						"For a worker or queue: the workflow of the new task; empty: the workspace's only workflow",
-				},
-			],
-		},
+		optionsCollection([
+			...transferTargetOptions({
+				callerId:
+					"For a number: the caller ID it sees; a warm transfer's empty means the Twilio credential's Default Caller ID",
+				label: 'Warm transfer to a number: the name the target joins the conference with',
+				ringSeconds: 'For a number: how long it may ring',
+			}),
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				options: [
+					{
+						name: 'Cold',
+						value: 'COLD',
+						description: "The agent's part ends: their task goes to wrap-up",
+					},
+					{
+						name: 'Warm',
+						value: 'WARM',
+						description: 'The agent stays until they leave (Complete Warm Transfer for a number)',
+					},
+				],
+				default: 'COLD',
+			},
+			{
+				displayName: 'Workflow SID',
+				name: 'workflowSid',
+				type: 'string',
+				default: '',
+				placeholder: 'WW…',
+				description:
+					"For a worker or queue: the workflow of the new task; empty: the workspace's only workflow",
+			},
+		]),
 	],
 	sendCommandAliases: { sid: 'taskSid' },
 	validate(args) {

@@ -218,6 +218,15 @@ describe('call and task control arguments', () => {
 
 	test('the seed names reach the same arguments as the fields', () => {
 		expect(findCommand('twilio_voice', 'HangupCall').commandIdn).toBe('stop_call');
+		// Key / value arguments are strings: the seed's options object arrives as JSON text.
+		expect(
+			validate('TransferTask', {
+				sid: TASK,
+				workspaceSid: WORKSPACE,
+				targetSid: WORKER,
+				options: '{"mode": "WARM"}',
+			}),
+		).toMatchObject({ mode: 'WARM' });
 		expect(findCommand('twilio_voice', 'EndConferenceForAll').commandIdn).toBe('end_conference');
 		expect(
 			validate('HoldCall', {

@@ -3,7 +3,7 @@
  * task routed there, carrying the call) or to a number (a `<Dial>` for a
  * cold transfer, a conference participant for a warm one).
  */
-import { optionalString, requiredString } from '../../commands/arguments';
+import { jsonArgument, optionalString, requiredString } from '../../commands/arguments';
 import { ArgumentError } from '../../commands/errors';
 import type { CommandArguments } from '../../commands/types';
 import type { JsonObject } from '../../store/types';
@@ -26,9 +26,13 @@ export type TaskTransferTarget =
 	| { kind: 'worker' | 'queue'; sid: string; workflowSid?: string }
 	| { kind: 'number'; cold: { twiml: string }; warm: WarmTarget };
 
-/** The seed passes the mode as `options: {mode}`; a typed node's Options collection gives `mode` itself. */
+/**
+ * The seed passes the mode as `options: {mode}` (a JSON string through Send
+ * Command's key / value arguments); a typed node's Options collection gives
+ * `mode` itself.
+ */
 export function readMode(args: CommandArguments): TransferMode {
-	const nested = args.options;
+	const nested = args.mode === undefined ? jsonArgument(args, 'options') : undefined;
 	const fromOptions =
 		typeof nested === 'object' && nested !== null && !Array.isArray(nested)
 			? optionalString(nested, 'mode')

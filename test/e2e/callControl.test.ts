@@ -372,7 +372,7 @@ describe('call and task control in a real n8n: conferences, warm transfers, Task
 		expect(twilio.requestsTo('POST', /\/Calls\.json$/)).toHaveLength(0);
 	});
 
-	test('Send Command takes the seed action and argument names: ToggleMute, HoldCall, TransferTask, CancelTransfer, RedirectCallTask, SendDTMFDigits, task and activity actions, StartOutboundCall with a queue', async () => {
+	test('Send Command takes the seed action and argument names: ToggleMute, HoldCall, TransferTask, CancelTransfer, RedirectCallTask, SendDTMFDigits, EndVoiceTask, task, activity and worker attribute actions, StartOutboundCall with a queue', async () => {
 		const twilio = env.twilio;
 		const offline = addActivityTo(twilio, {
 			workspaceSid: WORKSPACE,
@@ -419,6 +419,12 @@ describe('call and task control in a real n8n: conferences, warm transfers, Task
 		const consult = task('assigned', {
 			call_sid: muted.callSid,
 			conference: { sid: conference.sid },
+		});
+		const hangUp = task('assigned', { call_sid: twilio.addCall({ status: 'in-progress' }).sid });
+		const callOver = task('assigned', { call_sid: twilio.addCall({ status: 'completed' }).sid });
+		const skilled = addWorkerTo(twilio, {
+			workspaceSid: WORKSPACE,
+			attributes: '{"skills":["en"],"desk":3}',
 		});
 
 		const execution = await env.n8n.execute(
@@ -482,6 +488,15 @@ describe('call and task control in a real n8n: conferences, warm transfers, Task
 						callerId: CALLER_ID,
 						options: { mode: 'WARM' },
 					},
+					{ command: 'EndVoiceTask', sid: hangUp.sid, workspaceSid: WORKSPACE },
+					{ command: 'EndVoiceTask', sid: callOver.sid, workspaceSid: WORKSPACE },
+					{
+						command: 'SetWorkerAttributes',
+						workerSid: skilled.sid,
+						workspaceSid: WORKSPACE,
+						attributes: '{"skills":["en","es"]}',
+						mergeExisting: 'true',
+					},
 				]),
 			),
 		);
@@ -503,6 +518,9 @@ describe('call and task control in a real n8n: conferences, warm transfers, Task
 			'set_worker_activity',
 			'make_call',
 			'transfer_task',
+			'end_voice_task',
+			'end_voice_task',
+			'set_worker_attributes',
 		]);
 		expect(twilio.participant(conference.sid, muted.callSid)?.muted).toBe(true);
 		expect(twilio.participant(conference.sid, held.callSid)).toMatchObject({
@@ -566,6 +584,18 @@ describe('call and task control in a real n8n: conferences, warm transfers, Task
 			'transfer',
 		);
 		expect(tasks.get(consult.sid)?.assignmentStatus).toBe('assigned');
+		// End Voice Task hangs up a live call and leaves the task; with the call over it wraps the task up.
+		expect(items[14].result).toMatchObject({ ended: 'call', call: { status: 'completed' } });
+		expect(tasks.get(hangUp.sid)?.assignmentStatus).toBe('assigned');
+		expect(items[15].result).toMatchObject({
+			ended: 'task',
+			task: { assignmentStatus: 'wrapping' },
+		});
+		expect(skilled.attributes).toBe('{"skills":["en","es"],"desk":3}');
+		expect(items[16].result).toMatchObject({
+			workerSid: skilled.sid,
+			attributes: { skills: ['en', 'es'], desk: 3 },
+		});
 		expect(items[12].result).toMatchObject({
 			queueSid: QUEUE,
 			to: '+16507000099',

@@ -130,6 +130,16 @@ describe('call and task control arguments', () => {
 			/^Argument 'attributes' must be a JSON object/,
 		],
 		[
+			'SetWorkerAttributes',
+			{ workerSid: WORKER, workspaceSid: WORKSPACE },
+			/^Argument 'attributes' is required/,
+		],
+		[
+			'EndVoiceTask',
+			{ sid: 'WR0123456789abcdef0123456789abcdef', workspaceSid: WORKSPACE },
+			/^Argument 'taskSid' must be a TaskRouter task SID/,
+		],
+		[
 			'complete_task',
 			{ taskSid: TASK, workspaceSid: 'WS' },
 			/^Argument 'workspaceSid' must be a TaskRouter workspace SID/,

@@ -77,8 +77,10 @@ describe('Twilio commands refuse a missing required argument', () => {
 			set_task_attributes: ['taskSid', 'workspaceSid', 'attributes'],
 			complete_task: ['taskSid', 'workspaceSid'],
 			wrap_up_task: ['taskSid', 'workspaceSid'],
+			end_voice_task: ['taskSid', 'workspaceSid'],
 			// The activity by name or by SID: validate() asks for one.
 			set_worker_activity: ['workerSid', 'workspaceSid'],
+			set_worker_attributes: ['workerSid', 'workspaceSid', 'attributes'],
 			set_turn_message: ['callSid', 'text'],
 			send_message: ['phoneNumber'],
 			start_session: ['tenantPhoneNumber', 'phoneNumber'],

@@ -253,6 +253,9 @@ export const TASKROUTER_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 		const worker = taskRouterOf(context.server).workers.get(context.pathParams.Sid ?? '');
 		if (worker === undefined || worker.workspaceSid !== context.pathParams.WorkspaceSid)
 			return notFound(context.request.path);
+		const attributes = first(context.params, 'Attributes');
+		if (attributes !== undefined && !isJsonObject(attributes))
+			return twilioError(400, 20001, 'Attributes must be a JSON object');
 		const activitySid = first(context.params, 'ActivitySid');
 		if (activitySid !== undefined) {
 			const activity = activityOf(context, activitySid);
@@ -264,6 +267,7 @@ export const TASKROUTER_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 				);
 			worker.activitySid = activitySid;
 		}
+		if (attributes !== undefined) worker.attributes = attributes;
 		worker.updates.push(context.params);
 		return { status: 200, body: workerResource(context, worker) };
 	},

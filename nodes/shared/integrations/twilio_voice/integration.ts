@@ -4,6 +4,7 @@ import { cancelTransfer } from './commands/cancel_transfer.command';
 import { completeTask } from './commands/complete_task.command';
 import { completeWarmTransfer } from './commands/complete_warm_transfer.command';
 import { endConference } from './commands/end_conference.command';
+import { endVoiceTask } from './commands/end_voice_task.command';
 import { getCall } from './commands/get_call.command';
 import { holdParticipant } from './commands/hold_participant.command';
 import { makeCall } from './commands/make_call.command';
@@ -14,6 +15,7 @@ import { sendDigits } from './commands/send_digits.command';
 import { setTaskAttributes } from './commands/set_task_attributes.command';
 import { setTurnMessage } from './commands/set_turn_message.command';
 import { setWorkerActivity } from './commands/set_worker_activity.command';
+import { setWorkerAttributes } from './commands/set_worker_attributes.command';
 import { startWarmTransfer } from './commands/start_warm_transfer.command';
 import { stopCall } from './commands/stop_call.command';
 import { transferCall } from './commands/transfer_call.command';
@@ -47,7 +49,9 @@ export const twilioVoiceIntegration: IntegrationDefinition = {
 		setTaskAttributes,
 		completeTask,
 		wrapUpTask,
+		endVoiceTask,
 		setWorkerActivity,
+		setWorkerAttributes,
 		setTurnMessage,
 	],
 };

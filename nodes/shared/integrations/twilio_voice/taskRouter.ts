@@ -4,7 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requiredString } from '../../commands/arguments';
+import { jsonArgument, optionalBoolean, requiredString } from '../../commands/arguments';
 import { ArgumentError } from '../../commands/errors';
 import type { CommandArguments } from '../../commands/types';
 import type { JsonObject } from '../../store/types';
@@ -57,6 +57,50 @@ export const workspaceProperty: INodeProperties = {
 	placeholder: 'e.g. WS0123456789abcdef0123456789abcdef',
 	description: 'The TaskRouter workspace (WS…) the task or worker belongs to',
 };
+
+export const workerProperty: INodeProperties = {
+	displayName: 'Worker SID',
+	name: 'workerSid',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. WK0123456789abcdef0123456789abcdef',
+	description: 'The TaskRouter worker (agent)',
+};
+
+/** A task's or worker's new attributes, and whether they are merged into the ones it has. */
+export const attributesProperties: INodeProperties[] = [
+	{
+		displayName: 'Attributes (JSON)',
+		name: 'attributes',
+		type: 'json',
+		default: '{}',
+		required: true,
+		description: 'A JSON object, e.g. {"tier": "vip"}',
+	},
+	{
+		displayName: 'Merge With Existing',
+		name: 'mergeExisting',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to keep the other attributes (the given ones replace theirs by name); off replaces them all',
+	},
+];
+
+export interface AttributesChange {
+	attributes: JsonObject;
+	mergeExisting: boolean;
+}
+
+export function readAttributesChange(args: CommandArguments): AttributesChange {
+	const attributes = jsonArgument(args, 'attributes');
+	if (attributes === undefined)
+		throw new ArgumentError('attributes', 'is required', 'A JSON object, e.g. {"tier": "vip"}');
+	if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes))
+		throw new ArgumentError('attributes', 'must be a JSON object', 'e.g. {"tier": "vip"}');
+	return { attributes, mergeExisting: optionalBoolean(args, 'mergeExisting') ?? true };
+}
 
 export const taskProperty: INodeProperties = {
 	displayName: 'Task SID',
@@ -118,6 +162,18 @@ export async function createTask(
 	});
 }
 
+export async function fetchWorker(
+	client: TwilioClient,
+	workspaceSid: string,
+	workerSid: string,
+): Promise<JsonObject> {
+	return await client.request<JsonObject>({
+		method: 'GET',
+		service: 'taskrouter',
+		path: workspacePath(workspaceSid, `/Workers/${encodeURIComponent(workerSid)}`),
+	});
+}
+
 export async function updateWorker(
 	client: TwilioClient,
 	workspaceSid: string,
@@ -147,7 +203,7 @@ export async function activitiesNamed(
 	return page.activities ?? [];
 }
 
-/** A task's attributes: TaskRouter keeps them as a JSON string. */
+/** A task's or worker's attributes: TaskRouter keeps them as a JSON string. */
 export function taskAttributes(task: JsonObject): JsonObject {
 	try {
 		const parsed: unknown = JSON.parse(String(task.attributes ?? '{}'));
@@ -171,5 +227,17 @@ export function taskSummary(task: JsonObject): JsonObject {
 		workflowSid: task.workflow_sid ?? null,
 		taskChannel: task.task_channel_unique_name ?? null,
 		routingTarget: task.routing_target ?? null,
+	};
+}
+
+/** A worker as the commands' results report it. */
+export function workerSummary(worker: JsonObject): JsonObject {
+	return {
+		workerSid: worker.sid ?? null,
+		friendlyName: worker.friendly_name ?? null,
+		activitySid: worker.activity_sid ?? null,
+		activityName: worker.activity_name ?? null,
+		available: worker.available ?? null,
+		attributes: taskAttributes(worker),
 	};
 }

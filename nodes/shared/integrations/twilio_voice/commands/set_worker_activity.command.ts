@@ -9,6 +9,8 @@ import {
 	checkSid,
 	requiredSid,
 	updateWorker,
+	workerProperty,
+	workerSummary,
 	workspaceProperty,
 } from '../taskRouter';
 
@@ -28,15 +30,7 @@ export const setWorkerActivity: CommandDefinition<SetWorkerActivityInput> = {
 	displayName: 'Set Worker Activity',
 	description: "Set a worker's activity, e.g. Available or Offline",
 	properties: [
-		{
-			displayName: 'Worker SID',
-			name: 'workerSid',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. WK0123456789abcdef0123456789abcdef',
-			description: 'The TaskRouter worker (agent)',
-		},
+		workerProperty,
 		workspaceProperty,
 		{
 			displayName: 'Activity Name',
@@ -112,16 +106,6 @@ export const setWorkerActivity: CommandDefinition<SetWorkerActivityInput> = {
 			ActivitySid: activitySid,
 			RejectPendingReservations: input.rejectPendingReservations,
 		});
-		return {
-			status: 'completed',
-			externalId: input.workerSid,
-			result: {
-				workerSid: worker.sid ?? input.workerSid,
-				friendlyName: worker.friendly_name ?? null,
-				activitySid: worker.activity_sid ?? activitySid,
-				activityName: worker.activity_name ?? null,
-				available: worker.available ?? null,
-			},
-		};
+		return { status: 'completed', externalId: input.workerSid, result: workerSummary(worker) };
 	},
 };

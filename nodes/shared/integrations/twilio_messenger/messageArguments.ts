@@ -29,7 +29,7 @@ const SENDER = addressPattern(
 	'(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}',
 );
 const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
-const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
+export const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
 
 export function readRecipient(args: CommandArguments): string {
 	const to = requiredString(
@@ -99,13 +99,13 @@ export async function completeSender(
 		);
 }
 
-function readText(args: CommandArguments): string | undefined {
-	const text = optionalText(args, 'text');
+export function readText(args: CommandArguments, name = 'text'): string | undefined {
+	const text = optionalText(args, name);
 	// Twilio counts characters (code points), not UTF-16 units: an emoji is one.
 	const length = text === undefined ? 0 : [...text].length;
 	if (length > MAX_TEXT_CHARACTERS)
 		throw new ArgumentError(
-			'text',
+			name,
 			`has ${length} characters; Twilio takes at most ${MAX_TEXT_CHARACTERS}`,
 		);
 	return text;
@@ -128,7 +128,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 }
 
 /** Twilio's `{"1": "Ana"}`, or seed 001's list of `{name, value}`, as the JSON string Twilio takes. */
-function readContentVariables(args: CommandArguments): string | undefined {
+export function readContentVariables(args: CommandArguments): string | undefined {
 	const value = jsonArgument(args, 'contentVariables');
 	if (value === undefined) return undefined;
 	let entries: Array<[string, JsonValue | undefined]>;

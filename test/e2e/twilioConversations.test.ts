@@ -1,7 +1,8 @@
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
-import { freePort, N8nInstance, outputOf } from '../support/n8n';
+import { freePort, type N8nInstance, outputOf } from '../support/n8n';
 import { addConversation, addMessageMedia, conversationsOf } from '../support/twilio/conversations';
-import { TwilioServer } from '../support/twilioServer';
+import { startTwilioN8n } from '../support/twilioE2e';
+import type { TwilioServer } from '../support/twilioServer';
 import {
 	incomingMessageParams,
 	messageStatusParams,
@@ -35,23 +36,14 @@ describe('Twilio Conversations and what the triggers pass on, in a real n8n', ()
 		await postTwilioWebhook(`${webhookBase}/${path}`, params, { authToken });
 
 	beforeAll(async () => {
-		twilio = await TwilioServer.start({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
 		const port = await freePort();
 		webhookBase = `http://127.0.0.1:${port}/webhook`;
-		n8n = await N8nInstance.create({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
-		await n8n.importCredentials([
-			{
-				id: 'e2eTwilioConv001',
-				name: 'Twilio (e2e)',
-				type: 'agentTwilioApi',
-				data: {
-					accountSid: ACCOUNT_SID,
-					authType: 'authToken',
-					authToken: AUTH_TOKEN,
-					baseUrl: twilio.baseUrl,
-				},
-			},
-		]);
+		({ n8n, twilio } = await startTwilioN8n({
+			accountSid: ACCOUNT_SID,
+			authToken: AUTH_TOKEN,
+			credentialId: 'e2eTwilioConv001',
+			n8n: { port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } },
+		}));
 		// One workflow holds every trigger: one import, one publish.
 		await n8n.activate(await n8n.importWorkflow(workflowFrom('twilio-triggers-observer.json')));
 		await n8n.start();

@@ -1,4 +1,6 @@
 /** Reading a message's arguments: recipient, sender and content, as Send Message and Send Media take them. */
+import type { INodeProperties } from 'n8n-workflow';
+
 import {
 	checkHttpUrl,
 	jsonArgument,
@@ -29,7 +31,7 @@ const SENDER = addressPattern(
 	'(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}',
 );
 const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
-export const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
+const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
 
 export function readRecipient(args: CommandArguments): string {
 	const to = requiredString(
@@ -128,7 +130,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 }
 
 /** Twilio's `{"1": "Ana"}`, or seed 001's list of `{name, value}`, as the JSON string Twilio takes. */
-export function readContentVariables(args: CommandArguments): string | undefined {
+function readContentVariables(args: CommandArguments): string | undefined {
 	const value = jsonArgument(args, 'contentVariables');
 	if (value === undefined) return undefined;
 	let entries: Array<[string, JsonValue | undefined]>;
@@ -162,12 +164,16 @@ export function readContentVariables(args: CommandArguments): string | undefined
 	return Object.keys(variables).length === 0 ? undefined : JSON.stringify(variables);
 }
 
-/** What the message says: text and media, or a content template with its variables. */
-export function readContent(
+/**
+ * A content template and its variables, or undefined when none is given
+ * (variables without one are refused). The template holds the whole
+ * message: any of `beside` given with it is refused, as Twilio would drop
+ * it without a word.
+ */
+export function readTemplate(
 	args: CommandArguments,
-): Partial<Record<'Body' | 'MediaUrl' | 'ContentSid' | 'ContentVariables', TwilioFormValue>> {
-	const text = readText(args);
-	const mediaUrls = optionalMediaUrls(args, 'mediaUrl');
+	beside: Array<{ field: string; given: boolean }>,
+): { ContentSid: string; ContentVariables?: string } | undefined {
 	const contentSid = optionalString(args, 'contentSid');
 	const contentVariables = readContentVariables(args);
 	if (contentSid === undefined) {
@@ -176,25 +182,54 @@ export function readContent(
 				'contentVariables',
 				'needs a contentSid: they fill in a content template',
 			);
-		if (text === undefined && mediaUrls === undefined)
-			throw new ArgumentError('text', 'is required unless mediaUrl or contentSid give the message');
-		return { Body: text, MediaUrl: mediaUrls };
+		return undefined;
 	}
 	if (!CONTENT_SID.test(contentSid))
 		throw new ArgumentError(
 			'contentSid',
 			`must be a content template SID (HX and 32 hex digits), got "${contentSid}"`,
 		);
-	// The template holds the message; text or media beside it would be dropped without a word.
-	if (text !== undefined)
+	const clash = beside.find((other) => other.given);
+	if (clash !== undefined)
 		throw new ArgumentError(
-			'text',
-			'cannot be used with contentSid: the content template holds the message',
-		);
-	if (mediaUrls !== undefined)
-		throw new ArgumentError(
-			'mediaUrl',
+			clash.field,
 			'cannot be used with contentSid: the content template holds the message',
 		);
 	return { ContentSid: contentSid, ContentVariables: contentVariables };
 }
+
+/** What the message says: text and media, or a content template with its variables. */
+export function readContent(
+	args: CommandArguments,
+): Partial<Record<'Body' | 'MediaUrl' | 'ContentSid' | 'ContentVariables', TwilioFormValue>> {
+	const text = readText(args);
+	const mediaUrls = optionalMediaUrls(args, 'mediaUrl');
+	const template = readTemplate(args, [
+		{ field: 'text', given: text !== undefined },
+		{ field: 'mediaUrl', given: mediaUrls !== undefined },
+	]);
+	if (template !== undefined) return template;
+	if (text === undefined && mediaUrls === undefined)
+		throw new ArgumentError('text', 'is required unless mediaUrl or contentSid give the message');
+	return { Body: text, MediaUrl: mediaUrls };
+}
+
+/** The Options fields of a content template, as Send Message and Send to Conversation show them. */
+export const CONTENT_TEMPLATE_FIELDS: INodeProperties[] = [
+	{
+		displayName: 'Content SID',
+		name: 'contentSid',
+		type: 'string',
+		default: '',
+		placeholder: 'HX…',
+		description: 'Send this content template (rich content) instead of text and media',
+	},
+	{
+		displayName: 'Content Variables (JSON)',
+		name: 'contentVariables',
+		type: 'json',
+		default: '{}',
+		description:
+			'Values of the template\'s variables: {"1": "Ana"}, or a list of {"name", "value"}',
+	},
+];

@@ -16,7 +16,7 @@ import {
 	fetchConversation,
 	uploadConversationMedia,
 } from '../conversationsApi';
-import { CONTENT_SID, readContentVariables, readText } from '../messageArguments';
+import { CONTENT_TEMPLATE_FIELDS, readTemplate, readText } from '../messageArguments';
 
 const CONVERSATION_SID = /^CH[0-9a-fA-F]{32}$/;
 const MEDIA_SID = /^ME[0-9a-fA-F]{32}$/;
@@ -73,22 +73,7 @@ const properties: INodeProperties[] = [
 				description:
 					"Who the message is from (a participant's identity or address); Twilio says system when empty",
 			},
-			{
-				displayName: 'Content SID',
-				name: 'contentSid',
-				type: 'string',
-				default: '',
-				placeholder: 'HX…',
-				description: 'Send this content template (rich content) instead of text and media',
-			},
-			{
-				displayName: 'Content Variables (JSON)',
-				name: 'contentVariables',
-				type: 'json',
-				default: '{}',
-				description:
-					'Values of the template\'s variables: {"1": "Ana"}, or a list of {"name", "value"}',
-			},
+			...CONTENT_TEMPLATE_FIELDS,
 			{
 				displayName: 'Input Binary Field',
 				name: 'binaryPropertyName',
@@ -177,39 +162,22 @@ function readMedia(args: CommandArguments): { mediaSid?: string; binaryPropertyN
 function readContent(args: CommandArguments) {
 	const body = readText(args, 'body');
 	const media = readMedia(args);
-	const hasMedia = media.mediaSid !== undefined || media.binaryPropertyName !== undefined;
-	const contentSid = optionalString(args, 'contentSid');
-	const contentVariables = readContentVariables(args);
-	if (contentSid === undefined) {
-		if (contentVariables !== undefined)
-			throw new ArgumentError(
-				'contentVariables',
-				'needs a contentSid: they fill in a content template',
-			);
-		if (body === undefined && !hasMedia)
-			throw new ArgumentError(
-				'body',
-				'is required unless mediaSid, binaryPropertyName or contentSid give the message',
-			);
-		return { body, media, content: {} };
-	}
-	if (!CONTENT_SID.test(contentSid))
-		throw new ArgumentError(
-			'contentSid',
-			`must be a content template SID (HX and 32 hex digits), got "${contentSid}"`,
-		);
-	// Twilio ignores Body and MediaSid beside a template; say so rather than drop them.
-	if (body !== undefined)
+	const template = readTemplate(args, [
+		{ field: 'body', given: body !== undefined },
+		{ field: 'mediaSid', given: media.mediaSid !== undefined },
+		{ field: 'binaryPropertyName', given: media.binaryPropertyName !== undefined },
+	]);
+	if (
+		template === undefined &&
+		body === undefined &&
+		media.mediaSid === undefined &&
+		media.binaryPropertyName === undefined
+	)
 		throw new ArgumentError(
 			'body',
-			'cannot be used with contentSid: the content template holds the message',
+			'is required unless mediaSid, binaryPropertyName or contentSid give the message',
 		);
-	if (hasMedia)
-		throw new ArgumentError(
-			media.mediaSid !== undefined ? 'mediaSid' : 'binaryPropertyName',
-			'cannot be used with contentSid: the content template holds the message',
-		);
-	return { body, media, content: { ContentSid: contentSid, ContentVariables: contentVariables } };
+	return { body, media, content: template ?? {} };
 }
 
 /** The item's file, checked before anything is sent. */

@@ -14,7 +14,13 @@ import { createForRecipient, recipientOf } from '../../twilio/recipient';
 import { readSimplify, simplified, simplifyProperty } from '../../twilio/simplify';
 import { createMessage } from '../api';
 import { MESSENGER_INTEGRATION } from '../constants';
-import { completeSender, readContent, readRecipient, readSender } from '../messageArguments';
+import {
+	CONTENT_TEMPLATE_FIELDS,
+	completeSender,
+	readContent,
+	readRecipient,
+	readSender,
+} from '../messageArguments';
 import { handReplyToWebhook } from '../reply';
 import { findWebhookListener, SMS_TRIGGER } from '../../../triggers/connectorListener';
 
@@ -81,22 +87,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Content SID',
-				name: 'contentSid',
-				type: 'string',
-				default: '',
-				placeholder: 'HX…',
-				description: 'Send this content template (rich content) instead of text and media',
-			},
-			{
-				displayName: 'Content Variables (JSON)',
-				name: 'contentVariables',
-				type: 'json',
-				default: '{}',
-				description:
-					'Values of the template\'s variables: {"1": "Ana"}, or a list of {"name", "value"}',
-			},
+			...CONTENT_TEMPLATE_FIELDS,
 			{
 				displayName: 'Media URLs',
 				name: 'mediaUrl',

@@ -1,5 +1,14 @@
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
-import { freePort, type N8nInstance, outputOf } from '../support/n8n';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import {
+	freePort,
+	type N8nInstance,
+	outputOf,
+	PROJECT_ROOT,
+	type WorkflowJson,
+} from '../support/n8n';
 import { addConversation, addMessageMedia, conversationsOf } from '../support/twilio/conversations';
 import { startTwilioN8n } from '../support/twilioE2e';
 import type { TwilioServer } from '../support/twilioServer';
@@ -23,6 +32,8 @@ const PNG = Buffer.from(
 	'base64',
 );
 
+const CREDENTIALS = { agentTwilioApi: { id: 'e2eTwilioConv001', name: 'Twilio (e2e)' } };
+
 type Recorded = Record<string, unknown>;
 
 describe('Twilio Conversations and what the triggers pass on, in a real n8n', () => {
@@ -44,10 +55,25 @@ describe('Twilio Conversations and what the triggers pass on, in a real n8n', ()
 			credentialId: 'e2eTwilioConv001',
 			n8n: { port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } },
 		}));
-		// One workflow holds every trigger: one import, one publish.
-		await n8n.activate(await n8n.importWorkflow(workflowFrom('twilio-triggers-observer.json')));
+		// The example as a user has it once they selected their credential.
+		const example = JSON.parse(
+			readFileSync(join(PROJECT_ROOT, 'examples', 'conversation-reply.json'), 'utf8'),
+		) as WorkflowJson;
+		for (const node of example.nodes) node.credentials = CREDENTIALS;
+		// One workflow holds every other trigger: one import, two publishes.
+		for (const id of await n8n.importWorkflows([
+			workflowFrom('twilio-triggers-observer.json'),
+			example,
+		]))
+			await n8n.activate(id);
 		await n8n.start();
-		for (const path of ['e2e-conversation', 'e2e-sms-status', 'e2e-sms-media', 'e2e-call-raw'])
+		for (const path of [
+			'e2e-conversation',
+			'e2e-sms-status',
+			'e2e-sms-media',
+			'e2e-call-raw',
+			'conversation',
+		])
 			await n8n.waitForWebhook(path);
 		store = new SqliteStore(n8n.storePath);
 	});
@@ -236,6 +262,47 @@ describe('Twilio Conversations and what the triggers pass on, in a real n8n', ()
 			body: null,
 			twilio: participant,
 		});
+	});
+
+	test('the example answers a message in its conversation, as the assistant, and not its own message again', async () => {
+		const conversation = addConversation(twilio);
+		const added = (author: string, body: string, index: number) => ({
+			AccountSid: ACCOUNT_SID,
+			EventType: 'onMessageAdded',
+			ConversationSid: conversation.sid,
+			ChatServiceSid: conversation.chatServiceSid,
+			MessageSid: `IM0123456789abcdef0123456789abcd${String(index).padStart(2, '0')}`,
+			Index: String(index),
+			Author: author,
+			Body: body,
+			Attributes: '{}',
+			Source: 'WHATSAPP',
+		});
+		expect(
+			(await post('conversation', added(`whatsapp:${USER}`, 'Where is my order?', 0))).status,
+		).toBe(200);
+		const deadline = Date.now() + 20_000;
+		while (conversation.messages.length === 0 && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(conversation.messages).toEqual([
+			expect.objectContaining({
+				author: 'assistant',
+				body: 'Thanks! You wrote: Where is my order?',
+				attributes: '{"inReplyTo":"IM0123456789abcdef0123456789abcd00"}',
+				webhookEnabled: null,
+			}),
+		]);
+		// Had Twilio told the trigger of the answer, the assistant's own message starts nothing.
+		expect((await post('conversation', added('assistant', 'Thanks! You wrote: …', 1))).status).toBe(
+			200,
+		);
+		expect((await post('conversation', added(`whatsapp:${USER}`, 'Thanks', 2))).status).toBe(200);
+		while (conversation.messages.length < 2 && Date.now() < deadline + 20_000)
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(conversation.messages.map((message) => message.body)).toEqual([
+			'Thanks! You wrote: Where is my order?',
+			'Thanks! You wrote: Thanks',
+		]);
 	});
 
 	test('the SMS Trigger starts runs on the chosen delivery statuses (a failure as smsError), with every field Twilio sent', async () => {

@@ -2,6 +2,7 @@
 import { ACCOUNT_HANDLERS } from './account';
 import { CALL_HANDLERS } from './calls';
 import { CONFERENCE_HANDLERS } from './conferences';
+import { CONVERSATION_HANDLERS } from './conversations';
 import { MESSAGE_HANDLERS } from './messages';
 import type { TwilioHandler } from './types';
 
@@ -10,6 +11,7 @@ export const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 	...CALL_HANDLERS,
 	...MESSAGE_HANDLERS,
 	...CONFERENCE_HANDLERS,
+	...CONVERSATION_HANDLERS,
 };
 
 /** The built-in handler of an operation, e.g. to put it back after `handle` replaced it. */

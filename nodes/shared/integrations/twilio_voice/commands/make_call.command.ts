@@ -8,6 +8,7 @@ import {
 import { ArgumentError } from '../../../commands/errors';
 import type { CommandDefinition } from '../../../commands/types';
 import { createForRecipient } from '../../twilio/recipient';
+import { readSimplify, simplified, simplifyProperty } from '../../twilio/simplify';
 import { createCall } from '../api';
 import { checkCallerId, optionalDigits, readDestination } from '../callArguments';
 import { readCallScript } from '../callScript';
@@ -52,6 +53,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Spoken when the call is answered; leave empty when Options give your own TwiML or TwiML URL',
 	},
+	simplifyProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -180,7 +182,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const makeCall: CommandDefinition<MakeCallInput> = {
+export const makeCall: CommandDefinition<MakeCallInput & { simplify: boolean }> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'make_call',
 	displayName: 'Start Outbound Call',
@@ -216,6 +218,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 			...script,
 			connectorIdn: request.connectorIdn,
 			args,
+			simplify: readSimplify(args),
 			conversationByDefault:
 				script.twiml !== undefined &&
 				script.conversationUrl === undefined &&
@@ -247,7 +250,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 		return {
 			status: 'sent',
 			externalId: String(call.sid),
-			result: {
+			result: simplified(input.simplify, call, () => ({
 				callSid: call.sid ?? null,
 				status: call.status ?? null,
 				to: call.to ?? input.to,
@@ -258,7 +261,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 				url: input.url ?? null,
 				conversationUrl: input.conversationUrl ?? null,
 				notice: input.notice ?? null,
-			},
+			})),
 		};
 	},
 };

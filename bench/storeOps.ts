@@ -75,22 +75,7 @@ const OPERATIONS: Array<{
 	},
 	{
 		label: 'claim a due timer',
-		async prepare(store) {
-			const due = Date.now() - 1000;
-			await store.putTimers(
-				Array.from({ length: CALLS + WARM_UP }, (_, index) => ({
-					personaId: `persona-${index % 100}`,
-					timerName: `due-${index}`,
-					integrationIdn: 'program_timer',
-					connectorIdn: 'bench-due',
-					eventIdn: 'followup_due',
-					nextFireAt: due,
-					intervalSeconds: null,
-					repeatable: false,
-					enabled: true,
-				})),
-			);
-		},
+		prepare: putDueTimers,
 		run: (store) => store.claimDueTimers(Date.now(), 1, 30_000),
 		// Claimed timers left unfired stay due and leased, and every later claim
 		// would pass over them; the engine fires each batch it claims at once.
@@ -104,6 +89,17 @@ const OPERATIONS: Array<{
 					event: timerFiredEvent(timer, firedAt, DEFAULT_LATE_THRESHOLD_MS),
 				})),
 			);
+		},
+	},
+	{
+		label: 'claim and fire a due timer (one step, as the engine does)',
+		prepare: putDueTimers,
+		run(store) {
+			const firedAt = Date.now();
+			return store.fireDueTimers(firedAt, 1, (timer) => ({
+				outcome: { firedAt, nextFireAt: nextFireAfter(timer, firedAt) },
+				event: timerFiredEvent(timer, firedAt, DEFAULT_LATE_THRESHOLD_MS),
+			}));
 		},
 	},
 	{
@@ -143,6 +139,24 @@ const OPERATIONS: Array<{
 		},
 	},
 ];
+
+/** Enough timers due already for every call of a claiming operation. */
+async function putDueTimers(store: SessionStore): Promise<void> {
+	const due = Date.now() - 1000;
+	await store.putTimers(
+		Array.from({ length: CALLS + WARM_UP }, (_, index) => ({
+			personaId: `persona-${index % 100}`,
+			timerName: `due-${index}`,
+			integrationIdn: 'program_timer',
+			connectorIdn: 'bench-due',
+			eventIdn: 'followup_due',
+			nextFireAt: due,
+			intervalSeconds: null,
+			repeatable: false,
+			enabled: true,
+		})),
+	);
+}
 
 const sessionIds = new WeakMap<SessionStore, string>();
 

@@ -21,7 +21,7 @@ export class SendSms implements INodeType {
 		subtitle:
 			'={{$parameter["operation"] === "send_message" ? "to " + $parameter["phoneNumber"] : $parameter["operation"]}}',
 		description:
-			'Send SMS, MMS, WhatsApp and content-template messages over Twilio, many items at once',
+			'Send SMS, MMS, WhatsApp and content-template messages over Twilio, and messages into Twilio Conversations, many items at once',
 		defaults: { name: 'Send SMS/MMS' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -35,7 +35,9 @@ export class SendSms implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 100 },
 				default: DEFAULT_CONCURRENCY,
-				displayOptions: { show: { operation: ['send_message', 'send_media'] } },
+				displayOptions: {
+					show: { operation: ['send_message', 'send_media', 'send_conversation_message'] },
+				},
 				description:
 					"How many items are sent at the same time; 1 sends them one after another. Twilio answers 429 when the account's rate is exceeded; those are sent again with backoff.",
 			},

@@ -20,10 +20,26 @@ import {
 	SMS_RESPONSE_TIMEOUT,
 } from '../shared/integrations/twilio_messenger/session';
 import { MAX_RESPONSE_TIMEOUT_MS } from '../shared/integrations/twilio_messenger/reply';
-import { listenForSessionTurns } from '../shared/integrations/twilio_messenger/turns';
-import { answerSmsWebhook } from '../shared/integrations/twilio_messenger/webhook';
+import { listenForSessionTurns, SMS_STATUS } from '../shared/integrations/twilio_messenger/turns';
+import {
+	answerSmsWebhook,
+	DEFAULT_DELIVERY_STATUSES,
+} from '../shared/integrations/twilio_messenger/webhook';
 import { TWILIO_CREDENTIAL } from '../shared/transport/credentialTypes';
 import { maxRunsAtOnceOption, outboxNotice } from '../shared/triggers/outboxTrigger';
+
+const DELIVERY_STATUS_OPTIONS = [
+	'accepted',
+	'scheduled',
+	'queued',
+	'sending',
+	'sent',
+	'delivered',
+	'read',
+	'undelivered',
+	'failed',
+	'canceled',
+].map((status) => ({ name: status[0].toUpperCase() + status.slice(1), value: status }));
 
 export class SmsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -37,7 +53,7 @@ export class SmsTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{"POST /" + $parameter["path"]}}',
 		description:
-			"Starts the workflow on each SMS turn over Twilio: a user's message, a failed delivery (smsError), a session timeout (smsResponseTimeout) or a forced no-input turn, with the session's state variables",
+			"Starts the workflow on each SMS turn over Twilio: a user's message, a failed delivery (smsError), a delivery status, a session timeout (smsResponseTimeout) or a forced no-input turn, with the session's state variables",
 		eventTriggerDescription: 'Waiting for Twilio to post a message to the Test URL',
 		activationMessage:
 			"You can now set the production URL as your Twilio number's 'A message comes in' webhook.",
@@ -73,6 +89,12 @@ export class SmsTrigger implements INodeType {
 						name: 'Message Received',
 						value: 'message',
 						description: 'A user wrote; the text is the message',
+					},
+					{
+						name: 'Delivery Status (smsStatus)',
+						value: SMS_STATUS,
+						description:
+							'A status callback of a message sent: sent, delivered, read … (see Delivery Statuses)',
 					},
 					{
 						name: 'No-Input Turn (smsNoInputTurn)',
@@ -111,6 +133,23 @@ export class SmsTrigger implements INodeType {
 						...maxRunsAtOnceOption,
 						description:
 							'How many executions started by timeouts and no-input turns may be unfinished at once. Further ones wait in the store, where they survive a restart, until one finishes.',
+					},
+					{
+						displayName: 'Delivery Statuses',
+						name: 'deliveryStatuses',
+						type: 'multiOptions',
+						options: DELIVERY_STATUS_OPTIONS,
+						default: [...DEFAULT_DELIVERY_STATUSES],
+						description:
+							'The statuses the Delivery Status event starts the workflow on; a failure is smsError instead when that event is chosen',
+					},
+					{
+						displayName: 'Download Media',
+						name: 'downloadMedia',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to download an incoming MMS's files into the item's binary data (media0, media1 …) with the Twilio credential",
 					},
 					publicUrlOption,
 					{

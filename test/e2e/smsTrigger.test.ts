@@ -119,20 +119,19 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 	afterEach(() => expect(twilio.violations).toEqual([]));
 
 	test('a signed incoming MMS starts a turn with every state variable; persona, actor and session are stored; Twilio gets empty TwiML', async () => {
-		const response = await postTwilioWebhook(
-			`${webhookBase}/e2e-sms`,
-			message('Hi, I need help', USER, [
-				{
-					url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1',
-					contentType: 'image/jpeg',
-				},
-				{
-					url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2',
-					contentType: 'audio/amr',
-				},
-			]),
-			{ authToken: accountToken },
-		);
+		const params = message('Hi, I need help', USER, [
+			{
+				url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1',
+				contentType: 'image/jpeg',
+			},
+			{
+				url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2',
+				contentType: 'audio/amr',
+			},
+		]);
+		const response = await postTwilioWebhook(`${webhookBase}/e2e-sms`, params, {
+			authToken: accountToken,
+		});
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
 		expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
@@ -158,9 +157,11 @@ describe('SMS Trigger in a real n8n: Twilio webhooks, sessions, timeouts and no-
 				},
 			],
 			messageSid: expect.stringMatching(/^MM[0-9a-f]{32}$/),
+			messageStatus: 'received',
 			personaId: expect.any(String),
 			sessionId: expect.any(String),
 			connectorIdn: 'sms_e2e',
+			twilio: params,
 		});
 		const actor = await storedActor(store, {
 			integrationIdn: 'twilio_messenger',

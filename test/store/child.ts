@@ -7,13 +7,24 @@
 import { createInterface } from 'node:readline';
 
 import { openStore } from '../../nodes/shared/store';
-import type { SessionStore } from '../../nodes/shared/store/types';
+import type { SessionStore, Timer, TimerFire } from '../../nodes/shared/store/types';
 
 import type { RaceCommand, ScenarioArgs, ScenarioName, ScenarioResults } from './processes';
 
 type Scenarios = {
 	[K in ScenarioName]: (store: SessionStore, args: ScenarioArgs[K]) => Promise<ScenarioResults[K]>;
 };
+
+/** A one-shot fire at `now`, with an event naming the timer. */
+const oneShotFire = (timer: Timer, now: number): Pick<TimerFire, 'outcome' | 'event'> => ({
+	outcome: { firedAt: now, nextFireAt: null },
+	event: {
+		type: 'timer_fired',
+		integrationIdn: 'system',
+		connectorIdn: 'timer',
+		payload: { timerId: timer.id },
+	},
+});
 
 const scenarios: Scenarios = {
 	async open() {
@@ -46,21 +57,21 @@ const scenarios: Scenarios = {
 			if (claims.length === 0) return claimed;
 			for (const { timer, leaseToken } of claims) {
 				const [fired] = await store.fireTimers([
-					{
-						timerId: timer.id,
-						leaseToken,
-						outcome: { firedAt: now, nextFireAt: null },
-						event: {
-							type: 'timer_fired',
-							integrationIdn: 'system',
-							connectorIdn: 'timer',
-							payload: { timerId: timer.id },
-						},
-					},
+					{ timerId: timer.id, leaseToken, ...oneShotFire(timer, now) },
 				]);
 				if (fired === null) throw new Error(`The lease on ${timer.id} was lost`);
 				claimed.push(timer.id);
 			}
+		}
+	},
+
+	async fireDueTimers(store, { batch }) {
+		const fired: string[] = [];
+		for (;;) {
+			const now = Date.now();
+			const batchFired = await store.fireDueTimers(now, batch, (timer) => oneShotFire(timer, now));
+			if (batchFired.length === 0) return fired;
+			fired.push(...batchFired.map(({ timer }) => timer.id));
 		}
 	},
 

@@ -16,6 +16,7 @@ export interface ScenarioArgs {
 	open: Record<string, never>;
 	upsertActor: { keys: number };
 	claimTimers: { batch: number };
+	fireDueTimers: { batch: number };
 	flagCas: { sessionIds: string[] };
 	lease: { sessionIds: string[] };
 	publish: { count: number };
@@ -32,6 +33,7 @@ export interface ScenarioResults {
 		personaCreated: boolean;
 	}>;
 	claimTimers: string[];
+	fireDueTimers: string[];
 	flagCas: boolean[];
 	/** Per session: the token this process took, or null. */
 	lease: Array<string | null>;

@@ -80,35 +80,38 @@ export function describeRaces(
 			await expect(place.count('personas')).resolves.toBe(keys);
 		});
 
-		it('racing claimDueTimers hands every due timer to exactly one process, which fires it once', async () => {
-			const timers = 200;
-			const place = await seeded(async (store) => {
-				const now = Date.now();
-				await store.putTimers(
-					Array.from({ length: timers }, (_, i) => ({
-						personaId: `p${i % 10}`,
-						timerName: `t${i}`,
-						integrationIdn: 'system',
-						connectorIdn: 'timer',
-						eventIdn: 'due',
-						nextFireAt: now - 1000 + i,
-						intervalSeconds: null,
-						repeatable: false,
-						enabled: true,
-					})),
-				);
-			});
+		it.each(['claimTimers', 'fireDueTimers'] as const)(
+			'racing %s hands every due timer to exactly one process, which fires it once',
+			async (scenario) => {
+				const timers = 200;
+				const place = await seeded(async (store) => {
+					const now = Date.now();
+					await store.putTimers(
+						Array.from({ length: timers }, (_, i) => ({
+							personaId: `p${i % 10}`,
+							timerName: `t${i}`,
+							integrationIdn: 'system',
+							connectorIdn: 'timer',
+							eventIdn: 'due',
+							nextFireAt: now - 1000 + i,
+							intervalSeconds: null,
+							repeatable: false,
+							enabled: true,
+						})),
+					);
+				});
 
-			const claimed = (await pool.race(place.location, 'claimTimers', { batch: 5 })).flat();
-			expect(claimed).toHaveLength(timers);
-			expect(new Set(claimed).size).toBe(timers);
+				const claimed = (await pool.race(place.location, scenario, { batch: 5 })).flat();
+				expect(claimed).toHaveLength(timers);
+				expect(new Set(claimed).size).toBe(timers);
 
-			const check = await place.open();
-			const all = await check.listTimers({ limit: 1000 });
-			expect(all.every((t) => t.state === 'done' && t.fireCount === 1)).toBe(true);
-			await expect(check.readEvents('all', { limit: 1000 })).resolves.toHaveLength(timers);
-			await check.close();
-		});
+				const check = await place.open();
+				const all = await check.listTimers({ limit: 1000 });
+				expect(all.every((t) => t.state === 'done' && t.fireCount === 1)).toBe(true);
+				await expect(check.readEvents('all', { limit: 1000 })).resolves.toHaveLength(timers);
+				await check.close();
+			},
+		);
 
 		it('racing compareAndSetSessionFlag(false → true) lets exactly one process win per session', async () => {
 			const { place, sessionIds } = await withSessions(20);

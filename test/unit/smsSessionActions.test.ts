@@ -32,7 +32,7 @@ describe('session actions under their other names', () => {
 			(property) => property.name === 'commandsOf_twilio_messenger',
 		);
 		expect(notice?.displayName).toBe(
-			'Commands: send_message, start_session, set_session_timeout (also setSessionTimeoutCount), terminate_session (also terminateSession), force_no_input_turn (also smsActForceNoInputTurn), send_media (also smsActSendMedia)',
+			'Commands: send_message, start_session, set_session_timeout (also setSessionTimeoutCount), terminate_session (also terminateSession), force_no_input_turn (also smsActForceNoInputTurn), send_media (also smsActSendMedia), send_conversation_message (also SendMessage, SendRichContentMessage)',
 		);
 		expect(notice?.displayOptions).toEqual({ show: { integrationIdn: ['twilio_messenger'] } });
 	});

@@ -89,6 +89,7 @@ describe('Twilio commands refuse a missing required argument', () => {
 			terminate_session: [],
 			force_no_input_turn: [],
 			send_media: ['mediaURL'],
+			send_conversation_message: ['conversationSid'],
 		});
 	});
 

@@ -33,6 +33,7 @@ import type {
 	Timer,
 	TimerFilter,
 	TimerFire,
+	TimerFirePlan,
 	UpsertActorInput,
 	UpsertActorResult,
 	UpsertSessionInput,
@@ -163,6 +164,10 @@ export abstract class BackendStore<Handle> implements SessionStore {
 
 	async fireTimers(fires: TimerFire[]): Promise<Array<FiredTimer | null>> {
 		return this.operations.fireTimers(this.open(), fires);
+	}
+
+	async fireDueTimers(now: number, limit: number, plan: TimerFirePlan): Promise<FiredTimer[]> {
+		return this.operations.fireDueTimers(this.open(), now, limit, plan);
 	}
 
 	async publishEvent(input: PublishEventInput): Promise<StoredEvent> {

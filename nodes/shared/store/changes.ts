@@ -65,6 +65,7 @@ const SIGNALLED_WRITES: Partial<Record<keyof SessionStore, StoreChange>> = {
 	publishEvent: 'events',
 	settleAct: 'events',
 	fireTimers: 'events',
+	fireDueTimers: 'events',
 	// How a call turn's answer is marked written (twilio_voice/session.ts).
 	compareAndSetSessionFlag: 'sessions',
 };

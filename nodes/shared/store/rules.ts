@@ -145,6 +145,12 @@ export const TIMER_FIRE_SQL = `UPDATE timers SET ${timerFireSetSql({
 	updatedAt: '?',
 })}
 WHERE id = ? AND lease_token = ? RETURNING *`;
+/** The timer as a fire leaves it, assembled rather than read back. */
+export const firedTimer = (timer: Timer, outcome: TimerFireOutcome, updatedAt: number): Timer => ({
+	...timer,
+	...firedTimerFields(timer, outcome),
+	updatedAt,
+});
 export const firedStateParams = (outcome: TimerFireOutcome): [TimerState, TimerState] => [
 	deriveTimerState(true, outcome.nextFireAt),
 	deriveTimerState(false, outcome.nextFireAt),

@@ -8,13 +8,13 @@
  * set by other processes sharing the store file are noticed; a running engine
  * re-aims at once whenever this process writes timers (the store signals it).
  *
- * Several processes may run an engine over one store. The store's leases
- * hand each due timer to one of them, and fireTimers records each fire
- * together with its event only while that lease holds, so no timer fires twice.
+ * Several processes may run an engine over one store. fireDueTimers takes
+ * each due timer, records its fire and appends its event in one atomic store
+ * step, so no timer fires twice and none is left half fired when a process dies.
  */
 
 import { onStoreChange } from '../store/changes';
-import type { ClaimedTimer, FiredTimer, SessionStore } from '../store/types';
+import type { FiredTimer, SessionStore } from '../store/types';
 import { DEFAULT_LATE_THRESHOLD_MS, nextFireAfter, timerFiredEvent } from './schedule';
 
 export type { FiredTimer } from '../store/types';
@@ -30,12 +30,6 @@ export interface TimerEngineOptions {
 	 * burst sooner; the first stays small so a lone due timer costs little.
 	 */
 	maxBatchSize?: number;
-	/**
-	 * How long a claim holds before another engine may take the timer over;
-	 * default 30,000. It only matters when an engine dies between claiming and
-	 * firing, and must outlast firing one batch.
-	 */
-	leaseMs?: number;
 	/** Later than this, a fire is marked late; default 1000. */
 	lateThresholdMs?: number;
 	/** Told about failures of a wake-up (the engine tries again at the next one) and of listeners. */
@@ -49,7 +43,6 @@ const DEFAULTS = {
 	maxSleepMs: 5000,
 	batchSize: 100,
 	maxBatchSize: 1000,
-	leaseMs: 30_000,
 	lateThresholdMs: DEFAULT_LATE_THRESHOLD_MS,
 };
 
@@ -84,7 +77,6 @@ export class TimerEngine {
 	private readonly maxSleepMs: number;
 	private readonly batchSize: number;
 	private readonly maxBatchSize: number;
-	private readonly leaseMs: number;
 	private readonly lateThresholdMs: number;
 	private readonly onError: ((error: Error) => void) | undefined;
 	private readonly listeners = new Set<FiredListener>();
@@ -110,7 +102,6 @@ export class TimerEngine {
 			this.batchSize,
 			positive('maxBatchSize', options.maxBatchSize ?? DEFAULTS.maxBatchSize, true),
 		);
-		this.leaseMs = positive('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs, false);
 		this.lateThresholdMs = positive(
 			'lateThresholdMs',
 			options.lateThresholdMs ?? DEFAULTS.lateThresholdMs,
@@ -231,32 +222,18 @@ export class TimerEngine {
 
 	private async fireDue(): Promise<void> {
 		for (let limit = this.batchSize; ; limit = Math.min(limit * 2, this.maxBatchSize)) {
-			const claims = await this.store.claimDueTimers(Date.now(), limit, this.leaseMs);
-			if (claims.length === 0) return;
-			await this.fireBatch(claims);
-			// A short batch took everything due when it was claimed; what fell due
-			// since is found by nextDueAt.
-			if (claims.length < limit || !this.running) return;
-			await yieldToEventLoop();
-		}
-	}
-
-	/**
-	 * Fires every claimed timer in one store step, even if the engine was
-	 * stopped meanwhile: left alone they would wait for their leases to run out.
-	 */
-	private async fireBatch(claims: ClaimedTimer[]): Promise<void> {
-		const firedAt = Date.now();
-		const results = await this.store.fireTimers(
-			claims.map(({ timer, leaseToken }) => ({
-				timerId: timer.id,
-				leaseToken,
+			const firedAt = Date.now();
+			// Claimed and fired in one store step; the timers are as they were due.
+			const fired = await this.store.fireDueTimers(firedAt, limit, (timer) => ({
 				outcome: { firedAt, nextFireAt: nextFireAfter(timer, firedAt) },
 				event: timerFiredEvent(timer, firedAt, this.lateThresholdMs),
-			})),
-		);
-		// null: replaced, cancelled or taken over since the claim; not ours to fire.
-		this.notify(results.filter((result): result is FiredTimer => result !== null));
+			}));
+			this.notify(fired);
+			// A short batch took everything due when it was taken; what fell due
+			// since is found by nextDueAt.
+			if (fired.length < limit || !this.running) return;
+			await yieldToEventLoop();
+		}
 	}
 
 	private notify(fired: FiredTimer[]): void {

@@ -14,7 +14,7 @@ import { THROTTLE_RETRY, type RetryPolicy } from './retry';
 export const TWILIO_DEFAULT_BASE_URL = 'https://api.twilio.com';
 
 /** The Twilio domains this package talks to. */
-export type TwilioService = 'api' | 'conversations' | 'taskrouter';
+export type TwilioService = 'api' | 'conversations' | 'taskrouter' | 'mcs';
 
 export type TwilioFormValue = string | number | boolean | string[] | undefined;
 
@@ -53,7 +53,10 @@ export interface TwilioRequest {
 	/** Path below the service root, e.g. `accountPath('/Calls.json')`; `{AccountSid}` is filled in. */
 	path: string;
 	form?: Record<string, TwilioFormValue>;
+	/** A body of its own (a file to upload) instead of a form. */
+	upload?: { data: Buffer; contentType: string };
 	query?: IDataObject;
+	headers?: Record<string, string>;
 }
 
 export interface TwilioClient {
@@ -154,8 +157,12 @@ export async function createTwilioClient(
 					method: request.method,
 					url: `${twilioServiceUrl(credentials.baseUrl, request.service ?? 'api')}${path}`,
 					qs: request.query,
-					headers: request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-					body: request.form ? toTwilioForm(request.form) : undefined,
+					headers: {
+						...request.headers,
+						...(request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+						...(request.upload ? { 'content-type': request.upload.contentType } : {}),
+					},
+					body: request.form ? toTwilioForm(request.form) : request.upload?.data,
 				},
 				(response) => twilioError(functions, itemIndex, response),
 				retryPolicy,

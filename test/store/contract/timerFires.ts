@@ -9,10 +9,20 @@ import {
 	setNow,
 	type StoreFactory,
 } from './fixtures';
+import type { ClaimedTimer, Timer, TimerFirePlan } from '../../../nodes/shared/store/types';
 
 export function describeTimerFiresContract(name: string, factory: StoreFactory): void {
 	describe(`${name} (SessionStore contract): timers: claims and fires`, () => {
 		const store = freshStoreForEachTest(factory);
+		/** Completes a claim as a one-shot fire at T0; null when the claim went stale. */
+		const completeClaim = (claim: ClaimedTimer) =>
+			fireTimer(
+				store,
+				claim.timer.id,
+				claim.leaseToken,
+				{ firedAt: T0, nextFireAt: null },
+				timerEvent,
+			);
 		it('nextDueAt is the earliest next fire among enabled, scheduled, unleased timers', async () => {
 			setNow(T0);
 			await expect(store.nextDueAt()).resolves.toBeNull();
@@ -256,17 +266,7 @@ export function describeTimerFiresContract(name: string, factory: StoreFactory):
 				timerInput({ timerName: 'replaced', nextFireAt: T0 + 1000 }),
 			);
 			await store.cancelTimer('persona-1', 'cancelled');
-			for (const claim of claims) {
-				await expect(
-					fireTimer(
-						store,
-						claim.timer.id,
-						claim.leaseToken,
-						{ firedAt: T0, nextFireAt: null },
-						timerEvent,
-					),
-				).resolves.toBeNull();
-			}
+			for (const claim of claims) await expect(completeClaim(claim)).resolves.toBeNull();
 			await expect(store.getTimer('persona-1', 'replaced')).resolves.toEqual(replacement);
 			await expect(store.getTimer('persona-1', 'cancelled')).resolves.toMatchObject({
 				state: 'cancelled',
@@ -278,17 +278,7 @@ export function describeTimerFiresContract(name: string, factory: StoreFactory):
 		it('of concurrent fireTimer calls with one lease exactly one records a fire and an event', async () => {
 			await store.putTimer(timerInput({ nextFireAt: T0 }));
 			const [claim] = await store.claimDueTimers(T0, 1, 1000);
-			const results = await Promise.all(
-				Array.from({ length: 5 }, () =>
-					fireTimer(
-						store,
-						claim.timer.id,
-						claim.leaseToken,
-						{ firedAt: T0, nextFireAt: null },
-						timerEvent,
-					),
-				),
-			);
+			const results = await Promise.all(Array.from({ length: 5 }, () => completeClaim(claim)));
 			expect(results.filter((result) => result !== null)).toHaveLength(1);
 			await expect(store.readEvents('trigger')).resolves.toHaveLength(1);
 		});
@@ -327,6 +317,105 @@ export function describeTimerFiresContract(name: string, factory: StoreFactory):
 
 		it('claimDueTimers rejects a limit that is not a positive integer', async () => {
 			await expect(store.claimDueTimers(T0, 0, 1000)).rejects.toThrow(RangeError);
+		});
+
+		/** A plan as the engine makes one: repeatable timers every minute, the rest done. */
+		const planAt =
+			(firedAt: number): TimerFirePlan =>
+			(timer) => ({
+				outcome: { firedAt, nextFireAt: timer.repeatable ? firedAt + 60_000 : null },
+				event: {
+					...timerEvent,
+					payload: { timerName: timer.timerName, fireCount: timer.fireCount + 1 },
+				},
+			});
+
+		it('fireDueTimers fires due timers in next-fire order, up to the limit, one event each, as stored', async () => {
+			setNow(T0);
+			await store.putTimer(timerInput({ timerName: 'c', nextFireAt: T0 }));
+			await store.putTimer(
+				timerInput({
+					timerName: 'a',
+					nextFireAt: T0 - 2000,
+					repeatable: true,
+					intervalSeconds: 60,
+				}),
+			);
+			await store.putTimer(timerInput({ timerName: 'b', nextFireAt: T0 - 1000 }));
+			await store.putTimer(timerInput({ timerName: 'future', nextFireAt: T0 + 1 }));
+			await store.putTimer(timerInput({ timerName: 'off', nextFireAt: T0 - 5000, enabled: false }));
+			const planned: Timer[] = [];
+			const first = await store.fireDueTimers(T0, 2, (timer) => {
+				planned.push(timer);
+				return planAt(T0)(timer);
+			});
+			expect(planned.map((timer) => [timer.timerName, timer.fireCount])).toEqual([
+				['a', 0],
+				['b', 0],
+			]);
+			expect(first.map(({ timer }) => timer.timerName)).toEqual(['a', 'b']);
+			expect(first[0].timer).toMatchObject({
+				state: 'scheduled',
+				nextFireAt: T0 + 60_000,
+				fireCount: 1,
+				lastFiredAt: T0,
+				leaseUntil: null,
+			});
+			expect(first[1].timer).toMatchObject({ state: 'done', nextFireAt: null, fireCount: 1 });
+			for (const { timer } of first)
+				await expect(store.getTimer('persona-1', timer.timerName)).resolves.toEqual(timer);
+			const second = await store.fireDueTimers(T0, 10, planAt(T0));
+			expect(second.map(({ timer }) => timer.timerName)).toEqual(['c']);
+			await expect(store.fireDueTimers(T0, 10, planAt(T0))).resolves.toEqual([]);
+			await expect(store.readEvents('trigger')).resolves.toEqual(
+				[...first, ...second].map(({ event }) => event),
+			);
+			expect(first[1].event.payload).toEqual({ timerName: 'b', fireCount: 1 });
+		});
+
+		it('fireDueTimers leaves a timer claimed by claimDueTimers to its claimer until the lease ends', async () => {
+			setNow(T0);
+			await store.putTimer(timerInput({ nextFireAt: T0 }));
+			const [claim] = await store.claimDueTimers(T0, 1, 1000);
+			await expect(store.fireDueTimers(T0 + 999, 10, planAt(T0 + 999))).resolves.toEqual([]);
+			const [taken] = await store.fireDueTimers(T0 + 1000, 10, planAt(T0 + 1000));
+			expect(taken.timer).toMatchObject({ state: 'done', fireCount: 1, leaseUntil: null });
+			// The old claim is stale now: completing it changes nothing.
+			await expect(completeClaim(claim)).resolves.toBeNull();
+			await expect(store.readEvents('trigger')).resolves.toEqual([taken.event]);
+		});
+
+		it('fireDueTimers records nothing when planning one fire of the batch fails', async () => {
+			for (const name of ['a', 'b', 'c'])
+				await store.putTimer(timerInput({ timerName: name, nextFireAt: T0 - 10 }));
+			const failing: TimerFirePlan = (timer) => {
+				if (timer.timerName === 'b') throw new Error('cannot plan b');
+				return planAt(T0)(timer);
+			};
+			await expect(store.fireDueTimers(T0, 10, failing)).rejects.toThrow('cannot plan b');
+			const timers = await store.listTimers();
+			expect(timers.map((timer) => [timer.state, timer.fireCount])).toEqual([
+				['scheduled', 0],
+				['scheduled', 0],
+				['scheduled', 0],
+			]);
+			await expect(store.readEvents('trigger')).resolves.toEqual([]);
+		});
+
+		it('concurrent fireDueTimers calls never fire the same timer twice', async () => {
+			for (let i = 0; i < 30; i++)
+				await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: T0 - i }));
+			const batches = await Promise.all(
+				Array.from({ length: 8 }, () => store.fireDueTimers(T0, 5, planAt(T0))),
+			);
+			const ids = batches.flat().map(({ timer }) => timer.id);
+			expect(ids).toHaveLength(30);
+			expect(new Set(ids).size).toBe(30);
+			await expect(store.readEvents('trigger', { limit: 100 })).resolves.toHaveLength(30);
+		});
+
+		it('fireDueTimers rejects a limit that is not a positive integer', async () => {
+			await expect(store.fireDueTimers(T0, 0, planAt(T0))).rejects.toThrow(RangeError);
 		});
 	});
 }

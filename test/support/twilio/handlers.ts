@@ -3,6 +3,7 @@ import { ACCOUNT_HANDLERS } from './account';
 import { CALL_HANDLERS } from './calls';
 import { CONFERENCE_LIFE_HANDLERS } from './conferenceLife';
 import { CONFERENCE_HANDLERS } from './conferences';
+import { CONVERSATION_HANDLERS } from './conversations';
 import { MESSAGE_HANDLERS } from './messages';
 import { TASKROUTER_HANDLERS } from './taskRouter';
 import type { TwilioHandler } from './types';
@@ -13,6 +14,7 @@ export const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 	...MESSAGE_HANDLERS,
 	...CONFERENCE_HANDLERS,
 	...CONFERENCE_LIFE_HANDLERS,
+	...CONVERSATION_HANDLERS,
 	...TASKROUTER_HANDLERS,
 };
 

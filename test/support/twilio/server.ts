@@ -24,12 +24,14 @@ import type {
 import type {
 	Fault,
 	FaultOptions,
+	OffSpecRoute,
 	SpecViolation,
 	TwilioHandler,
 	TwilioReply,
 	TwilioRequest,
 	TwilioServerOptions,
 } from './types';
+import { offSpecRoute } from './offSpec';
 import { checkRequest } from './violations';
 import { flatten, notFound, twilioError, twilioSid, wireValues } from './wire';
 
@@ -190,7 +192,8 @@ export class TwilioServer {
 	private async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const rawBody = Buffer.concat(chunks).toString('utf8');
+		const rawBytes = Buffer.concat(chunks);
+		const rawBody = rawBytes.toString('utf8');
 		const url = new URL(req.url ?? '/', this.baseUrl);
 		const method = (req.method ?? 'GET').toUpperCase();
 		const contentType =
@@ -206,29 +209,36 @@ export class TwilioServer {
 			query: flatten(query),
 			form: flatten(formValues),
 			rawBody,
+			rawBytes,
 			headers: req.headers,
 			pathParams: {},
 			violations: [],
 		};
 		this.requests.push(request);
 
-		const operation = checkRequest(this.router, this.options, this.violations, request, {
-			query,
-			formValues,
-			contentType,
-		});
+		const offSpec = offSpecRoute(request);
+		const operation =
+			offSpec === undefined
+				? checkRequest(this.router, this.options, this.violations, request, {
+						query,
+						formValues,
+						contentType,
+					})
+				: undefined;
 
 		const latency = this.latency(request);
 		if (latency > 0) await sleep(latency);
 
-		const reply = await this.answer(request, operation, res);
+		const reply = await this.answer(request, operation, res, offSpec);
 		if (reply === undefined) return;
 		request.status = reply.status;
 		const headers: Record<string, string> = {
 			'twilio-request-id': twilioSid('RQ'),
 			...reply.headers,
 		};
-		if (reply.body === undefined || reply.status === 204) {
+		if (Buffer.isBuffer(reply.body)) {
+			res.writeHead(reply.status, headers).end(reply.body);
+		} else if (reply.body === undefined || reply.status === 204) {
 			res.writeHead(reply.status, headers).end();
 		} else {
 			res
@@ -242,8 +252,10 @@ export class TwilioServer {
 		request: TwilioRequest,
 		operation: CompiledOperation | undefined,
 		res: ServerResponse,
+		offSpec?: OffSpecRoute,
 	): Promise<TwilioReply | undefined> {
-		if (!authenticate(this.options, request)) return twilioError(401, 20003, 'Authenticate');
+		if (!offSpec?.public && !authenticate(this.options, request))
+			return twilioError(401, 20003, 'Authenticate');
 
 		const fault = this.faults.find(
 			(candidate) => candidate.remaining > 0 && faultMatches(candidate.options, request),
@@ -263,7 +275,9 @@ export class TwilioServer {
 		const refused = request.violations[0];
 		const reply = refused
 			? twilioError(refused.status, refused.code, refused.message)
-			: await this.process(request, operation);
+			: offSpec
+				? await offSpec.handler(this, request)
+				: await this.process(request, operation);
 		if (fault?.options.reset === 'after-processing') {
 			res.destroy();
 			return undefined;

@@ -29,6 +29,8 @@ export interface TwilioRequest {
 	query: TwilioParams;
 	form: TwilioParams;
 	rawBody: string;
+	/** The body's bytes, for uploads that are not text. */
+	rawBytes: Buffer;
 	headers: IncomingHttpHeaders;
 	/** Who the Basic auth says the caller is; `rejected` when it did not authenticate. */
 	auth?: { user: string; kind: 'authToken' | 'apiKey' | 'rejected' };
@@ -95,4 +97,14 @@ export interface TwilioServerOptions {
 	answerAfterMs?: number;
 	/** Also enforce the constraints the spec only states in prose, and Twilio's documented cross-parameter rules. On by default. */
 	documentedRules?: boolean;
+}
+
+/** A route Twilio serves outside its OpenAPI specs (the Media Content Service, media files); see offSpec.ts. */
+export interface OffSpecRoute {
+	id: string;
+	method: string;
+	path: RegExp;
+	/** No Basic auth: a presigned media location. */
+	public?: boolean;
+	handler: (server: TwilioServer, request: TwilioRequest) => TwilioReply | Promise<TwilioReply>;
 }

@@ -217,21 +217,23 @@ describe('TimerEngine', () => {
 		await recorder.waitForFires(1);
 	});
 
-	it('stop() lets the batch being fired finish, claims no more, and resolves after it', async () => {
+	it('stop() lets the batch being fired finish, takes no more, and resolves after it', async () => {
 		for (let i = 0; i < 20; i++)
 			await store.putTimer(timerInput({ timerName: `t${i}`, nextFireAt: Date.now() - 10 }));
 		const timers = engine({ batchSize: 5 });
-		const fireTimers = store.fireTimers.bind(store);
+		const fireDueTimers = store.fireDueTimers.bind(store);
 		let stopping: Promise<void> | undefined;
-		jest.spyOn(store, 'fireTimers').mockImplementation(async (fires) => {
+		jest.spyOn(store, 'fireDueTimers').mockImplementation(async (...args) => {
+			// Stopped from elsewhere, once the wake-up is under way.
+			await Promise.resolve();
 			stopping ??= timers.stop();
 			await sleep(20);
-			return fireTimers(fires);
+			return fireDueTimers(...args);
 		});
 		timers.start();
 		await waitFor('the engine to start firing', () => stopping !== undefined);
 		await stopping;
-		// Claimed timers are fired rather than left to wait for their leases; the rest stay free.
+		// The batch being taken is fired whole; the rest stay free.
 		await expect(firedEvents(store)).resolves.toHaveLength(5);
 		const waiting = await store.listTimers({ state: 'scheduled' });
 		expect(waiting).toHaveLength(15);
@@ -240,7 +242,7 @@ describe('TimerEngine', () => {
 
 	it('reports an error of one wake-up and keeps running', async () => {
 		const errors: Error[] = [];
-		jest.spyOn(store, 'claimDueTimers').mockRejectedValueOnce(new Error('disk gone'));
+		jest.spyOn(store, 'fireDueTimers').mockRejectedValueOnce(new Error('disk gone'));
 		await store.putTimer(timerInput({ nextFireAt: Date.now() }));
 		const timers = engine({ maxSleepMs: 100, onError: (error) => errors.push(error) });
 		const recorder = new FireRecorder(timers);
@@ -288,7 +290,7 @@ describe('TimerEngine', () => {
 		expect(() => new TimerEngine(store, { batchSize: 2.5 })).toThrow(
 			/batchSize must be a positive integer/,
 		);
-		expect(() => new TimerEngine(store, { leaseMs: Number.NaN })).toThrow(RangeError);
+		expect(() => new TimerEngine(store, { lateThresholdMs: Number.NaN })).toThrow(RangeError);
 	});
 });
 
@@ -331,7 +333,7 @@ describe('TimerEngine.forProcess', () => {
 		const second: string[] = [];
 		const logFirst = (error: Error) => first.push(error.message);
 		const logSecond = (error: Error) => second.push(error.message);
-		jest.spyOn(store, 'claimDueTimers').mockRejectedValue(new Error('store unreachable'));
+		jest.spyOn(store, 'fireDueTimers').mockRejectedValue(new Error('store unreachable'));
 		engine.acquire(logFirst);
 		engine.acquire(logSecond);
 		await waitFor('a failed wake-up reported', () => first.length + second.length > 0);

@@ -1,4 +1,6 @@
 /** Reading a message's arguments: recipient, sender and content, as Send Message and Send Media take them. */
+import type { INodeProperties } from 'n8n-workflow';
+
 import {
 	checkHttpUrl,
 	jsonArgument,
@@ -99,13 +101,13 @@ export async function completeSender(
 		);
 }
 
-function readText(args: CommandArguments): string | undefined {
-	const text = optionalText(args, 'text');
+export function readText(args: CommandArguments, name = 'text'): string | undefined {
+	const text = optionalText(args, name);
 	// Twilio counts characters (code points), not UTF-16 units: an emoji is one.
 	const length = text === undefined ? 0 : [...text].length;
 	if (length > MAX_TEXT_CHARACTERS)
 		throw new ArgumentError(
-			'text',
+			name,
 			`has ${length} characters; Twilio takes at most ${MAX_TEXT_CHARACTERS}`,
 		);
 	return text;
@@ -162,12 +164,16 @@ function readContentVariables(args: CommandArguments): string | undefined {
 	return Object.keys(variables).length === 0 ? undefined : JSON.stringify(variables);
 }
 
-/** What the message says: text and media, or a content template with its variables. */
-export function readContent(
+/**
+ * A content template and its variables, or undefined when none is given
+ * (variables without one are refused). The template holds the whole
+ * message: any of `beside` given with it is refused, as Twilio would drop
+ * it without a word.
+ */
+export function readTemplate(
 	args: CommandArguments,
-): Partial<Record<'Body' | 'MediaUrl' | 'ContentSid' | 'ContentVariables', TwilioFormValue>> {
-	const text = readText(args);
-	const mediaUrls = optionalMediaUrls(args, 'mediaUrl');
+	beside: Array<{ field: string; given: boolean }>,
+): { ContentSid: string; ContentVariables?: string } | undefined {
 	const contentSid = optionalString(args, 'contentSid');
 	const contentVariables = readContentVariables(args);
 	if (contentSid === undefined) {
@@ -176,25 +182,54 @@ export function readContent(
 				'contentVariables',
 				'needs a contentSid: they fill in a content template',
 			);
-		if (text === undefined && mediaUrls === undefined)
-			throw new ArgumentError('text', 'is required unless mediaUrl or contentSid give the message');
-		return { Body: text, MediaUrl: mediaUrls };
+		return undefined;
 	}
 	if (!CONTENT_SID.test(contentSid))
 		throw new ArgumentError(
 			'contentSid',
 			`must be a content template SID (HX and 32 hex digits), got "${contentSid}"`,
 		);
-	// The template holds the message; text or media beside it would be dropped without a word.
-	if (text !== undefined)
+	const clash = beside.find((other) => other.given);
+	if (clash !== undefined)
 		throw new ArgumentError(
-			'text',
-			'cannot be used with contentSid: the content template holds the message',
-		);
-	if (mediaUrls !== undefined)
-		throw new ArgumentError(
-			'mediaUrl',
+			clash.field,
 			'cannot be used with contentSid: the content template holds the message',
 		);
 	return { ContentSid: contentSid, ContentVariables: contentVariables };
 }
+
+/** What the message says: text and media, or a content template with its variables. */
+export function readContent(
+	args: CommandArguments,
+): Partial<Record<'Body' | 'MediaUrl' | 'ContentSid' | 'ContentVariables', TwilioFormValue>> {
+	const text = readText(args);
+	const mediaUrls = optionalMediaUrls(args, 'mediaUrl');
+	const template = readTemplate(args, [
+		{ field: 'text', given: text !== undefined },
+		{ field: 'mediaUrl', given: mediaUrls !== undefined },
+	]);
+	if (template !== undefined) return template;
+	if (text === undefined && mediaUrls === undefined)
+		throw new ArgumentError('text', 'is required unless mediaUrl or contentSid give the message');
+	return { Body: text, MediaUrl: mediaUrls };
+}
+
+/** The Options fields of a content template, as Send Message and Send to Conversation show them. */
+export const CONTENT_TEMPLATE_FIELDS: INodeProperties[] = [
+	{
+		displayName: 'Content SID',
+		name: 'contentSid',
+		type: 'string',
+		default: '',
+		placeholder: 'HX…',
+		description: 'Send this content template (rich content) instead of text and media',
+	},
+	{
+		displayName: 'Content Variables (JSON)',
+		name: 'contentVariables',
+		type: 'json',
+		default: '{}',
+		description:
+			'Values of the template\'s variables: {"1": "Ana"}, or a list of {"name", "value"}',
+	},
+];

@@ -25,8 +25,16 @@ import {
 	smsStateVariables,
 } from './session';
 
+/** A status callback of a message sent: its delivery status (sent, delivered, read …). */
+export const SMS_STATUS = 'smsStatus';
+
 export type SmsEvent =
-	'message' | typeof SMS_ERROR | typeof SMS_RESPONSE_TIMEOUT | typeof SMS_NO_INPUT_TURN;
+	| 'message'
+	| typeof SMS_ERROR
+	| typeof SMS_STATUS
+	| typeof SMS_RESPONSE_TIMEOUT
+	| typeof SMS_NO_INPUT_TURN;
+/** The events a trigger without a chosen list starts on; delivery statuses only when asked. */
 export const ALL_EVENTS: SmsEvent[] = [
 	'message',
 	SMS_ERROR,
@@ -40,6 +48,10 @@ export interface SmsTriggerOptions {
 	/** Milliseconds to hold Twilio's request for the workflow's reply (smsConversationResponseTimeout); 0: answer at once. */
 	responseTimeout?: number;
 	tenantPhoneNumber?: string;
+	/** The statuses a delivery status event starts the workflow on. */
+	deliveryStatuses?: string[];
+	/** Download an incoming message's media into the item's binary data. */
+	downloadMedia?: boolean;
 }
 
 interface TurnDetails {
@@ -48,6 +60,9 @@ interface TurnDetails {
 	messageSid?: string | null;
 	smsMedia?: JsonObject[];
 	smsError?: JsonObject | null;
+	messageStatus?: string | null;
+	/** Every form field Twilio posted, as it sent them; none for turns that come from the store. */
+	twilio?: JsonObject;
 }
 
 /** One output item: the seed's state variables, the turn's text (a keyword for events), and where it came from. */
@@ -72,9 +87,11 @@ export function turnItem(
 		smsError: turn.smsError ?? null,
 		smsMedia: turn.smsMedia ?? [],
 		messageSid: turn.messageSid ?? null,
+		messageStatus: turn.messageStatus ?? null,
 		personaId: session?.personaId ?? null,
 		sessionId: session?.id ?? null,
 		connectorIdn: session?.connectorIdn ?? null,
+		twilio: turn.twilio ?? {},
 	};
 }
 

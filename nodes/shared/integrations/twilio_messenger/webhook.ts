@@ -13,7 +13,8 @@ import { formField, type TwilioFormFields } from '../twilio/formFields';
 import { answerTwiml, receiveTwilioWebhook } from '../twilio/webhook';
 import { MAX_MEDIA_URLS, MESSENGER_INTEGRATION } from './constants';
 import { findSmsSession, openSmsSession, restartSessionTimeout, SMS_ERROR } from './session';
-import { readEvents, turnItem, type SmsTriggerOptions } from './turns';
+import { downloadMedia } from './inboundMedia';
+import { readEvents, SMS_STATUS, turnItem, type SmsEvent, type SmsTriggerOptions } from './turns';
 import { awaitReply, MAX_RESPONSE_TIMEOUT_MS, openReplyTurn } from './reply';
 import { messagingReplyTwiml } from './twiml';
 
@@ -26,43 +27,42 @@ export interface IncomingMessage {
 	media: Array<{ mediaURL: string; mediaContentType: string | null }>;
 }
 
-export interface DeliveryFailure {
-	kind: 'smsError';
+/** A status callback of a message sent; `error` says why it failed (failed, undelivered), else null. */
+export interface DeliveryStatus {
+	kind: 'status';
 	messageSid: string;
 	/** Sent from the tenant number to the user, so From is the tenant. */
 	tenantNumber: string;
 	userNumber: string;
-	error: JsonObject;
-}
-
-/** A status callback that reports progress, not failure: nothing to run. */
-export interface DeliveryProgress {
-	kind: 'status';
 	status: string;
+	error: JsonObject | null;
 }
 
-export type TwilioMessagingWebhook = IncomingMessage | DeliveryFailure | DeliveryProgress;
+export type TwilioMessagingWebhook = IncomingMessage | DeliveryStatus;
 
 const FAILED_STATUSES = new Set(['failed', 'undelivered']);
+export const DEFAULT_DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'undelivered', 'failed'];
 
 export function readMessagingWebhook(params: TwilioFormFields): TwilioMessagingWebhook {
 	const messageSid = formField(params, 'MessageSid') || formField(params, 'SmsSid');
 	const status = formField(params, 'MessageStatus');
 	if (status !== '') {
-		if (!FAILED_STATUSES.has(status)) return { kind: 'status', status };
 		const code = formField(params, 'ErrorCode');
 		return {
-			kind: 'smsError',
+			kind: 'status',
 			messageSid,
 			tenantNumber: formField(params, 'From'),
 			userNumber: formField(params, 'To'),
-			error: {
-				status,
-				messageSid,
-				code: code === '' ? null : Number(code),
-				message: formField(params, 'ErrorMessage') || null,
-				moreInfo: code === '' ? null : `https://www.twilio.com/docs/errors/${code}`,
-			},
+			status,
+			error: FAILED_STATUSES.has(status)
+				? {
+						status,
+						messageSid,
+						code: code === '' ? null : Number(code),
+						message: formField(params, 'ErrorMessage') || null,
+						moreInfo: code === '' ? null : `https://www.twilio.com/docs/errors/${code}`,
+					}
+				: null,
 		};
 	}
 	// Twilio sends at most 10 media per message; the count field is still read defensively.
@@ -95,35 +95,33 @@ export async function answerSmsWebhook(
 
 	const webhook = readMessagingWebhook(params);
 	const emptyTwiml = messagingReplyTwiml();
-	if (
-		webhook.kind === 'status' ||
-		!matchesFilter(options.tenantPhoneNumber ?? '', webhook.tenantNumber)
-	) {
+	if (!matchesFilter(options.tenantPhoneNumber ?? '', webhook.tenantNumber)) {
 		answerTwiml(response, emptyTwiml);
 		return { noWebhookResponse: true };
 	}
-	const store = await getStore();
-	const connectorIdn = String(functions.getNodeParameter('connectorIdn', MESSENGER_INTEGRATION));
-	const parties = {
-		connectorIdn,
-		tenantNumber: webhook.tenantNumber,
-		userNumber: webhook.userNumber,
-	};
 	const events = readEvents(functions);
+	const twilio = params as JsonObject;
 
-	if (webhook.kind === 'smsError') {
+	if (webhook.kind === 'status') {
 		answerTwiml(response, emptyTwiml);
-		if (!events.has(SMS_ERROR)) return { noWebhookResponse: true };
+		const event = statusEvent(webhook, events, options.deliveryStatuses);
+		if (event === undefined) return { noWebhookResponse: true };
+		const store = await getStore();
+		const parties = partiesOf(functions, webhook);
 		const session = await findSmsSession(store, parties);
 		const item = turnItem(session, parties, {
-			event: SMS_ERROR,
-			text: SMS_ERROR,
+			event,
+			text: event,
 			messageSid: webhook.messageSid,
 			smsError: webhook.error,
+			messageStatus: webhook.status,
+			twilio,
 		});
 		return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
 	}
 
+	const store = await getStore();
+	const parties = partiesOf(functions, webhook);
 	// The user spoke: the session (re)starts, and its silence counts from now.
 	const { session } = await openSmsSession(store, parties);
 	await restartSessionTimeout(store, session);
@@ -156,6 +154,37 @@ export async function answerSmsWebhook(
 		text: webhook.text,
 		messageSid: webhook.messageSid,
 		smsMedia: webhook.media,
+		messageStatus: formField(params, 'SmsStatus') || null,
+		twilio,
 	});
-	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+	const binary = options.downloadMedia ? await downloadMedia(functions, item) : undefined;
+	return {
+		noWebhookResponse: true,
+		workflowData: [[binary === undefined ? { json: item } : { json: item, binary }]],
+	};
+}
+
+function partiesOf(
+	functions: IWebhookFunctions,
+	webhook: TwilioMessagingWebhook,
+): { connectorIdn: string; tenantNumber: string; userNumber: string } {
+	return {
+		connectorIdn: String(functions.getNodeParameter('connectorIdn', MESSENGER_INTEGRATION)),
+		tenantNumber: webhook.tenantNumber,
+		userNumber: webhook.userNumber,
+	};
+}
+
+/**
+ * Which event a status callback starts, if any: a failure is smsError when
+ * that event is chosen, and any chosen status (failures too) is smsStatus.
+ */
+function statusEvent(
+	webhook: DeliveryStatus,
+	events: Set<SmsEvent>,
+	statuses: string[] = DEFAULT_DELIVERY_STATUSES,
+): SmsEvent | undefined {
+	if (webhook.error !== null && events.has(SMS_ERROR)) return SMS_ERROR;
+	if (events.has(SMS_STATUS) && statuses.includes(webhook.status)) return SMS_STATUS;
+	return undefined;
 }

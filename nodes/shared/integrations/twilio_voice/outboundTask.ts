@@ -9,6 +9,7 @@ import { ArgumentError } from '../../commands/errors';
 import type { CommandArguments, CommandContext, CommandOutcome } from '../../commands/types';
 import type { Act, JsonObject } from '../../store/types';
 import { createForRecipient } from '../twilio/recipient';
+import { simplified } from '../twilio/simplify';
 import { checkSid, createTask, requiredSid, taskSummary } from './taskRouter';
 
 export interface OutboundTask {
@@ -56,7 +57,7 @@ export function readOutboundTask(args: CommandArguments): OutboundTask | undefin
 export async function runOutboundTask(
 	context: CommandContext,
 	act: Act,
-	input: { to: string; from?: string; outboundTask: OutboundTask },
+	input: { to: string; from?: string; outboundTask: OutboundTask; simplify: boolean },
 ): Promise<CommandOutcome> {
 	const { workspaceSid, queueSid, attributes } = input.outboundTask;
 	const { created: task, recipient } = await createForRecipient(context, act, input.to, (client) =>
@@ -76,13 +77,14 @@ export async function runOutboundTask(
 	return {
 		status: 'sent',
 		externalId: String(task.sid),
-		result: {
+		// Simplify off: the task as TaskRouter answered it, as a placed call gives Twilio's call.
+		result: simplified(input.simplify, task, () => ({
 			callSid: null,
 			to: input.to,
 			from: input.from ?? null,
 			queueSid,
 			...recipient,
 			task: taskSummary(task),
-		},
+		})),
 	};
 }

@@ -87,7 +87,7 @@ export const DEFAULT_FALLBACK = 'Sorry, could you say that again?';
 /** `awaitingReply`: Twilio holds the call for a Reply to Call (a turn); status callbacks only report. */
 function eventItem(
 	event: CallEvent,
-	call: CallIdentity,
+	call: CallIdentity & { params: TwilioFormFields },
 	session: Session,
 	details: JsonObject,
 	awaitingReply: boolean,
@@ -104,6 +104,8 @@ function eventItem(
 		turn: turnOf(session),
 		...details,
 		conversation: conversationOf(session),
+		// Every field Twilio posted (AnsweredBy, CallerName, Recording… ), as it sent them.
+		twilio: call.params,
 	} as IDataObject;
 }
 
@@ -120,7 +122,7 @@ export async function answerVoiceWebhook(
 	if (received === undefined) return { noWebhookResponse: true };
 	const { params, options } = received;
 
-	const call = readVoiceWebhook(params);
+	const call = { ...readVoiceWebhook(params), params };
 	const events = new Set(functions.getNodeParameter('events', []) as CallEvent[]);
 	const connectorIdn = String(functions.getNodeParameter('connectorIdn', VOICE_INTEGRATION));
 	const store = await getStore();

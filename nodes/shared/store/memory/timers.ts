@@ -4,6 +4,7 @@ import {
 	compareDue,
 	compareTimersForListing,
 	enabledTimerFields,
+	firedTimer,
 	firedTimerFields,
 	isClaimable,
 	newTimer,
@@ -16,6 +17,7 @@ import type {
 	TimerFilter,
 	TimerFire,
 	TimerFireOutcome,
+	TimerFirePlan,
 } from '../types';
 import { appendEvent, newEvent } from './outbox';
 import { copyTimer, keyOf, type MemoryState, type TimerRecord } from './state';
@@ -99,15 +101,7 @@ export function claimDueTimers(
 	limit: number,
 	leaseMs: number,
 ): ClaimedTimer[] {
-	const max = resolveLimit(limit);
-	const due = [...state.timers.values()]
-		.filter(
-			({ timer }) =>
-				isClaimable(timer, now) && timer.nextFireAt !== null && timer.nextFireAt <= now,
-		)
-		.sort((a, b) => compareDue(a.timer, b.timer))
-		.slice(0, max);
-	return due.map((record) => {
+	return dueRecords(state, now, resolveLimit(limit)).map((record) => {
 		record.leaseToken = timeOrderedId();
 		record.timer = { ...record.timer, leaseUntil: now + leaseMs, updatedAt: Date.now() };
 		return { timer: copyTimer(record.timer), leaseToken: record.leaseToken };
@@ -122,6 +116,38 @@ export function fireTimers(state: MemoryState, fires: TimerFire[]): Array<FiredT
 		const timer = recordFire(state, timerId, leaseToken, outcome);
 		return timer === null ? null : { timer, event: appendEvent(state, pending[index]) };
 	});
+}
+
+export function fireDueTimers(
+	state: MemoryState,
+	now: number,
+	limit: number,
+	plan: TimerFirePlan,
+): FiredTimer[] {
+	const due = dueRecords(state, now, resolveLimit(limit));
+	// Planned and copied first: either can throw, and must not leave some
+	// fires recorded and others not.
+	const fires = due.map((record) => {
+		const { outcome, event } = plan(copyTimer(record.timer));
+		return { record, outcome, pending: newEvent(event) };
+	});
+	const updatedAt = Date.now();
+	return fires.map(({ record, outcome, pending }) => {
+		record.timer = firedTimer(record.timer, outcome, updatedAt);
+		record.leaseToken = null;
+		return { timer: copyTimer(record.timer), event: appendEvent(state, pending) };
+	});
+}
+
+/** Up to `max` claimable timers due by `now`, in due order. */
+function dueRecords(state: MemoryState, now: number, max: number): TimerRecord[] {
+	return [...state.timers.values()]
+		.filter(
+			({ timer }) =>
+				isClaimable(timer, now) && timer.nextFireAt !== null && timer.nextFireAt <= now,
+		)
+		.sort((a, b) => compareDue(a.timer, b.timer))
+		.slice(0, max);
 }
 
 function recordFire(

@@ -214,11 +214,16 @@ export const TIMER_CANCEL_SQL = `UPDATE timers SET state = 'cancelled', next_fir
  */
 export const timerClaimSql = (token: string, lock = ''): string =>
 	`UPDATE timers SET lease_token = ${token}, lease_until = ?, updated_at = ?
-	WHERE id IN (
-		SELECT id FROM timers WHERE ${TIMER_CLAIMABLE_SQL} AND next_fire_at <= ?
-		ORDER BY ${TIMER_DUE_ORDER_SQL} LIMIT ? ${lock}
-	)
+	WHERE id IN (${dueTimersSql('id', lock)})
 	RETURNING *`;
+
+/**
+ * Up to `limit` claimable timers due by now, in due order; `lock` as for
+ * timerClaimSql. Binds now, now, limit.
+ */
+export const dueTimersSql = (columns: string, lock = ''): string =>
+	`SELECT ${columns} FROM timers WHERE ${TIMER_CLAIMABLE_SQL} AND next_fire_at <= ?
+	ORDER BY ${TIMER_DUE_ORDER_SQL} LIMIT ? ${lock}`;
 
 /** Binds now. */
 export const NEXT_DUE_SQL = `SELECT min(next_fire_at) AS due FROM timers WHERE ${TIMER_CLAIMABLE_SQL}`;
@@ -237,20 +242,20 @@ export const consumerRegisterSql = (lastSeq: string): string =>
 	`INSERT INTO event_consumers (id, position, created_at, updated_at) VALUES (?, ${registeredPositionSql(lastSeq)}, ?, ?)
 	ON CONFLICT (id) DO NOTHING`;
 
+/** The events of `types` (all when undefined), as an AND clause of a WHERE; binds the types. */
+export function eventTypesClause(types: string[] | undefined): string {
+	// PostgreSQL has no empty IN list; no types asked for, none read.
+	if (types === undefined) return '';
+	return types.length === 0 ? 'AND 1 = 0' : `AND type IN (${placeholders(types.length)})`;
+}
+
 export function readEventsQuery(
 	position: number,
 	types: string[] | undefined,
 	limit: number,
 ): Query {
-	// PostgreSQL has no empty IN list; no types asked for, none read.
-	const typeClause =
-		types === undefined
-			? ''
-			: types.length === 0
-				? 'AND 1 = 0'
-				: `AND type IN (${placeholders(types.length)})`;
 	return {
-		sql: `SELECT * FROM events WHERE seq > ? ${typeClause} ORDER BY seq LIMIT ?`,
+		sql: `SELECT * FROM events WHERE seq > ? ${eventTypesClause(types)} ORDER BY seq LIMIT ?`,
 		params: [position, ...(types ?? []), limit],
 	};
 }

@@ -44,6 +44,52 @@ export function appendEvent(conn: Connection, input: PublishEventInput): StoredE
 	};
 }
 
+/** Rows per multi-row INSERT of appendEvents (6 parameters each). */
+const EVENT_INSERT_CHUNK = 100;
+const EVENT_ROW_VALUES = '(?, ?, ?, ?, ?, ?)';
+
+/**
+ * appendEvent for each input, in order, with one multi-row INSERT per chunk
+ * (a fraction of one statement each); the caller's transaction makes them
+ * atomic. Nobody else writes between the rows of one statement, so its
+ * events hold consecutive seqs ending at the rowid SQLite reports last.
+ */
+export function appendEvents(conn: Connection, inputs: PublishEventInput[]): StoredEvent[] {
+	const createdAt = Date.now();
+	const events: StoredEvent[] = [];
+	for (let start = 0; start < inputs.length; start += EVENT_INSERT_CHUNK) {
+		const chunk = inputs.slice(start, start + EVENT_INSERT_CHUNK).map((input) => ({
+			id: timeOrderedId(createdAt),
+			type: input.type,
+			integrationIdn: input.integrationIdn,
+			connectorIdn: input.connectorIdn,
+			payload: JSON.stringify(input.payload),
+		}));
+		const { lastInsertRowid } = conn.run(
+			`INSERT INTO events (id, type, integration_idn, connector_idn, payload, created_at)
+			VALUES ${chunk.map(() => EVENT_ROW_VALUES).join(', ')}`,
+			...chunk.flatMap((event) => [
+				event.id,
+				event.type,
+				event.integrationIdn,
+				event.connectorIdn,
+				event.payload,
+				createdAt,
+			]),
+		);
+		const firstSeq = Number(lastInsertRowid) - chunk.length + 1;
+		chunk.forEach(({ payload, ...event }, index) =>
+			events.push({
+				seq: firstSeq + index,
+				...event,
+				payload: JSON.parse(payload) as JsonObject,
+				createdAt,
+			}),
+		);
+	}
+	return events;
+}
+
 export const publishEvent = appendEvent;
 
 export function readEvents(

@@ -1,10 +1,13 @@
 import { cloneJson, resolveLimit } from '../common';
 import {
 	compareDue,
+	deriveTimerState,
 	enabledTimerFields,
+	firedTimer,
 	firedStateParams,
 	newTimer,
 	TIMER_FIRE_SQL,
+	timerFireSetSql,
 } from '../rules';
 import { bit, intOrNull, text, toTimer } from '../sql/rows';
 import {
@@ -14,6 +17,7 @@ import {
 	TIMER_CANCEL_SQL,
 	TIMER_COLUMNS,
 	TIMER_ENABLE_SQL,
+	dueTimersSql,
 	timerClaimSql,
 	timerRow,
 } from '../sql/statements';
@@ -25,9 +29,10 @@ import type {
 	TimerFilter,
 	TimerFire,
 	TimerFireOutcome,
+	TimerFirePlan,
 } from '../types';
 import type { Connection } from './connection';
-import { appendEvent } from './outbox';
+import { appendEvent, appendEvents } from './outbox';
 
 /** Rows per INSERT when timers are put in bulk (14 parameters each, well under SQLite's limit). */
 const TIMER_INSERT_CHUNK = 50;
@@ -136,6 +141,65 @@ export function fireTimers(conn: Connection, fires: TimerFire[]): Array<FiredTim
 			return timer === null ? null : { timer, event: appendEvent(conn, event) };
 		}),
 	);
+}
+
+const DUE_TIMERS_SQL = dueTimersSql('*');
+
+/** Fires per multi-row UPDATE of fireDueTimers (4 parameters each). */
+const TIMER_FIRE_CHUNK = 100;
+
+/** Binds id, fired_at, next_fire_at and state per fire, then updated_at. */
+const dueFireSql = (fires: number): string =>
+	`WITH f (id, fired_at, next_fire_at, state) AS (VALUES ${Array.from({ length: fires }, () => '(?, ?, ?, ?)').join(', ')})
+	UPDATE timers SET ${timerFireSetSql({
+		firedAt: 'f.fired_at',
+		nextFireAt: 'f.next_fire_at',
+		enabledState: 'f.state',
+		disabledState: "'disabled'",
+		updatedAt: '?',
+	})}
+	FROM f WHERE timers.id = f.id`;
+
+/**
+ * One IMMEDIATE transaction: SQLite's write lock keeps every other claimer
+ * out from the read to the commit, so no lease needs writing; the fired
+ * timers are assembled rather than read back.
+ */
+export function fireDueTimers(
+	conn: Connection,
+	now: number,
+	limit: number,
+	plan: TimerFirePlan,
+): FiredTimer[] {
+	const max = resolveLimit(limit);
+	return conn.transaction(() => {
+		const fires = conn
+			.all(DUE_TIMERS_SQL, now, now, max)
+			.map(toTimer)
+			.map((timer) => ({ timer, ...plan(timer) }));
+		const updatedAt = Date.now();
+		for (let start = 0; start < fires.length; start += TIMER_FIRE_CHUNK) {
+			const chunk = fires.slice(start, start + TIMER_FIRE_CHUNK);
+			conn.run(
+				dueFireSql(chunk.length),
+				...chunk.flatMap(({ timer, outcome }) => [
+					timer.id,
+					outcome.firedAt,
+					outcome.nextFireAt,
+					deriveTimerState(true, outcome.nextFireAt),
+				]),
+				updatedAt,
+			);
+		}
+		const events = appendEvents(
+			conn,
+			fires.map(({ event }) => event),
+		);
+		return fires.map(({ timer, outcome }, index) => ({
+			timer: firedTimer(timer, outcome, updatedAt),
+			event: events[index],
+		}));
+	});
 }
 
 /** One statement that does nothing unless the lease token still holds. */

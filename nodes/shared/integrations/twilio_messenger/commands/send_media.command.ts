@@ -1,6 +1,7 @@
 import { isBlank, requiredString } from '../../../commands/arguments';
 import { ArgumentError } from '../../../commands/errors';
 import type { CommandArguments, CommandContext, CommandDefinition } from '../../../commands/types';
+import { simplifyProperty } from '../../twilio/simplify';
 import { optionalMediaUrls } from '../messageArguments';
 import { MESSENGER_INTEGRATION } from '../constants';
 import { readSessionId, resolveParties } from '../sessionArguments';
@@ -104,6 +105,7 @@ export const sendMedia: CommandDefinition<SendMediaInput> = {
 			default: '',
 			description: 'Text sent with the media',
 		},
+		simplifyProperty,
 	],
 	validate(args, request) {
 		const smsSessionID = readSessionId(args);

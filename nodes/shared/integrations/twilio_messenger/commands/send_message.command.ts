@@ -11,9 +11,16 @@ import type { CommandContext, CommandDefinition, CommandOutcome } from '../../..
 import type { Act } from '../../../store/types';
 import type { TwilioFormValue } from '../../../transport/twilio';
 import { createForRecipient, recipientOf } from '../../twilio/recipient';
+import { readSimplify, simplified, simplifyProperty } from '../../twilio/simplify';
 import { createMessage } from '../api';
 import { MESSENGER_INTEGRATION } from '../constants';
-import { completeSender, readContent, readRecipient, readSender } from '../messageArguments';
+import {
+	CONTENT_TEMPLATE_FIELDS,
+	completeSender,
+	readContent,
+	readRecipient,
+	readSender,
+} from '../messageArguments';
 import { handReplyToWebhook } from '../reply';
 import { findWebhookListener, SMS_TRIGGER } from '../../../triggers/connectorListener';
 
@@ -29,6 +36,8 @@ export interface SendMessageInput {
 	/** Send At as written: read in the workflow's timezone by `check`, which then fills in SendAt. */
 	sendAt?: string;
 	form: Record<string, TwilioFormValue>;
+	/** false: the result is Twilio's Message resource as it answered. */
+	simplify?: boolean;
 }
 
 const properties: INodeProperties[] = [
@@ -70,6 +79,7 @@ const properties: INodeProperties[] = [
 		description:
 			'The message, at most 1600 characters; may be empty when media or a content template is sent',
 	},
+	simplifyProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -77,22 +87,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Content SID',
-				name: 'contentSid',
-				type: 'string',
-				default: '',
-				placeholder: 'HX…',
-				description: 'Send this content template (rich content) instead of text and media',
-			},
-			{
-				displayName: 'Content Variables (JSON)',
-				name: 'contentVariables',
-				type: 'json',
-				default: '{}',
-				description:
-					'Values of the template\'s variables: {"1": "Ana"}, or a list of {"name", "value"}',
-			},
+			...CONTENT_TEMPLATE_FIELDS,
 			{
 				displayName: 'Media URLs',
 				name: 'mediaUrl',
@@ -159,9 +154,19 @@ async function replyThroughWebhook(
 		},
 	);
 	if (!handed) return undefined;
+	const recipient = await recipientOf(context, act, input.to);
+	// No Message resource exists: Twilio sends the reply as its answer to the webhook.
+	const resource = {
+		sid: null,
+		status: 'replied',
+		to: input.to,
+		from,
+		body: text,
+		num_media: String(mediaUrls.length),
+	};
 	return {
 		status: 'sent',
-		result: {
+		result: simplified(input.simplify ?? true, resource, () => ({
 			messageSid: null,
 			status: 'replied',
 			deliveredBy: 'webhook',
@@ -172,8 +177,8 @@ async function replyThroughWebhook(
 			numMedia: String(mediaUrls.length),
 			numSegments: null,
 			sendAt: null,
-			...(await recipientOf(context, act, input.to)),
-		},
+			...recipient,
+		})),
 	};
 }
 
@@ -221,6 +226,7 @@ export const sendMessage: CommandDefinition<SendMessageInput> = {
 			to,
 			connectorIdn: request.connectorIdn,
 			sendAt: optionalString(args, 'sendAt'),
+			simplify: readSimplify(args),
 			form: {
 				To: to,
 				From: from,
@@ -247,7 +253,7 @@ export const sendMessage: CommandDefinition<SendMessageInput> = {
 		return {
 			status: 'sent',
 			externalId: String(message.sid),
-			result: {
+			result: simplified(input.simplify ?? true, message, () => ({
 				messageSid: message.sid ?? null,
 				status: message.status ?? null,
 				to: message.to ?? input.to,
@@ -259,7 +265,7 @@ export const sendMessage: CommandDefinition<SendMessageInput> = {
 				sendAt: input.form.SendAt ?? null,
 				statusCallback: input.form.StatusCallback ?? null,
 				...recipient,
-			},
+			})),
 		};
 	},
 };

@@ -8,6 +8,7 @@ import {
 import { ArgumentError } from '../../../commands/errors';
 import type { CommandDefinition } from '../../../commands/types';
 import { createForRecipient } from '../../twilio/recipient';
+import { readSimplify, simplified, simplifyProperty } from '../../twilio/simplify';
 import { createCall } from '../api';
 import { checkCallerId, optionalDigits, readDestination } from '../callArguments';
 import { readCallScript } from '../callScript';
@@ -53,6 +54,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Spoken when the call is answered; leave empty when Options give your own TwiML or TwiML URL',
 	},
+	simplifyProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -198,7 +200,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const makeCall: CommandDefinition<MakeCallInput> = {
+export const makeCall: CommandDefinition<MakeCallInput & { simplify: boolean }> = {
 	integrationIdn: VOICE_INTEGRATION,
 	commandIdn: 'make_call',
 	aliases: ['StartOutboundCall'],
@@ -220,6 +222,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 				form: {},
 				connectorIdn: request.connectorIdn,
 				args,
+				simplify: readSimplify(args),
 				conversationByDefault: false,
 			};
 		const script = readCallScript(args, to);
@@ -248,6 +251,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 			...script,
 			connectorIdn: request.connectorIdn,
 			args,
+			simplify: readSimplify(args),
 			conversationByDefault:
 				script.twiml !== undefined &&
 				script.conversationUrl === undefined &&
@@ -282,7 +286,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 		return {
 			status: 'sent',
 			externalId: String(call.sid),
-			result: {
+			result: simplified(input.simplify, call, () => ({
 				callSid: call.sid ?? null,
 				status: call.status ?? null,
 				to: call.to ?? input.to,
@@ -293,7 +297,7 @@ export const makeCall: CommandDefinition<MakeCallInput> = {
 				url: input.url ?? null,
 				conversationUrl: input.conversationUrl ?? null,
 				notice: input.notice ?? null,
-			},
+			})),
 		};
 	},
 };

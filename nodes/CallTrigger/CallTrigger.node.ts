@@ -12,6 +12,8 @@ import {
 	twilioTriggerWebhooks,
 	twilioWebhookPathProperty,
 } from '../shared/integrations/twilio/webhook';
+import { twilioListSearch } from '../shared/integrations/twilio/pickers';
+import { webhookSetupProperties } from '../shared/integrations/twilio/webhookSetup';
 import { DEFAULT_CONVERSATION_LENGTH } from '../shared/integrations/twilio_voice/session';
 import {
 	answerVoiceWebhook,
@@ -50,6 +52,7 @@ export class CallTrigger implements INodeType {
 				default: '',
 			},
 			twilioWebhookPathProperty('call', 'e.g. support-line'),
+			...webhookSetupProperties('call'),
 			{
 				displayName: 'Connector IDN',
 				name: 'connectorIdn',
@@ -135,6 +138,8 @@ export class CallTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { listSearch: twilioListSearch };
 
 	webhookMethods = twilioSignedWebhookMethods;
 

@@ -14,6 +14,8 @@ import {
 	twilioTriggerWebhooks,
 	twilioWebhookPathProperty,
 } from '../shared/integrations/twilio/webhook';
+import { twilioListSearch } from '../shared/integrations/twilio/pickers';
+import { webhookSetupProperties } from '../shared/integrations/twilio/webhookSetup';
 import {
 	SMS_ERROR,
 	SMS_NO_INPUT_TURN,
@@ -55,6 +57,7 @@ export class SmsTrigger implements INodeType {
 				default: '',
 			},
 			twilioWebhookPathProperty('sms', 'e.g. sms-support'),
+			...webhookSetupProperties('sms'),
 			{
 				displayName: 'Connector IDN',
 				name: 'connectorIdn',
@@ -142,6 +145,8 @@ export class SmsTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { listSearch: twilioListSearch };
 
 	webhookMethods = twilioSignedWebhookMethods;
 

@@ -14,6 +14,8 @@ import { createForRecipient, recipientOf } from '../../twilio/recipient';
 import { createMessage } from '../api';
 import { MESSENGER_INTEGRATION } from '../constants';
 import { completeSender, readContent, readRecipient, readSender } from '../messageArguments';
+import { fromField } from '../senderFields';
+import { contentTemplateLocator, messagingServiceLocator } from '../../twilio/pickers';
 import { handReplyToWebhook } from '../reply';
 import { findWebhookListener, SMS_TRIGGER } from '../../../triggers/connectorListener';
 
@@ -42,24 +44,12 @@ const properties: INodeProperties[] = [
 		description:
 			'The recipient: an E.164 number, or a channel address such as whatsapp:+16507000000',
 	},
-	{
-		displayName: 'From',
-		name: 'from',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. +16505550100',
-		description:
-			'A Twilio number (E.164), short code, alphanumeric sender ID or channel address of the account; leave empty to let the Messaging Service pick the sender',
-	},
-	{
-		displayName: 'Messaging Service SID',
-		name: 'messagingServiceSid',
-		type: 'string',
-		default: '',
-		placeholder: 'MG…',
-		description:
-			'Send through a Messaging Service (needed to schedule); it picks the sender when From is empty',
-	},
+	fromField(
+		'A Twilio number, short code, alphanumeric sender ID or channel address of the account; leave empty to let the Messaging Service pick the sender',
+	),
+	messagingServiceLocator(
+		'Send through a Messaging Service (needed to schedule); it picks the sender when From is empty',
+	),
 	{
 		displayName: 'Text',
 		name: 'text',
@@ -77,14 +67,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Content SID',
-				name: 'contentSid',
-				type: 'string',
-				default: '',
-				placeholder: 'HX…',
-				description: 'Send this content template (rich content) instead of text and media',
-			},
+			contentTemplateLocator('Send this content template (rich content) instead of text and media'),
 			{
 				displayName: 'Content Variables (JSON)',
 				name: 'contentVariables',

@@ -3,6 +3,7 @@ import { ACCOUNT_HANDLERS } from './account';
 import { CALL_HANDLERS } from './calls';
 import { CONFERENCE_HANDLERS } from './conferences';
 import { MESSAGE_HANDLERS } from './messages';
+import { NUMBER_HANDLERS } from './numbers';
 import type { TwilioHandler } from './types';
 
 export const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
@@ -10,6 +11,7 @@ export const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 	...CALL_HANDLERS,
 	...MESSAGE_HANDLERS,
 	...CONFERENCE_HANDLERS,
+	...NUMBER_HANDLERS,
 };
 
 /** The built-in handler of an operation, e.g. to put it back after `handle` replaced it. */

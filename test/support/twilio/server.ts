@@ -13,6 +13,7 @@ import { addCallTo, callAsNow, setStatusOfCall } from './calls';
 import { addConferenceTo, addParticipantTo, findParticipant } from './conferences';
 import { faultMatches, faultReply } from './faults';
 import { DEFAULT_HANDLERS } from './handlers';
+import { offSpecHandler, type OffSpecHandler } from './numbers';
 import { twilioRouter } from './specs';
 import type {
 	CallState,
@@ -212,16 +213,19 @@ export class TwilioServer {
 		};
 		this.requests.push(request);
 
-		const operation = checkRequest(this.router, this.options, this.violations, request, {
-			query,
-			formValues,
-			contentType,
-		});
+		const offSpec = offSpecHandler(request);
+		const operation = offSpec
+			? undefined
+			: checkRequest(this.router, this.options, this.violations, request, {
+					query,
+					formValues,
+					contentType,
+				});
 
 		const latency = this.latency(request);
 		if (latency > 0) await sleep(latency);
 
-		const reply = await this.answer(request, operation, res);
+		const reply = await this.answer(request, offSpec ?? operation, res);
 		if (reply === undefined) return;
 		request.status = reply.status;
 		const headers: Record<string, string> = {
@@ -240,7 +244,7 @@ export class TwilioServer {
 	/** Auth, then injected faults, then what the spec refused, then the operation. Undefined when the connection was dropped. */
 	private async answer(
 		request: TwilioRequest,
-		operation: CompiledOperation | undefined,
+		operation: CompiledOperation | OffSpecHandler | undefined,
 		res: ServerResponse,
 	): Promise<TwilioReply | undefined> {
 		if (!authenticate(this.options, request)) return twilioError(401, 20003, 'Authenticate');
@@ -273,9 +277,10 @@ export class TwilioServer {
 
 	private async process(
 		request: TwilioRequest,
-		operation: CompiledOperation | undefined,
+		operation: CompiledOperation | OffSpecHandler | undefined,
 	): Promise<TwilioReply> {
 		if (operation === undefined) return notFound(request.path);
+		if (typeof operation === 'function') return operation(this, request);
 		const handler = this.handlers.get(operation.id);
 		if (handler === undefined) {
 			const { status, example } = operation.success;

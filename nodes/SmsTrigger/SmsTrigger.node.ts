@@ -42,7 +42,7 @@ export class SmsTrigger implements INodeType {
 			"Starts the workflow on each SMS turn over Twilio: a user's message, a failed delivery (smsError), a session timeout (smsResponseTimeout) or a forced no-input turn, with the session's state variables",
 		eventTriggerDescription: 'Waiting for Twilio to post a message to the Test URL',
 		activationMessage:
-			"You can now set the production URL as your Twilio number's 'A message comes in' webhook.",
+			"You can now set the production URL as your Twilio number's 'A message comes in' webhook (unless the trigger sets it up itself).",
 		defaults: { name: 'SMS Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -51,7 +51,7 @@ export class SmsTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"In the Twilio console, set this URL for your number's 'A message comes in' (HTTP POST). Messages sent on this trigger's connector while the workflow is active report failures here (smsError) without a Status Callback URL. Every request must carry a valid X-Twilio-Signature.",
+					"In the Twilio console, set this URL for your number's 'A message comes in' (HTTP POST), or turn on Set Up Twilio Webhook Automatically. Messages sent on this trigger's connector while the workflow is active report failures here (smsError) without a Status Callback URL. Every request must carry a valid X-Twilio-Signature.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',

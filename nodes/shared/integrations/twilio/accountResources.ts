@@ -98,47 +98,22 @@ export async function findIncomingNumber(
 	return items.find((item) => item.phone_number === phoneNumber);
 }
 
-export async function fetchIncomingNumber(client: TwilioClient, sid: string): Promise<JsonObject> {
-	return await client.request<JsonObject>({
-		method: 'GET',
-		path: accountPath(`${INCOMING_NUMBERS}/${encodeURIComponent(sid)}.json`),
-	});
-}
+/** What a trigger's webhook setup changes: one of the account's numbers, or a Messaging Service. */
+export type WebhookOwnerKind = 'number' | 'messagingService';
 
-export async function updateIncomingNumber(
+/** A number (PN…) or Messaging Service (MG…) as Twilio has it; with a form, once those fields are updated. */
+export async function webhookOwner(
 	client: TwilioClient,
+	kind: WebhookOwnerKind,
 	sid: string,
-	form: Record<string, TwilioFormValue>,
+	form?: Record<string, TwilioFormValue>,
 ): Promise<JsonObject> {
+	const id = encodeURIComponent(sid);
 	return await client.request<JsonObject>({
-		method: 'POST',
-		path: accountPath(`${INCOMING_NUMBERS}/${encodeURIComponent(sid)}.json`),
-		form,
-	});
-}
-
-const servicePath = (sid: string) => `/v1/Services/${encodeURIComponent(sid)}`;
-
-export async function fetchMessagingService(
-	client: TwilioClient,
-	sid: string,
-): Promise<JsonObject> {
-	return await client.request<JsonObject>({
-		method: 'GET',
-		service: 'messaging',
-		path: servicePath(sid),
-	});
-}
-
-export async function updateMessagingService(
-	client: TwilioClient,
-	sid: string,
-	form: Record<string, TwilioFormValue>,
-): Promise<JsonObject> {
-	return await client.request<JsonObject>({
-		method: 'POST',
-		service: 'messaging',
-		path: servicePath(sid),
+		method: form ? 'POST' : 'GET',
+		...(kind === 'number'
+			? { path: accountPath(`${INCOMING_NUMBERS}/${id}.json`) }
+			: { service: 'messaging', path: `/v1/Services/${id}` }),
 		form,
 	});
 }

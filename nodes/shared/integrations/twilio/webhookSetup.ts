@@ -16,17 +16,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { JsonObject } from '../../store/types';
 import { createTwilioClient, type TwilioClient } from '../../transport/twilio';
 import { twilioFacingUrl } from '../../triggers/connectorListener';
-import {
-	fetchIncomingNumber,
-	fetchMessagingService,
-	findIncomingNumber,
-	updateIncomingNumber,
-	updateMessagingService,
-} from './accountResources';
-import { messagingServiceLocator, twilioLocator } from './pickers';
+import { findIncomingNumber, webhookOwner, type WebhookOwnerKind } from './accountResources';
+import { MESSAGING_SERVICE_SID_PATTERN, messagingServiceLocator, twilioLocator } from './pickers';
 import { E164_PATTERN } from './addresses';
-
-type TargetKind = 'number' | 'messagingService';
 
 /** A webhook field: its name when updating, its name in the resource Twilio returns. */
 type Field = readonly [form: string, resource: string];
@@ -51,7 +43,7 @@ const OWNED_FIELDS: Readonly<Record<string, readonly Field[]>> = {
 
 /** What an activation changed: enough for a deactivation anywhere to put it back. */
 interface SetupRecord extends IDataObject {
-	kind: TargetKind;
+	kind: WebhookOwnerKind;
 	sid: string;
 	/** The number or the service's name, for logs. */
 	label: string;
@@ -155,7 +147,7 @@ function triggerKind(functions: IHookFunctions): 'smsTrigger' | 'callTrigger' {
 }
 
 interface Target {
-	kind: TargetKind;
+	kind: WebhookOwnerKind;
 	sid: string;
 	label: string;
 	resource: JsonObject;
@@ -167,10 +159,10 @@ async function findTarget(functions: IHookFunctions, client: TwilioClient): Prom
 		triggerKind(functions) === 'smsTrigger'
 			? functions.getNodeParameter('setupTarget', 'number')
 			: 'number'
-	) as TargetKind;
+	) as WebhookOwnerKind;
 	if (kind === 'messagingService') {
 		const sid = locatorText(functions.getNodeParameter('setupMessagingServiceSid', ''));
-		if (!/^MG[0-9a-fA-F]{32}$/.test(sid))
+		if (!new RegExp(`^${MESSAGING_SERVICE_SID_PATTERN}$`).test(sid))
 			throw new NodeOperationError(
 				functions.getNode(),
 				'Messaging Service must be a Messaging Service SID (MG…)',
@@ -179,7 +171,7 @@ async function findTarget(functions: IHookFunctions, client: TwilioClient): Prom
 						'Pick the service from the list, or turn off Set Up Twilio Webhook Automatically',
 				},
 			);
-		const resource = await fetchMessagingService(client, sid);
+		const resource = await webhookOwner(client, kind, sid);
 		return {
 			kind,
 			sid,
@@ -203,21 +195,6 @@ async function findTarget(functions: IHookFunctions, client: TwilioClient): Prom
 	return { kind, sid: text(resource.sid), label: `number ${phoneNumber}`, resource };
 }
 
-async function fetchTarget(client: TwilioClient, record: SetupRecord): Promise<JsonObject> {
-	return record.kind === 'messagingService'
-		? await fetchMessagingService(client, record.sid)
-		: await fetchIncomingNumber(client, record.sid);
-}
-
-async function updateTarget(
-	client: TwilioClient,
-	record: Pick<SetupRecord, 'kind' | 'sid'>,
-	form: Record<string, string>,
-): Promise<void> {
-	if (record.kind === 'messagingService') await updateMessagingService(client, record.sid, form);
-	else await updateIncomingNumber(client, record.sid, form);
-}
-
 function nodeData(functions: IHookFunctions): IDataObject {
 	return functions.getWorkflowStaticData('node');
 }
@@ -229,7 +206,7 @@ async function restore(
 	record: SetupRecord,
 ): Promise<void> {
 	const [[, urlField]] = record.fields;
-	const current = text((await fetchTarget(client, record))[urlField]);
+	const current = text((await webhookOwner(client, record.kind, record.sid))[urlField]);
 	const name = functions.getNode().name;
 	if (current !== record.url) {
 		functions.logger.warn(
@@ -243,16 +220,19 @@ async function restore(
 		);
 		return;
 	}
-	await updateTarget(client, record, record.previous);
+	await webhookOwner(client, record.kind, record.sid, record.previous);
 	functions.logger.info(
 		`${name} put the webhook of ${record.label} back to ${record.previous[record.fields[0][0]] || 'nothing'}`,
 	);
 }
 
+/** Only active workflows set webhooks up: the editor's test listener is a one-off. */
+const setsUp = (functions: IHookFunctions) =>
+	functions.getMode() !== 'manual' && functions.getNodeParameter('autoSetup', false) === true;
+
 /** On activation: points the target at this trigger, recording what it pointed at before. */
 export async function setUpTwilioWebhook(functions: IHookFunctions): Promise<void> {
-	if (functions.getMode() === 'manual' || functions.getNodeParameter('autoSetup', false) !== true)
-		return;
+	if (!setsUp(functions)) return;
 	const url = twilioFacingUrl(functions);
 	if (!url) return;
 	const client = await createTwilioClient(functions, 0);
@@ -291,7 +271,7 @@ export async function setUpTwilioWebhook(functions: IHookFunctions): Promise<voi
 	const form = Object.fromEntries(
 		fields.map(([form]) => [form, form === urlForm || form === 'StatusCallback' ? url : 'POST']),
 	);
-	await updateTarget(client, target, form);
+	await webhookOwner(client, target.kind, target.sid, form);
 	data[RECORD_KEY] = record;
 }
 
@@ -301,7 +281,8 @@ export async function setUpTwilioWebhook(functions: IHookFunctions): Promise<voi
  * deactivation must not fail because Twilio could not be reached.
  */
 export async function tearDownTwilioWebhook(functions: IHookFunctions): Promise<void> {
-	if (functions.getMode() === 'manual') return;
+	// n8n deactivates the version that was active: its Set Up switch is the one that set the webhook up.
+	if (!setsUp(functions)) return;
 	const data = nodeData(functions);
 	const record = data[RECORD_KEY] as SetupRecord | undefined;
 	if (record === undefined) return;

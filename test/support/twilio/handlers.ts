@@ -4,6 +4,7 @@ import { CALL_HANDLERS } from './calls';
 import { CONFERENCE_HANDLERS } from './conferences';
 import { CONVERSATION_HANDLERS } from './conversations';
 import { MESSAGE_HANDLERS } from './messages';
+import { NUMBER_HANDLERS } from './numbers';
 import type { TwilioHandler } from './types';
 
 export const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
@@ -12,6 +13,7 @@ export const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 	...MESSAGE_HANDLERS,
 	...CONFERENCE_HANDLERS,
 	...CONVERSATION_HANDLERS,
+	...NUMBER_HANDLERS,
 };
 
 /** The built-in handler of an operation, e.g. to put it back after `handle` replaced it. */

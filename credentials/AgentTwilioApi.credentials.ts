@@ -97,7 +97,7 @@ export class AgentTwilioApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.twilio.com',
 			description:
-				'Replaces scheme and host of every Twilio domain (api, conversations, taskrouter). Change it only for a Twilio-compatible provider or a test server.',
+				'Replaces scheme and host of every Twilio domain (api, conversations, taskrouter, messaging, content). Change it only for a Twilio-compatible provider or a test server.',
 		},
 	];
 

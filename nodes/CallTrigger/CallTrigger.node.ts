@@ -12,6 +12,8 @@ import {
 	twilioTriggerWebhooks,
 	twilioWebhookPathProperty,
 } from '../shared/integrations/twilio/webhook';
+import { twilioListSearch } from '../shared/integrations/twilio/pickers';
+import { webhookSetupProperties } from '../shared/integrations/twilio/webhookSetup';
 import { DEFAULT_CONVERSATION_LENGTH } from '../shared/integrations/twilio_voice/session';
 import {
 	answerVoiceWebhook,
@@ -35,7 +37,7 @@ export class CallTrigger implements INodeType {
 			'Starts the workflow on each turn of a phone conversation over Twilio: the call connects, the caller speaks or presses keys, the call ends. Answer with Reply to Call.',
 		eventTriggerDescription: 'Waiting for Twilio to post a call to the Test URL',
 		activationMessage:
-			"You can now set the production URL as your Twilio number's 'A call comes in' webhook. Calls placed on this trigger's connector come here by themselves.",
+			"You can now set the production URL as your Twilio number's 'A call comes in' webhook (unless the trigger sets it up itself). Calls placed on this trigger's connector come here by themselves.",
 		defaults: { name: 'Call Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -50,6 +52,7 @@ export class CallTrigger implements INodeType {
 				default: '',
 			},
 			twilioWebhookPathProperty('call', 'e.g. support-line'),
+			...webhookSetupProperties('call'),
 			{
 				displayName: 'Connector IDN',
 				name: 'connectorIdn',
@@ -135,6 +138,8 @@ export class CallTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { listSearch: twilioListSearch };
 
 	webhookMethods = twilioSignedWebhookMethods;
 

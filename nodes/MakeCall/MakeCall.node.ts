@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { twilioVoiceIntegration } from '../shared/integrations/twilio_voice/integration';
+import { twilioListSearch } from '../shared/integrations/twilio/pickers';
 import { commandProperties, integrationCredentials, runTypedNode } from '../shared/node/typedNode';
 
 export class MakeCall implements INodeType {
@@ -27,6 +28,8 @@ export class MakeCall implements INodeType {
 		credentials: integrationCredentials(twilioVoiceIntegration),
 		properties: commandProperties(twilioVoiceIntegration),
 	};
+
+	methods = { listSearch: twilioListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runTypedNode(this, twilioVoiceIntegration, { concurrency: 1 });

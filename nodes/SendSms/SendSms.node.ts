@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { twilioMessengerIntegration } from '../shared/integrations/twilio_messenger/integration';
+import { twilioListSearch } from '../shared/integrations/twilio/pickers';
 import { commandProperties, integrationCredentials, runTypedNode } from '../shared/node/typedNode';
 
 const DEFAULT_CONCURRENCY = 50;
@@ -43,6 +44,8 @@ export class SendSms implements INodeType {
 			},
 		],
 	};
+
+	methods = { listSearch: twilioListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runTypedNode(this, twilioMessengerIntegration, {

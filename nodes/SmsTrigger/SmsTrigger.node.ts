@@ -14,6 +14,8 @@ import {
 	twilioTriggerWebhooks,
 	twilioWebhookPathProperty,
 } from '../shared/integrations/twilio/webhook';
+import { twilioListSearch } from '../shared/integrations/twilio/pickers';
+import { webhookSetupProperties } from '../shared/integrations/twilio/webhookSetup';
 import {
 	SMS_ERROR,
 	SMS_NO_INPUT_TURN,
@@ -56,7 +58,7 @@ export class SmsTrigger implements INodeType {
 			"Starts the workflow on each SMS turn over Twilio: a user's message, a failed delivery (smsError), a delivery status, a session timeout (smsResponseTimeout) or a forced no-input turn, with the session's state variables",
 		eventTriggerDescription: 'Waiting for Twilio to post a message to the Test URL',
 		activationMessage:
-			"You can now set the production URL as your Twilio number's 'A message comes in' webhook.",
+			"You can now set the production URL as your Twilio number's 'A message comes in' webhook (unless the trigger sets it up itself).",
 		defaults: { name: 'SMS Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -65,12 +67,13 @@ export class SmsTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"In the Twilio console, set this URL for your number's 'A message comes in' (HTTP POST). Messages sent on this trigger's connector while the workflow is active report failures here (smsError) without a Status Callback URL. Every request must carry a valid X-Twilio-Signature.",
+					"In the Twilio console, set this URL for your number's 'A message comes in' (HTTP POST), or turn on Set Up Twilio Webhook Automatically. Messages sent on this trigger's connector while the workflow is active report failures here (smsError) without a Status Callback URL. Every request must carry a valid X-Twilio-Signature.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
 			},
 			twilioWebhookPathProperty('sms', 'e.g. sms-support'),
+			...webhookSetupProperties('sms'),
 			{
 				displayName: 'Connector IDN',
 				name: 'connectorIdn',
@@ -181,6 +184,8 @@ export class SmsTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { listSearch: twilioListSearch };
 
 	webhookMethods = twilioSignedWebhookMethods;
 

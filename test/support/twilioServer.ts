@@ -23,6 +23,13 @@ export { TwilioServer } from './twilio/server';
 export { defaultTwilioHandler } from './twilio/handlers';
 export { randomFaults, type RandomFaultRates, type RandomFaultTally } from './twilio/randomFaults';
 export { twilioError, twilioSid } from './twilio/wire';
+export {
+	addContentTemplate,
+	addMessagingService,
+	addPhoneNumber,
+	messagingServiceOf,
+	phoneNumberOf,
+} from './twilio/numbers';
 export type {
 	CallState,
 	CallStatus,

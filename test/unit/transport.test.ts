@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { signBody, verifySignature, isBase64Secret } from '../../nodes/shared/transport/signing';
@@ -8,6 +8,7 @@ import {
 	twilioServiceUrl,
 } from '../../nodes/shared/transport/twilio';
 import { createWtsChatClient } from '../../nodes/shared/transport/wtsChat';
+import { fakeRequestHelper } from '../support/fakeRequestHelper';
 import { RecordingServer, basicAuth, type Reply } from '../support/recordingServer';
 
 const node: INode = {
@@ -20,37 +21,8 @@ const node: INode = {
 };
 const FAST = { attempts: 4, firstDelayMs: 1, maxDelayMs: 5 };
 
-/**
- * Stands in for n8n's request helper the way n8n behaves for these
- * credentials: Basic or Bearer auth from the credential, a full response
- * whatever the status. (The real helper is exercised by the e2e tests.)
- */
 function functionsFor(credentials: Record<string, string>): IExecuteFunctions {
-	const httpRequestWithAuthentication = async (_type: string, options: IHttpRequestOptions) => {
-		const url = new URL(options.url);
-		for (const [key, value] of Object.entries(options.qs ?? {}))
-			url.searchParams.set(key, String(value));
-		const headers = new Headers(options.headers as Record<string, string>);
-		if (credentials.authToken)
-			headers.set(
-				'authorization',
-				`Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64')}`,
-			);
-		if (credentials.token) headers.set('authorization', `Bearer ${credentials.token}`);
-		let body: string | undefined;
-		if (typeof options.body === 'string') body = options.body;
-		else if (options.body !== undefined) {
-			body = JSON.stringify(options.body);
-			headers.set('content-type', 'application/json');
-		}
-		const response = await fetch(url, { method: options.method, headers, body });
-		const text = await response.text();
-		return {
-			statusCode: response.status,
-			headers: Object.fromEntries(response.headers.entries()),
-			body: text ? JSON.parse(text) : {},
-		};
-	};
+	const httpRequestWithAuthentication = fakeRequestHelper(credentials);
 	return {
 		getNode: () => node,
 		getCredentials: async () => credentials,

@@ -5,6 +5,7 @@ import type {
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
+import { isResourceLocatorValue } from 'n8n-workflow';
 
 import { findCommand } from '../integrations/registry';
 import type { CommandArguments, CommandRequest, IntegrationDefinition } from '../commands/types';
@@ -78,6 +79,15 @@ export function commandProperties(integration: IntegrationDefinition): INodeProp
 	return single ? [connector, ...commandFields] : [operation, connector, ...commandFields];
 }
 
+/**
+ * A picker's value (`{__rl, mode, value}`) as the plain value Send Command
+ * would pass; anything else, e.g. the string an older workflow keeps in the
+ * same field, as it is. The act then records the same arguments either way.
+ */
+function plainValue(value: unknown): JsonValue {
+	return (isResourceLocatorValue(value) ? value.value : value) as JsonValue;
+}
+
 function readRequest(
 	read: ItemParameterReader,
 	integration: IntegrationDefinition,
@@ -88,10 +98,11 @@ function readRequest(
 	const command = findCommand(integration.integrationIdn, commandIdn);
 	const args: CommandArguments = {};
 	for (const property of command.properties ?? []) {
-		const value = read(property.name, itemIndex, null) as JsonValue;
+		const value = read(property.name, itemIndex, null);
 		// A collection only groups optional arguments in the editor; each of its fields is an argument of its own.
-		if (property.type === 'collection') Object.assign(args, value);
-		else args[property.name] = value;
+		if (property.type === 'collection' && value !== null && typeof value === 'object') {
+			for (const [name, field] of Object.entries(value)) args[name] = plainValue(field);
+		} else args[property.name] = plainValue(value);
 	}
 	return {
 		integrationIdn: integration.integrationIdn,

@@ -1,5 +1,6 @@
 import type {
 	IExecuteFunctions,
+	IHookFunctions,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
@@ -9,8 +10,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { RetryLaterError, retryAfterSeconds, retryWhenThrottled, type RetryPolicy } from './retry';
 
-/** What a request needs from n8n: a node running (execute) or filling a picker (load options). */
-export type RequestFunctions = IExecuteFunctions | ILoadOptionsFunctions;
+/** What a request needs from n8n: a node running (execute), filling a picker (load options) or setting up its webhook (hook). */
+export type RequestFunctions = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 /** Builds the API error for a failed answer in the service's own terms. */
 export type ServiceErrorMapper = (response: IN8nHttpFullResponse) => NodeApiError;

@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	IExecuteFunctions,
 	IHttpRequestMethods,
 	IN8nHttpFullResponse,
 	JsonObject,
@@ -8,13 +7,14 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 
 import { TWILIO_CREDENTIAL } from './credentialTypes';
-import { authenticatedRequest } from './authenticatedRequest';
+import { authenticatedRequest, type RequestFunctions } from './authenticatedRequest';
 import { THROTTLE_RETRY, type RetryPolicy } from './retry';
 
 export const TWILIO_DEFAULT_BASE_URL = 'https://api.twilio.com';
 
 /** The Twilio domains this package talks to. */
-export type TwilioService = 'api' | 'conversations' | 'taskrouter' | 'mcs';
+export type TwilioService =
+	'api' | 'conversations' | 'taskrouter' | 'mcs' | 'messaging' | 'content';
 
 export type TwilioFormValue = string | number | boolean | string[] | undefined;
 
@@ -72,7 +72,7 @@ interface TwilioErrorBody {
 }
 
 function twilioError(
-	functions: IExecuteFunctions,
+	functions: RequestFunctions,
 	itemIndex: number,
 	response: IN8nHttpFullResponse,
 ): NodeApiError {
@@ -107,10 +107,10 @@ export interface TwilioDefaults {
  * large part of the node's own time. So it is read once per run of a node
  * (its execute functions) and shared by the items.
  */
-const accounts = new WeakMap<IExecuteFunctions, Promise<TwilioAccount>>();
+const accounts = new WeakMap<RequestFunctions, Promise<TwilioAccount>>();
 
 async function twilioAccount(
-	functions: IExecuteFunctions,
+	functions: RequestFunctions,
 	itemIndex: number,
 ): Promise<TwilioAccount> {
 	let account = accounts.get(functions);
@@ -123,7 +123,7 @@ async function twilioAccount(
 
 /** The credential's defaults, trimmed; undefined where a field is empty. */
 export async function twilioDefaults(
-	functions: IExecuteFunctions,
+	functions: RequestFunctions,
 	itemIndex: number,
 ): Promise<TwilioDefaults> {
 	const { defaultFrom, defaultCallerId } = await twilioAccount(functions, itemIndex);
@@ -138,7 +138,7 @@ export async function twilioDefaults(
  * Failures become n8n API errors carrying Twilio's code, message and link.
  */
 export async function createTwilioClient(
-	functions: IExecuteFunctions,
+	functions: RequestFunctions,
 	itemIndex: number,
 	retryPolicy: RetryPolicy = THROTTLE_RETRY,
 ): Promise<TwilioClient> {

@@ -70,6 +70,12 @@ function renewEvery(register: () => Promise<unknown>, logFailure: (error: unknow
  */
 const webhookRenewals = new Map<string, NodeJS.Timeout>();
 
+/** The URL Twilio must call: the Public URL option behind a proxy, else n8n's production URL. */
+export function twilioFacingUrl(functions: IHookFunctions): string | undefined {
+	const { publicUrl } = functions.getNodeParameter('options', {}) as { publicUrl?: string };
+	return publicUrl?.trim() || functions.getNodeWebhookUrl('default');
+}
+
 /**
  * When a webhook trigger's webhook is created on activation: registers it
  * with the URL Twilio must call (the Public URL option behind a proxy, else
@@ -77,11 +83,10 @@ const webhookRenewals = new Map<string, NodeJS.Timeout>();
  */
 export async function registerWebhookListener(functions: IHookFunctions): Promise<void> {
 	if (isTest(functions)) return;
-	const { publicUrl } = functions.getNodeParameter('options', {}) as { publicUrl?: string };
 	const registration = {
 		...listenerKey(functions),
 		connectorIdn: connectorOf(functions),
-		webhookUrl: publicUrl?.trim() || functions.getNodeWebhookUrl('default'),
+		webhookUrl: twilioFacingUrl(functions),
 		ttlMs: LISTENER_TTL_MS,
 	};
 	const register = async () => await (await getStore()).registerListener(registration);

@@ -5,6 +5,7 @@ import { CONFERENCE_LIFE_HANDLERS } from './conferenceLife';
 import { CONFERENCE_HANDLERS } from './conferences';
 import { CONVERSATION_HANDLERS } from './conversations';
 import { MESSAGE_HANDLERS } from './messages';
+import { NUMBER_HANDLERS } from './numbers';
 import { TASKROUTER_HANDLERS } from './taskRouter';
 import type { TwilioHandler } from './types';
 
@@ -15,6 +16,7 @@ export const DEFAULT_HANDLERS: Readonly<Record<string, TwilioHandler>> = {
 	...CONFERENCE_HANDLERS,
 	...CONFERENCE_LIFE_HANDLERS,
 	...CONVERSATION_HANDLERS,
+	...NUMBER_HANDLERS,
 	...TASKROUTER_HANDLERS,
 };
 

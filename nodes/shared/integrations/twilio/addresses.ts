@@ -5,7 +5,12 @@ export const E164_PATTERN = String.raw`\+[1-9]\d{1,14}`;
 
 export const E164 = new RegExp(`^${E164_PATTERN}$`);
 
+/** An E.164 number or any of `others` (regular expression sources), unanchored: for a picker's by-value check. */
+export function addressSource(...others: string[]): string {
+	return `(?:${[E164_PATTERN, ...others].join('|')})`;
+}
+
 /** Matches an E.164 number or any of `others` (regular expression sources), the whole text. */
 export function addressPattern(...others: string[]): RegExp {
-	return new RegExp(`^(?:${[E164_PATTERN, ...others].join('|')})$`);
+	return new RegExp(`^${addressSource(...others)}$`);
 }

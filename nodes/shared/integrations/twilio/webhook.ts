@@ -15,6 +15,7 @@ import {
 	unregisterWebhookListener,
 } from '../../triggers/connectorListener';
 import { TWILIO_CREDENTIAL } from '../../transport/credentialTypes';
+import { setUpTwilioWebhook, tearDownTwilioWebhook } from './webhookSetup';
 
 type ValidateRequest = (
 	authToken: string,
@@ -112,10 +113,10 @@ export async function acceptTwilioWebhook(
 }
 
 /**
- * webhookMethods of a trigger Twilio calls. Nothing is registered at Twilio
- * (the URL is set in its console or by Make Call), so checkExists says false
- * and every activation and test listener checks that signatures can be
- * verified. An active trigger registers its URL under its connector, for
+ * webhookMethods of a trigger Twilio calls. checkExists says false, so every
+ * activation and test listener checks that signatures can be verified; the
+ * URL is set in Twilio's console, by Make Call, or on activation when the
+ * trigger sets up its number's webhook itself (webhookSetup.ts). An active trigger registers its URL under its connector, for
  * the commands on that connector (triggers/connectorListener.ts).
  */
 export const twilioSignedWebhookMethods = {
@@ -134,11 +135,13 @@ export const twilioSignedWebhookMethods = {
 					},
 				);
 			}
+			await setUpTwilioWebhook(this);
 			await registerWebhookListener(this);
 			return true;
 		},
 		async delete(this: IHookFunctions): Promise<boolean> {
 			await unregisterWebhookListener(this);
+			await tearDownTwilioWebhook(this);
 			return true;
 		},
 	},

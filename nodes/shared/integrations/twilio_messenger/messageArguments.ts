@@ -13,7 +13,12 @@ import { ArgumentError } from '../../commands/errors';
 import type { CommandArguments, CommandContext } from '../../commands/types';
 import type { JsonObject, JsonValue } from '../../store/types';
 import { twilioDefaults, type TwilioFormValue } from '../../transport/twilio';
-import { addressPattern, E164_PATTERN } from '../twilio/addresses';
+import { addressPattern, addressSource, E164_PATTERN } from '../twilio/addresses';
+import {
+	CONTENT_SID_PATTERN,
+	contentTemplateLocator,
+	MESSAGING_SERVICE_SID_PATTERN,
+} from '../twilio/pickers';
 import { MAX_MEDIA_URLS } from './constants';
 
 const MAX_TEXT_CHARACTERS = 1600;
@@ -23,15 +28,17 @@ const RECIPIENT = addressPattern(
 	String.raw`messenger:\d{1,32}`,
 );
 /** Who can send it: also a short code, an alphanumeric sender ID (a letter in it, at most 11) or an RCS agent. */
-const SENDER = addressPattern(
+const SENDERS = [
 	`whatsapp:${E164_PATTERN}`,
 	String.raw`rcs:[A-Za-z0-9_.-]+`,
 	String.raw`messenger:\d{1,32}`,
 	String.raw`\d{3,8}`,
 	'(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}',
-);
-const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
-const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
+];
+const SENDER = addressPattern(...SENDERS);
+export const SENDER_SOURCE = addressSource(...SENDERS);
+const MESSAGING_SERVICE_SID = new RegExp(`^${MESSAGING_SERVICE_SID_PATTERN}$`);
+const CONTENT_SID = new RegExp(`^${CONTENT_SID_PATTERN}$`);
 
 export function readRecipient(args: CommandArguments): string {
 	const to = requiredString(
@@ -216,14 +223,7 @@ export function readContent(
 
 /** The Options fields of a content template, as Send Message and Send to Conversation show them. */
 export const CONTENT_TEMPLATE_FIELDS: INodeProperties[] = [
-	{
-		displayName: 'Content SID',
-		name: 'contentSid',
-		type: 'string',
-		default: '',
-		placeholder: 'HX…',
-		description: 'Send this content template (rich content) instead of text and media',
-	},
+	contentTemplateLocator('Send this content template (rich content) instead of text and media'),
 	{
 		displayName: 'Content Variables (JSON)',
 		name: 'contentVariables',

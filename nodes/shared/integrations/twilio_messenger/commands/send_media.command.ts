@@ -3,6 +3,8 @@ import { ArgumentError } from '../../../commands/errors';
 import type { CommandArguments, CommandContext, CommandDefinition } from '../../../commands/types';
 import { simplifyProperty } from '../../twilio/simplify';
 import { optionalMediaUrls } from '../messageArguments';
+import { fromField } from '../senderFields';
+import { messagingServiceLocator } from '../../twilio/pickers';
 import { MESSENGER_INTEGRATION } from '../constants';
 import { readSessionId, resolveParties } from '../sessionArguments';
 import { checkMessage, sendMessage, type SendMessageInput } from './send_message.command';
@@ -72,23 +74,12 @@ export const sendMedia: CommandDefinition<SendMediaInput> = {
 			placeholder: 'e.g. a23de67h-e527-40d5-a867-5c0ce9e72d0d',
 			description: "The session's smsSessionID; the media goes to its user, from its number",
 		},
-		{
-			displayName: 'From',
-			name: 'from',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. +16505550100',
-			description:
-				"Your Twilio number the media comes from; leave empty to let the Messaging Service pick the sender (or, for a session, to use the session's number)",
-		},
-		{
-			displayName: 'Messaging Service SID',
-			name: 'messagingServiceSid',
-			type: 'string',
-			default: '',
-			placeholder: 'MG…',
-			description: 'Send through a Messaging Service; it picks the sender when From is empty',
-		},
+		fromField(
+			"Your Twilio number the media comes from; leave empty to let the Messaging Service pick the sender (or, for a session, to use the session's number)",
+		),
+		messagingServiceLocator(
+			'Send through a Messaging Service; it picks the sender when From is empty',
+		),
 		{
 			displayName: 'Media URLs',
 			name: 'mediaURL',

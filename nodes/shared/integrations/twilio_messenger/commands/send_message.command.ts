@@ -21,6 +21,8 @@ import {
 	readRecipient,
 	readSender,
 } from '../messageArguments';
+import { fromField } from '../senderFields';
+import { messagingServiceLocator } from '../../twilio/pickers';
 import { handReplyToWebhook } from '../reply';
 import { findWebhookListener, SMS_TRIGGER } from '../../../triggers/connectorListener';
 
@@ -51,24 +53,12 @@ const properties: INodeProperties[] = [
 		description:
 			'The recipient: an E.164 number, or a channel address such as whatsapp:+16507000000',
 	},
-	{
-		displayName: 'From',
-		name: 'from',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. +16505550100',
-		description:
-			'A Twilio number (E.164), short code, alphanumeric sender ID or channel address of the account; leave empty to let the Messaging Service pick the sender',
-	},
-	{
-		displayName: 'Messaging Service SID',
-		name: 'messagingServiceSid',
-		type: 'string',
-		default: '',
-		placeholder: 'MG…',
-		description:
-			'Send through a Messaging Service (needed to schedule); it picks the sender when From is empty',
-	},
+	fromField(
+		'A Twilio number, short code, alphanumeric sender ID or channel address of the account; leave empty to let the Messaging Service pick the sender',
+	),
+	messagingServiceLocator(
+		'Send through a Messaging Service (needed to schedule); it picks the sender when From is empty',
+	),
 	{
 		displayName: 'Text',
 		name: 'text',

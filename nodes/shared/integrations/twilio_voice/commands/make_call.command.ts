@@ -7,6 +7,8 @@ import {
 } from '../../../commands/arguments';
 import { ArgumentError } from '../../../commands/errors';
 import type { CommandDefinition } from '../../../commands/types';
+import { E164_PATTERN } from '../../twilio/addresses';
+import { twilioLocator } from '../../twilio/pickers';
 import { createForRecipient } from '../../twilio/recipient';
 import { readSimplify, simplified, simplifyProperty } from '../../twilio/simplify';
 import { createCall } from '../api';
@@ -36,15 +38,19 @@ const properties: INodeProperties[] = [
 		description:
 			'The number to call (E.164), a SIP address (sip:…) or a Voice SDK client (client:identity)',
 	},
-	{
+	twilioLocator({
 		displayName: 'From (Caller ID)',
 		name: 'callerId',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. +16505550100',
 		description:
 			"A Twilio number of the account, or a verified caller ID, in E.164. Empty: the Twilio credential's Default Caller ID.",
-	},
+		searchListMethod: 'searchVoiceNumbers',
+		byValue: {
+			displayName: 'By Number',
+			placeholder: 'e.g. +16505550100',
+			regex: `(?:${E164_PATTERN}|client:\\S+)`,
+			errorMessage: 'Give an E.164 number such as +16505550100',
+		},
+	}),
 	{
 		displayName: 'Greeting Phrase',
 		name: 'greetingPhrase',

@@ -166,15 +166,6 @@ function requireRow(row: Row | undefined): Row {
 	return row;
 }
 
-export interface TransactionOptions {
-	/**
-	 * false: COMMIT returns before the server has flushed the transaction to
-	 * disk (synchronous_commit off). A crash of the database server may then
-	 * lose it, never corrupt anything; for writes that are safe to lose.
-	 */
-	waitForFlush?: boolean;
-}
-
 /** The pool: single statements run on any connection, transactions on one. */
 export class Database implements Executor {
 	private closed = false;
@@ -257,19 +248,14 @@ export class Database implements Executor {
 	 * sent, so `work` must do nothing outside the database. A connection lost
 	 * during COMMIT leaves unknown whether it happened: that error goes to the caller.
 	 */
-	async transaction<T>(
-		work: (tx: Executor) => Promise<T>,
-		{ waitForFlush = true }: TransactionOptions = {},
-	): Promise<T> {
-		// One round trip for both: SET LOCAL only holds inside the transaction.
-		const begin = waitForFlush ? 'BEGIN' : 'BEGIN; SET LOCAL synchronous_commit = off';
+	async transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
 		for (let attempt = 1; ; attempt++) {
 			const client = await this.checkOut();
 			let committing = false;
 			let broken = false;
 			let failure: unknown;
 			try {
-				await client.query(begin);
+				await client.query('BEGIN');
 				const result = await work(new ClientExecutor(client));
 				committing = true;
 				await client.query('COMMIT');

@@ -21,6 +21,8 @@ export type ServiceErrorMapper = (response: IN8nHttpFullResponse) => NodeApiErro
  * credential's auth; the secrets never pass through this package's code).
  * 429 is sent again with backoff; any other status of 400 or more, and a 429
  * that outlasts the retries, becomes the service's API error.
+ * `beforeEachAttempt` is awaited before the first attempt and every retry
+ * (a sending pace counts each request the service sees).
  */
 export async function authenticatedRequest<T>(
 	functions: RequestFunctions,
@@ -29,8 +31,10 @@ export async function authenticatedRequest<T>(
 	options: IHttpRequestOptions,
 	toServiceError: ServiceErrorMapper,
 	retryPolicy: RetryPolicy,
+	beforeEachAttempt?: () => Promise<void>,
 ): Promise<T> {
 	const sendOnce = async (): Promise<IN8nHttpFullResponse> => {
+		await beforeEachAttempt?.();
 		const response = (await functions.helpers.httpRequestWithAuthentication.call(
 			functions,
 			credentialType,

@@ -57,6 +57,8 @@ export interface TwilioRequest {
 	upload?: { data: Buffer; contentType: string };
 	query?: IDataObject;
 	headers?: Record<string, string>;
+	/** Awaited before each attempt, retries too: a sending pace (twilio_messenger/sendingRate.ts). */
+	beforeEachAttempt?: () => Promise<void>;
 }
 
 export interface TwilioClient {
@@ -166,6 +168,7 @@ export async function createTwilioClient(
 				},
 				(response) => twilioError(functions, itemIndex, response),
 				retryPolicy,
+				request.beforeEachAttempt,
 			);
 		},
 	};

@@ -2,9 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
-import { outputOf, type WorkflowJson } from '../support/n8n';
+import { outputOf, residentBytes, type OutputItem, type WorkflowJson } from '../support/n8n';
+import { parseExecution } from '../support/n8n/execution';
 import { useTwilioN8n } from '../support/twilioE2e';
-import { defaultTwilioHandler, randomFaults, type MessageState } from '../support/twilioServer';
+import {
+	capConcurrency,
+	defaultTwilioHandler,
+	randomFaults,
+	type MessageState,
+	type RandomFaultTally,
+	type TwilioServer,
+} from '../support/twilioServer';
 import { storedActor } from '../store/reads';
 
 jest.setTimeout(300_000);
@@ -45,6 +53,67 @@ function manyWorkflow(
 
 /** A distinct recipient per item, so each message can be traced back to its item. */
 const recipient = (index: number) => `+1650${String(7_100_000 + index)}`;
+
+/**
+ * What a run under random faults must show: one output item per input item,
+ * paired; a sent item's message exists once, to its own recipient; a failed
+ * item's message exists only if Twilio created it and then answered 5xx;
+ * only 429s are sent again; and the failures are exactly the 5xx answers and
+ * the items still throttled after every retry.
+ */
+function expectEachSentOnceOrFailed(
+	twilio: TwilioServer,
+	output: OutputItem[],
+	faults: RandomFaultTally,
+	options: { count: number; firstRequest: number; recipient: (index: number) => string },
+): { sent: number; failed: number; exhausted: number; requests: number } {
+	const { count, recipient } = options;
+	expect(output.map((item) => item.pairedItem)).toEqual(
+		Array.from({ length: count }, (_, item) => ({ item })),
+	);
+	const sent = output.filter((item) => item.json.messageSid !== undefined);
+	const failed = output.filter((item) => item.json.error !== undefined);
+	expect(sent.length + failed.length).toBe(count);
+	const messagesByRecipient = new Map<string, MessageState[]>();
+	for (const message of twilio.messages.values())
+		messagesByRecipient.set(message.to, [...(messagesByRecipient.get(message.to) ?? []), message]);
+	const createdButFailed = new Set(faults.createdButFailed);
+	for (const [index, item] of output.entries()) {
+		const found = messagesByRecipient.get(recipient(index)) ?? [];
+		if (item.json.messageSid !== undefined) {
+			expect(item.json.to).toBe(recipient(index));
+			expect(found.map((message) => message.sid)).toEqual([item.json.messageSid]);
+		} else {
+			expect(found.length).toBeLessThanOrEqual(1);
+			if (found.length === 1) expect(createdButFailed.has(found[0].sid)).toBe(true);
+		}
+	}
+
+	// 429 is sent again, a 5xx never (it may have been processed): per recipient, only 429s before the last answer.
+	const requests = twilio.requests
+		.slice(options.firstRequest)
+		.filter((request) => request.operationId === 'CreateMessage');
+	const byRecipient = new Map<string, number[]>();
+	for (const request of requests)
+		byRecipient.set(String(request.form.To), [
+			...(byRecipient.get(String(request.form.To)) ?? []),
+			request.status ?? 0,
+		]);
+	expect(byRecipient.size).toBe(count);
+	for (const statuses of byRecipient.values())
+		expect(statuses.slice(0, -1).every((status) => status === 429)).toBe(true);
+
+	expect(faults.passed).toBe(sent.length);
+	expect(faults.throttled).toBeGreaterThan(count * 0.3 * 0.8);
+	expect(faults.failedBefore + faults.createdButFailed.length).toBeGreaterThan(0);
+	const fiveXx = faults.failedBefore + faults.createdButFailed.length;
+	const exhausted = [...byRecipient.values()].filter((statuses) => statuses.at(-1) === 429).length;
+	expect(failed.length).toBe(fiveXx + exhausted);
+	expect(failed.every((item) => /Twilio error 20(429|500|502)/.test(String(item.json.error)))).toBe(
+		true,
+	);
+	return { sent: sent.length, failed: failed.length, exhausted, requests: requests.length };
+}
 
 describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 	const env = useTwilioN8n({
@@ -265,64 +334,18 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 			);
 			expect(execution.error).toBeUndefined();
 
-			const output = outputOf(execution, 'Send SMS/MMS');
-			// One output item per input item, in order, each paired with its item.
-			expect(output.map((item) => item.pairedItem)).toEqual(
-				Array.from({ length: COUNT }, (_, item) => ({ item })),
+			const { sent, failed, exhausted, requests } = expectEachSentOnceOrFailed(
+				env.twilio,
+				outputOf(execution, 'Send SMS/MMS'),
+				faults.tally,
+				{ count: COUNT, firstRequest: before, recipient },
 			);
-			const sent = output.filter((item) => item.json.messageSid !== undefined);
-			const failed = output.filter((item) => item.json.error !== undefined);
-			expect(sent.length + failed.length).toBe(COUNT);
-
-			// A sent item's message exists once, to its own recipient.
-			for (const [index, item] of output.entries()) {
-				if (item.json.messageSid === undefined) continue;
-				expect(item.json.to).toBe(recipient(index));
-				expect(messagesTo(recipient(index)).map((message) => message.sid)).toEqual([
-					item.json.messageSid,
-				]);
-			}
-			// A failed item's message exists only if Twilio created it and then answered 5xx, and never twice.
-			const createdButFailed = new Set(faults.tally.createdButFailed);
-			for (const [index, item] of output.entries()) {
-				if (item.json.error === undefined) continue;
-				const found = messagesTo(recipient(index));
-				expect(found.length).toBeLessThanOrEqual(1);
-				if (found.length === 1) expect(createdButFailed.has(found[0].sid)).toBe(true);
-			}
-
-			// 429 is sent again, a 5xx never (it may have been processed): per recipient, only 429s before the last answer.
-			const requests = env.twilio.requests
-				.slice(before)
-				.filter((request) => request.operationId === 'CreateMessage');
-			const byRecipient = new Map<string, number[]>();
-			for (const request of requests)
-				byRecipient.set(String(request.form.To), [
-					...(byRecipient.get(String(request.form.To)) ?? []),
-					request.status ?? 0,
-				]);
-			expect(byRecipient.size).toBe(COUNT);
-			for (const statuses of byRecipient.values())
-				expect(statuses.slice(0, -1).every((status) => status === 429)).toBe(true);
-
 			const tally = faults.tally;
-			expect(tally.passed).toBe(sent.length);
-			expect(tally.throttled).toBeGreaterThan(COUNT * 0.3 * 0.8);
-			expect(tally.failedBefore + tally.createdButFailed.length).toBeGreaterThan(0);
-			// Failures are the 5xx answers plus items still throttled after every retry.
-			const fiveXx = tally.failedBefore + tally.createdButFailed.length;
-			const exhausted = [...byRecipient.values()].filter(
-				(statuses) => statuses.at(-1) === 429,
-			).length;
-			expect(failed.length).toBe(fiveXx + exhausted);
-			expect(
-				failed.every((item) => /Twilio error 20(429|500|502)/.test(String(item.json.error))),
-			).toBe(true);
 
 			process.stdout.write(
-				`Send SMS/MMS reliability: ${COUNT} items, ${requests.length} requests: ${tally.throttled} answered 429, ` +
+				`Send SMS/MMS reliability: ${COUNT} items, ${requests} requests: ${tally.throttled} answered 429, ` +
 					`${tally.failedBefore} 500 before processing, ${tally.createdButFailed.length} 502 after processing; ` +
-					`${sent.length} sent, ${failed.length} error items (${exhausted} still 429 after every retry), ` +
+					`${sent} sent, ${failed} error items (${exhausted} still 429 after every retry), ` +
 					`${env.twilio.messages.size} messages on the server\n`,
 			);
 
@@ -338,11 +361,109 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 				const inRun = ofRun.filter(
 					(act) => Number(String(act.arguments.phoneNumber).slice(5)) >= 7_100_000,
 				);
-				expect(inRun.filter((act) => act.status === 'sent')).toHaveLength(sent.length);
-				expect(inRun.filter((act) => act.status === 'failed')).toHaveLength(failed.length);
+				expect(inRun.filter((act) => act.status === 'sent')).toHaveLength(sent);
+				expect(inRun.filter((act) => act.status === 'failed')).toHaveLength(failed);
 			} finally {
 				await store.close();
 			}
+		} finally {
+			env.twilio.handle('CreateMessage', defaultTwilioHandler('CreateMessage'));
+		}
+	});
+
+	test('a 10,000-message campaign at 200 a second per sender, against 30 % 429, 5 % 5xx and a cap of 100 at once: each message accepted once or its item failed, no second of a sender above rate + burst', async () => {
+		const COUNT = 10_000;
+		const RATE = 200;
+		const BURST = 20; // The documented burst: a tenth of the rate.
+		const senders = ['+16505550100', '+16505550111'];
+		const campaignRecipient = (index: number) => `+1652${String(7_000_000 + index)}`;
+		const faults = randomFaults('CreateMessage', {
+			throttled: 0.3,
+			failedBefore: 0.03,
+			failedAfter: 0.02,
+			seed: 19,
+		});
+		const cap = capConcurrency(faults.handler, 100, 20);
+		// Every request counts where Twilio counts: as it arrives, a 429 too.
+		const arrivals = new Map<string, number[]>(senders.map((sender) => [sender, []]));
+		let pid: number | undefined;
+		const rss: { first?: number; last?: number; peak: number } = { peak: 0 };
+		env.twilio.handle('CreateMessage', async (context) => {
+			arrivals.get(String(context.request.form.From))?.push(performance.now());
+			const bytes = pid === undefined ? undefined : residentBytes(pid);
+			if (bytes !== undefined) {
+				rss.first ??= bytes;
+				rss.last = bytes;
+				rss.peak = Math.max(rss.peak, bytes);
+			}
+			return await cap.handler(context);
+		});
+		env.twilio.clearRecords();
+		env.twilio.messages.clear();
+		const started = Date.now();
+		try {
+			const workflow = manyWorkflow(
+				'e2eSmsCampaign01',
+				Array.from({ length: COUNT }, (_, index) => ({
+					phoneNumber: campaignRecipient(index),
+					from: senders[index % senders.length],
+					text: `Campaign message ${index}`,
+				})),
+			);
+			const send = (workflow.nodes as unknown as WorkflowNode[]).find(
+				(node) => node.name === 'Send SMS/MMS',
+			);
+			if (!send) throw new Error('send-sms-many.json lost its Send SMS/MMS node');
+			send.parameters = {
+				operation: 'send_message',
+				connectorIdn: 'sms_campaign',
+				phoneNumber: '={{ $json.phoneNumber }}',
+				from: '={{ $json.from }}',
+				text: '={{ $json.text }}',
+				options: {},
+				concurrency: 100,
+				sendingRate: RATE,
+			};
+			const id = await env.n8n.importWorkflow(workflow);
+			const execution = parseExecution(
+				await env.n8n.cli(['execute', `--id=${id}`, '--rawOutput'], {
+					env: { N8N_LOG_LEVEL: 'info' },
+					timeoutMs: 600_000,
+					onSpawn: (spawned) => (pid = spawned),
+				}),
+			);
+			expect(execution.error).toBeUndefined();
+
+			const { sent, failed, exhausted, requests } = expectEachSentOnceOrFailed(
+				env.twilio,
+				outputOf(execution, 'Send SMS/MMS'),
+				faults.tally,
+				{ count: COUNT, firstRequest: 0, recipient: campaignRecipient },
+			);
+			expect(cap.tally.peak).toBeLessThanOrEqual(100);
+
+			// No one-second window at the server holds more of one sender's requests than rate + burst.
+			const busiest = senders.map((sender) => {
+				const times = arrivals.get(sender) ?? [];
+				let most = 0;
+				for (let start = 0, end = 0; start < times.length; start++) {
+					while (end < times.length && times[end] < times[start] + 1000) end++;
+					most = Math.max(most, end - start);
+				}
+				return most;
+			});
+			for (const most of busiest) expect(most).toBeLessThanOrEqual(RATE + BURST);
+
+			const mib = (bytes: number | undefined) => ((bytes ?? 0) / 1024 / 1024).toFixed(0);
+			process.stdout.write(
+				`Send SMS/MMS campaign: ${COUNT} items from ${senders.length} senders at ${RATE}/s each (burst ${BURST}), ${requests} requests in ${((Date.now() - started) / 1000).toFixed(0)} s: ` +
+					`${faults.tally.throttled} random 429, ${cap.tally.capped} 429 over the cap (peak ${cap.tally.peak} at once), ` +
+					`${faults.tally.failedBefore} 500, ${faults.tally.createdButFailed.length} 502 after processing; ` +
+					`${sent} sent, ${failed} error items (${exhausted} still 429 after every retry); ` +
+					`busiest second per sender: ${busiest.join(', ')} requests; ` +
+					`n8n RSS at the first message ${mib(rss.first)} MiB, at the last ${mib(rss.last)} MiB, peak ${mib(rss.peak)} MiB\n`,
+			);
+			expect(rss.first).toBeDefined();
 		} finally {
 			env.twilio.handle('CreateMessage', defaultTwilioHandler('CreateMessage'));
 		}

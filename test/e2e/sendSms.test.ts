@@ -376,7 +376,7 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 		}
 	});
 
-	test('a 10,000-message campaign at 200 a second per sender, against 30 % 429, 5 % 5xx and a cap of 100 at once: each message accepted once or its item failed, no second of a sender above rate + burst', async () => {
+	test('a 10,000-message campaign at 200 a second per sender (two senders), against 30 % 429, 5 % 5xx and a cap of 100 at once: each message accepted once or its item failed, no second of a sender above rate + burst', async () => {
 		const COUNT = 10_000;
 		const RATE = 200;
 		const BURST = 20; // The documented burst: a tenth of the rate.
@@ -408,7 +408,8 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 				'e2eSmsCampaign01',
 				Array.from({ length: COUNT }, (_, index) => ({
 					phoneNumber: campaignRecipient(index),
-					from: senders[index % senders.length],
+					// Three of four from the first sender: its pace binds, the other's need not.
+					from: senders[index % 4 === 3 ? 1 : 0],
 					text: `Campaign message ${index}`,
 				})),
 			);

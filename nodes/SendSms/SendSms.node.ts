@@ -50,7 +50,7 @@ export class SendSms implements INodeType {
 				default: 0,
 				displayOptions: { show: { operation: ['send_message', 'send_media'] } },
 				description:
-					'At most this many messages a second from each sender (From, or the Messaging Service), shared by every run sending as it; a tenth of it (at least 1) may go at once. 0: no limit. A Twilio long code sends about 1 a second and queues the rest.',
+					'At most this many messages a second from each sender (From, or the Messaging Service), shared by every run sending as it; no second holds more than this plus a burst of a tenth of it (at least 1). 0: no limit. A Twilio long code sends about 1 a second and queues the rest.',
 			},
 		],
 	};

@@ -13,7 +13,9 @@
  * 4. HTTP requests (bench/httpRequests.ts): Send HTTP Request against n8n's
  *    built-in HTTP Request node, 2,000 items each, in a real n8n.
  * 5. SMS (bench/sms.ts): Send SMS/MMS against the built-in HTTP Request node
- *    posting the same Twilio requests, and against sequential sending.
+ *    posting the same Twilio requests (with its Basic Auth credential, the
+ *    baseline, and without a credential), and against sequential sending,
+ *    next to the wire's limit; then at 0 ms latency, the per-item cost.
  * 6. Store operations (bench/storeOps.ts): p50 / p99 per operation on SQLite
  *    and PostgreSQL against the memory store.
  * 7. Queue mode (bench/queueMode.ts): timer fires turned into finished runs

@@ -2,9 +2,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SqliteStore } from '../../nodes/shared/store/sqlite';
-import { outputOf, type WorkflowJson } from '../support/n8n';
+import {
+	outputOf,
+	readRunData,
+	residentBytes,
+	type OutputItem,
+	type WorkflowJson,
+} from '../support/n8n';
 import { useTwilioN8n } from '../support/twilioE2e';
-import { defaultTwilioHandler, randomFaults, type MessageState } from '../support/twilioServer';
+import {
+	capConcurrency,
+	defaultTwilioHandler,
+	randomFaults,
+	type MessageState,
+	type RandomFaultTally,
+	type TwilioRequest,
+	type TwilioServer,
+} from '../support/twilioServer';
 import { storedActor } from '../store/reads';
 
 jest.setTimeout(300_000);
@@ -27,11 +41,11 @@ interface WorkflowNode {
 	onError?: string;
 }
 
-/** send-sms-many.json with these items, under its own id; `stopOnError` drops Continue On Fail. */
+/** send-sms-many.json with these items, under its own id; `stopOnError` drops Continue On Fail, `sendingRate` paces it. */
 function manyWorkflow(
 	id: string,
 	messages: Array<Record<string, unknown>>,
-	options: { stopOnError?: boolean } = {},
+	options: { stopOnError?: boolean; sendingRate?: number } = {},
 ): WorkflowJson {
 	const workflow = workflowFrom('send-sms-many.json');
 	const nodes = workflow.nodes as unknown as WorkflowNode[];
@@ -40,11 +54,87 @@ function manyWorkflow(
 	if (!items || !send) throw new Error('send-sms-many.json lost a node');
 	items.parameters.jsonOutput = JSON.stringify({ messages });
 	if (options.stopOnError) delete send.onError;
+	if (options.sendingRate !== undefined) send.parameters.sendingRate = options.sendingRate;
 	return { ...workflow, id, name: `${String(workflow.name)} ${id}` };
 }
 
 /** A distinct recipient per item, so each message can be traced back to its item. */
 const recipient = (index: number) => `+1650${String(7_100_000 + index)}`;
+
+/**
+ * What a run under random faults must show: one output item per input item,
+ * paired; a sent item's message exists once, to its own recipient; a failed
+ * item's message exists only if Twilio created it and then answered 5xx;
+ * only 429s are sent again; and the failures are exactly the 5xx answers and
+ * the items still throttled after every retry.
+ */
+function expectEachSentOnceOrFailed(
+	twilio: TwilioServer,
+	output: OutputItem[],
+	faults: RandomFaultTally,
+	options: { count: number; firstRequest: number; recipient: (index: number) => string },
+): { sent: number; failed: number; exhausted: number; requests: number } {
+	const { count, recipient } = options;
+	expect(output.map((item) => item.pairedItem)).toEqual(
+		Array.from({ length: count }, (_, item) => ({ item })),
+	);
+	const sent = output.filter((item) => item.json.messageSid !== undefined);
+	const failed = output.filter((item) => item.json.error !== undefined);
+	expect(sent.length + failed.length).toBe(count);
+	const messagesByRecipient = new Map<string, MessageState[]>();
+	for (const message of twilio.messages.values())
+		messagesByRecipient.set(message.to, [...(messagesByRecipient.get(message.to) ?? []), message]);
+	const createdButFailed = new Set(faults.createdButFailed);
+	for (const [index, item] of output.entries()) {
+		const found = messagesByRecipient.get(recipient(index)) ?? [];
+		if (item.json.messageSid !== undefined) {
+			expect(item.json.to).toBe(recipient(index));
+			expect(found.map((message) => message.sid)).toEqual([item.json.messageSid]);
+		} else {
+			expect(found.length).toBeLessThanOrEqual(1);
+			if (found.length === 1) expect(createdButFailed.has(found[0].sid)).toBe(true);
+		}
+	}
+
+	// 429 is sent again, a 5xx never (it may have been processed): per recipient, only 429s before the last answer.
+	const requests = twilio.requests
+		.slice(options.firstRequest)
+		.filter((request) => request.operationId === 'CreateMessage');
+	const byRecipient = new Map<string, number[]>();
+	for (const request of requests)
+		byRecipient.set(String(request.form.To), [
+			...(byRecipient.get(String(request.form.To)) ?? []),
+			request.status ?? 0,
+		]);
+	expect(byRecipient.size).toBe(count);
+	for (const statuses of byRecipient.values())
+		expect(statuses.slice(0, -1).every((status) => status === 429)).toBe(true);
+
+	expect(faults.passed).toBe(sent.length);
+	expect(faults.throttled).toBeGreaterThan(count * 0.3 * 0.8);
+	expect(faults.failedBefore + faults.createdButFailed.length).toBeGreaterThan(0);
+	const fiveXx = faults.failedBefore + faults.createdButFailed.length;
+	const exhausted = [...byRecipient.values()].filter((statuses) => statuses.at(-1) === 429).length;
+	expect(failed.length).toBe(fiveXx + exhausted);
+	expect(failed.every((item) => /Twilio error 20(429|500|502)/.test(String(item.json.error)))).toBe(
+		true,
+	);
+	return { sent: sent.length, failed: failed.length, exhausted, requests: requests.length };
+}
+
+/** The most of these requests from `sender` that reached the server within any one second. */
+function busiestSecond(requests: TwilioRequest[], sender: string): number {
+	const times = requests
+		.filter((request) => request.form.From === sender)
+		.map((request) => request.receivedAt)
+		.sort((a, b) => a - b);
+	let busiest = 0;
+	for (let start = 0, end = 0; start < times.length; start++) {
+		while (end < times.length && times[end] < times[start] + 1000) end++;
+		busiest = Math.max(busiest, end - start);
+	}
+	return busiest;
+}
 
 describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 	const env = useTwilioN8n({
@@ -244,8 +334,9 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 		expect(messagesTo('+16507000301')).toHaveLength(1);
 	});
 
-	test('500 items with 30 % of answers 429 and some 5xx: every accepted message exactly once, every failure an error item, nothing lost', async () => {
+	test('500 items at 50 a second with 30 % of answers 429 and some 5xx: every accepted message exactly once, every failure an error item, nothing lost, no second above rate + burst', async () => {
 		const COUNT = 500;
+		const RATE = 50;
 		const faults = randomFaults('CreateMessage', {
 			throttled: 0.3,
 			failedBefore: 0.03,
@@ -261,68 +352,27 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 				text: `Message ${index}`,
 			}));
 			const execution = await env.n8n.execute(
-				await env.n8n.importWorkflow(manyWorkflow('e2eSendSmsMany500', messages)),
+				await env.n8n.importWorkflow(
+					manyWorkflow('e2eSendSmsMany500', messages, { sendingRate: RATE }),
+				),
 			);
 			expect(execution.error).toBeUndefined();
+			// Here n8n could send faster than the rate: the pace binds. Burst: a tenth of the rate.
+			const busiest = busiestSecond(env.twilio.requests.slice(before), '+16505550100');
+			expect(busiest).toBeLessThanOrEqual(RATE + RATE / 10);
 
-			const output = outputOf(execution, 'Send SMS/MMS');
-			// One output item per input item, in order, each paired with its item.
-			expect(output.map((item) => item.pairedItem)).toEqual(
-				Array.from({ length: COUNT }, (_, item) => ({ item })),
+			const { sent, failed, exhausted, requests } = expectEachSentOnceOrFailed(
+				env.twilio,
+				outputOf(execution, 'Send SMS/MMS'),
+				faults.tally,
+				{ count: COUNT, firstRequest: before, recipient },
 			);
-			const sent = output.filter((item) => item.json.messageSid !== undefined);
-			const failed = output.filter((item) => item.json.error !== undefined);
-			expect(sent.length + failed.length).toBe(COUNT);
-
-			// A sent item's message exists once, to its own recipient.
-			for (const [index, item] of output.entries()) {
-				if (item.json.messageSid === undefined) continue;
-				expect(item.json.to).toBe(recipient(index));
-				expect(messagesTo(recipient(index)).map((message) => message.sid)).toEqual([
-					item.json.messageSid,
-				]);
-			}
-			// A failed item's message exists only if Twilio created it and then answered 5xx, and never twice.
-			const createdButFailed = new Set(faults.tally.createdButFailed);
-			for (const [index, item] of output.entries()) {
-				if (item.json.error === undefined) continue;
-				const found = messagesTo(recipient(index));
-				expect(found.length).toBeLessThanOrEqual(1);
-				if (found.length === 1) expect(createdButFailed.has(found[0].sid)).toBe(true);
-			}
-
-			// 429 is sent again, a 5xx never (it may have been processed): per recipient, only 429s before the last answer.
-			const requests = env.twilio.requests
-				.slice(before)
-				.filter((request) => request.operationId === 'CreateMessage');
-			const byRecipient = new Map<string, number[]>();
-			for (const request of requests)
-				byRecipient.set(String(request.form.To), [
-					...(byRecipient.get(String(request.form.To)) ?? []),
-					request.status ?? 0,
-				]);
-			expect(byRecipient.size).toBe(COUNT);
-			for (const statuses of byRecipient.values())
-				expect(statuses.slice(0, -1).every((status) => status === 429)).toBe(true);
-
 			const tally = faults.tally;
-			expect(tally.passed).toBe(sent.length);
-			expect(tally.throttled).toBeGreaterThan(COUNT * 0.3 * 0.8);
-			expect(tally.failedBefore + tally.createdButFailed.length).toBeGreaterThan(0);
-			// Failures are the 5xx answers plus items still throttled after every retry.
-			const fiveXx = tally.failedBefore + tally.createdButFailed.length;
-			const exhausted = [...byRecipient.values()].filter(
-				(statuses) => statuses.at(-1) === 429,
-			).length;
-			expect(failed.length).toBe(fiveXx + exhausted);
-			expect(
-				failed.every((item) => /Twilio error 20(429|500|502)/.test(String(item.json.error))),
-			).toBe(true);
 
 			process.stdout.write(
-				`Send SMS/MMS reliability: ${COUNT} items, ${requests.length} requests: ${tally.throttled} answered 429, ` +
+				`Send SMS/MMS reliability: ${COUNT} items at ${RATE}/s, ${requests} requests (busiest second ${busiest}): ${tally.throttled} answered 429, ` +
 					`${tally.failedBefore} 500 before processing, ${tally.createdButFailed.length} 502 after processing; ` +
-					`${sent.length} sent, ${failed.length} error items (${exhausted} still 429 after every retry), ` +
+					`${sent} sent, ${failed} error items (${exhausted} still 429 after every retry), ` +
 					`${env.twilio.messages.size} messages on the server\n`,
 			);
 
@@ -338,11 +388,123 @@ describe('Send SMS/MMS in a real n8n, against the Twilio test server', () => {
 				const inRun = ofRun.filter(
 					(act) => Number(String(act.arguments.phoneNumber).slice(5)) >= 7_100_000,
 				);
-				expect(inRun.filter((act) => act.status === 'sent')).toHaveLength(sent.length);
-				expect(inRun.filter((act) => act.status === 'failed')).toHaveLength(failed.length);
+				expect(inRun.filter((act) => act.status === 'sent')).toHaveLength(sent);
+				expect(inRun.filter((act) => act.status === 'failed')).toHaveLength(failed);
 			} finally {
 				await store.close();
 			}
+		} finally {
+			env.twilio.handle('CreateMessage', defaultTwilioHandler('CreateMessage'));
+		}
+	});
+
+	test('a 10,000-message campaign as two concurrent runs of one sender at 200 a second, against 30 % 429, 5 % 5xx and a cap of 100 at once: each message accepted once or its item failed, no second of the sender above rate + burst', async () => {
+		const COUNT = 10_000;
+		const RUNS = 2;
+		const PER_RUN = COUNT / RUNS;
+		const RATE = 200;
+		const BURST = 20; // The documented burst: a tenth of the rate.
+		const SENDER = '+16505550100';
+		const campaignRecipient = (index: number) => `+1652${String(7_000_000 + index)}`;
+		const faults = randomFaults('CreateMessage', {
+			throttled: 0.3,
+			failedBefore: 0.03,
+			failedAfter: 0.02,
+			seed: 19,
+		});
+		const cap = capConcurrency(faults.handler, 100, 20);
+		// Each run's n8n process: its memory when the first and the last of its messages arrive.
+		const rss = new Map<number, { first: number; last: number; peak: number }>();
+		env.twilio.handle('CreateMessage', async (context) => {
+			for (const [pid, seen] of rss) {
+				const bytes = residentBytes(pid);
+				if (bytes === undefined) continue;
+				if (seen.first === 0) seen.first = bytes;
+				seen.last = bytes;
+				seen.peak = Math.max(seen.peak, bytes);
+			}
+			return await cap.handler(context);
+		});
+		env.twilio.clearRecords();
+		env.twilio.messages.clear();
+		const started = Date.now();
+		try {
+			const ids = await env.n8n.importWorkflows(
+				Array.from({ length: RUNS }, (_, run) => {
+					const workflow = manyWorkflow(
+						`e2eSmsCampaign0${run}`,
+						Array.from({ length: PER_RUN }, (_, item) => ({
+							phoneNumber: campaignRecipient(run * PER_RUN + item),
+							from: SENDER,
+							text: `Campaign message ${run * PER_RUN + item}`,
+						})),
+					);
+					const send = (workflow.nodes as unknown as WorkflowNode[]).find(
+						(node) => node.name === 'Send SMS/MMS',
+					);
+					if (!send) throw new Error('send-sms-many.json lost its Send SMS/MMS node');
+					send.parameters = {
+						operation: 'send_message',
+						connectorIdn: 'sms_campaign',
+						phoneNumber: '={{ $json.phoneNumber }}',
+						from: '={{ $json.from }}',
+						text: '={{ $json.text }}',
+						options: {},
+						concurrency: 100,
+						sendingRate: RATE,
+					};
+					return workflow;
+				}),
+			);
+			// Two n8n processes at once on one store: together they would send faster than the rate, so the shared pace binds.
+			// Their runs are read from n8n's database: printed, thousands of items are cut off when the command exits.
+			await Promise.all(
+				ids.map(
+					async (id) =>
+						await env.n8n.cli(['execute', `--id=${id}`], {
+							timeoutMs: 600_000,
+							onSpawn: (pid) => rss.set(pid, { first: 0, last: 0, peak: 0 }),
+						}),
+				),
+			);
+			const executions = env.n8n.executions();
+			const output = ids.flatMap((id, run) => {
+				const execution = executions.find((candidate) => candidate.workflowId === id);
+				expect(execution?.status).toBe('success');
+				const items = readRunData(env.n8n.databasePath, execution?.id ?? '')['Send SMS/MMS'][0].data
+					?.main[0];
+				expect(items?.map((item) => item.pairedItem)).toEqual(
+					Array.from({ length: PER_RUN }, (_, item) => ({ item })),
+				);
+				// As one campaign: the second run's items follow the first's.
+				return (items ?? []).map((item, index) => ({
+					...item,
+					pairedItem: { item: run * PER_RUN + index },
+				}));
+			});
+
+			const { sent, failed, exhausted, requests } = expectEachSentOnceOrFailed(
+				env.twilio,
+				output,
+				faults.tally,
+				{ count: COUNT, firstRequest: 0, recipient: campaignRecipient },
+			);
+			expect(cap.tally.peak).toBeLessThanOrEqual(100);
+
+			// No one-second window at the server holds more of the sender's requests (a 429 too) than rate + burst.
+			const busiest = busiestSecond(env.twilio.requests, SENDER);
+			expect(busiest).toBeLessThanOrEqual(RATE + BURST);
+
+			const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+			process.stdout.write(
+				`Send SMS/MMS campaign: ${COUNT} items in ${RUNS} concurrent runs from one sender at ${RATE}/s (burst ${BURST}), ${requests} requests in ${((Date.now() - started) / 1000).toFixed(0)} s: ` +
+					`${faults.tally.throttled} random 429, ${cap.tally.capped} 429 over the cap (peak ${cap.tally.peak} at once), ` +
+					`${faults.tally.failedBefore} 500, ${faults.tally.createdButFailed.length} 502 after processing; ` +
+					`${sent} sent, ${failed} error items (${exhausted} still 429 after every retry); ` +
+					`busiest second of the sender: ${busiest} requests; n8n RSS per run at its first / last message (peak): ` +
+					`${[...rss.values()].map((seen) => `${mib(seen.first)} / ${mib(seen.last)} (${mib(seen.peak)}) MiB`).join(', ')}\n`,
+			);
+			expect([...rss.values()].every((seen) => seen.first > 0)).toBe(true);
 		} finally {
 			env.twilio.handle('CreateMessage', defaultTwilioHandler('CreateMessage'));
 		}

@@ -11,6 +11,7 @@ import { describeIdentitiesContract } from './contract/identities';
 import { describeLeasesContract } from './contract/leases';
 import { describeListenersContract } from './contract/listeners';
 import { describeOutboxContract } from './contract/outbox';
+import { describeRatesContract } from './contract/rates';
 import { describeRetentionContract } from './contract/retention';
 import { describeSessionsContract } from './contract/sessions';
 import { describeTimerFiresContract } from './contract/timerFires';
@@ -28,5 +29,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 	describeOutboxContract(name, factory);
 	describeRetentionContract(name, factory);
 	describeListenersContract(name, factory);
+	describeRatesContract(name, factory);
 	describeCloseContract(name, factory);
 }

@@ -23,6 +23,7 @@ const STORE_TABLES = [
 	'events',
 	'personas',
 	'schema_migrations',
+	'send_rates',
 	'session_leases',
 	'sessions',
 	'timers',

@@ -20,6 +20,7 @@ export {
 	countExecutionsOf,
 	openReadOnly,
 	readExecutionData,
+	readRunData,
 	readExecutions,
 	type ExecutionCounts,
 	type ExecutionRow,

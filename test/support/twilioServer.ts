@@ -21,7 +21,13 @@ export { TWILIO_FIXTURES_DIR, TWILIO_SPEC_FILES } from './twilio/specs';
 export { TWILIO_OVERLAYS } from './twilio/overlays';
 export { TwilioServer } from './twilio/server';
 export { defaultTwilioHandler } from './twilio/handlers';
-export { randomFaults, type RandomFaultRates, type RandomFaultTally } from './twilio/randomFaults';
+export {
+	capConcurrency,
+	randomFaults,
+	type ConcurrencyCapTally,
+	type RandomFaultRates,
+	type RandomFaultTally,
+} from './twilio/randomFaults';
 export { twilioError, twilioSid } from './twilio/wire';
 export {
 	addContentTemplate,

@@ -13,6 +13,8 @@ export interface CommandContext {
 	itemIndex: number;
 	/** The running node, for credentials and n8n's HTTP helpers. */
 	functions: IExecuteFunctions;
+	/** Messages per second per sender the node paces its sends at; undefined: no pace. */
+	sendingRate?: number;
 }
 
 export interface CommandRequest {

@@ -50,6 +50,8 @@ export interface PerItemOptions {
 	outputCount?: number;
 	/** How many items run at once; 1 runs them one after another. */
 	concurrency?: number;
+	/** Messages per second per sender (CommandContext.sendingRate). */
+	sendingRate?: number;
 }
 
 /**
@@ -92,7 +94,13 @@ export async function runCommandPerItem(
 		if (itemIndex > 0 && itemIndex % YIELD_EVERY_ITEMS === 0)
 			await new Promise((resolve) => setImmediate(resolve));
 		try {
-			const context: CommandContext = { store, timezone, itemIndex, functions };
+			const context: CommandContext = {
+				store,
+				timezone,
+				itemIndex,
+				functions,
+				sendingRate: options.sendingRate,
+			};
 			prepared[itemIndex] = await prepareCommand(context, buildRequest(itemIndex));
 		} catch (error) {
 			fail(itemIndex, error);

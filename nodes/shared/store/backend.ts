@@ -20,6 +20,7 @@ import type {
 	ListenerFilter,
 	PublishEventInput,
 	PutTimerInput,
+	RateTake,
 	ReadEventsOptions,
 	RegisterListenerInput,
 	RemovedRecords,
@@ -208,5 +209,9 @@ export abstract class BackendStore<Handle> implements SessionStore {
 
 	async listListeners(filter?: ListenerFilter, now?: number): Promise<ConnectorListener[]> {
 		return this.operations.listListeners(this.open(), filter, now);
+	}
+
+	async takeRateToken(take: RateTake, now?: number): Promise<number> {
+		return this.operations.takeRateToken(this.open(), take, now);
 	}
 }

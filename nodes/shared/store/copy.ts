@@ -22,7 +22,8 @@ import { SqliteStore } from './sqlite';
  * Parents before children (foreign keys), each with the columns it copies.
  * acts keeps SQLite's rowid, the listing's tie-break; events keep their seqs.
  * connector_listeners is left behind: the active triggers register again
- * when n8n starts on the new store.
+ * when n8n starts on the new store; so are send_rates, paces that start
+ * afresh.
  */
 const TABLES: ReadonlyArray<{ name: string; select: string }> = [
 	{ name: 'personas', select: 'SELECT * FROM personas ORDER BY rowid' },

@@ -11,6 +11,7 @@ import * as acts from './memory/acts';
 import * as identities from './memory/identities';
 import * as listeners from './memory/listeners';
 import * as outbox from './memory/outbox';
+import * as rates from './memory/rates';
 import * as retention from './memory/retention';
 import * as sessions from './memory/sessions';
 import { MemoryState } from './memory/state';
@@ -30,6 +31,7 @@ export class MemoryStore extends BackendStore<MemoryState> {
 			...outbox,
 			...retention,
 			...listeners,
+			...rates,
 		});
 	}
 

@@ -155,6 +155,16 @@ export const MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX connector_listeners_by_connector ON connector_listeners (connector_idn, kind)',
 		],
 	},
+	{
+		version: 5,
+		up: [
+			// Sending paces (contract/rates.ts): one row per sender, its bucket's arrival time in epoch ms.
+			`CREATE TABLE send_rates (
+				key TEXT PRIMARY KEY,
+				arrival REAL NOT NULL
+			)`,
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = latestVersion(MIGRATIONS);

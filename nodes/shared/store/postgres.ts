@@ -29,6 +29,7 @@ import * as identities from './postgres/identities';
 import * as listeners from './postgres/listeners';
 import { migrate } from './postgres/migrations';
 import * as outbox from './postgres/outbox';
+import * as rates from './postgres/rates';
 import * as retention from './postgres/retention';
 import * as sessions from './postgres/sessions';
 import * as timers from './postgres/timers';
@@ -51,6 +52,7 @@ export class PostgresStore extends BackendStore<Database> {
 			...outbox,
 			...retention,
 			...listeners,
+			...rates,
 		});
 		this.db = db;
 		this.announcer = new ChangeAnnouncer(db, this.origin);

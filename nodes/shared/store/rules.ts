@@ -14,6 +14,7 @@ import type {
 	JsonObject,
 	JsonValue,
 	PutTimerInput,
+	RateTake,
 	Session,
 	SessionPatch,
 	Timer,
@@ -307,3 +308,24 @@ export function compareListeners(a: ConnectorListener, b: ConnectorListener): nu
 	return a.createdAt - b.createdAt || compareIds(a.id, b.id);
 }
 export const LISTENER_ORDER_SQL = 'created_at, id';
+
+// ---------------------------------------------------------------- rates
+
+/**
+ * A take's interval and how far ahead of now its bucket's arrival time may
+ * be for a take to be granted (burst − 1 intervals); throws for a rate or a
+ * burst out of range.
+ */
+export function rateBounds(take: RateTake): { intervalMs: number; aheadMs: number } {
+	if (!Number.isFinite(take.ratePerSecond) || take.ratePerSecond <= 0)
+		throw new RangeError(`A rate must be a positive number, got ${String(take.ratePerSecond)}`);
+	if (!Number.isInteger(take.burst) || take.burst < 1)
+		throw new RangeError(`A burst must be a whole number of at least 1, got ${String(take.burst)}`);
+	const intervalMs = 1000 / take.ratePerSecond;
+	return { intervalMs, aheadMs: (take.burst - 1) * intervalMs };
+}
+
+/** A refused take's wait: until the arrival time is no more than aheadMs ahead; at least 1 ms. */
+export function rateWait(arrival: number, aheadMs: number, now: number): number {
+	return Math.max(1, Math.ceil(arrival - aheadMs - now));
+}

@@ -17,6 +17,7 @@ import { Connection } from './sqlite/connection';
 import * as identities from './sqlite/identities';
 import * as listeners from './sqlite/listeners';
 import * as outbox from './sqlite/outbox';
+import * as rates from './sqlite/rates';
 import * as retention from './sqlite/retention';
 import * as sessions from './sqlite/sessions';
 import * as timers from './sqlite/timers';
@@ -36,6 +37,7 @@ export class SqliteStore extends BackendStore<Connection> {
 			...outbox,
 			...retention,
 			...listeners,
+			...rates,
 		});
 		this.connection = new Connection(path);
 	}

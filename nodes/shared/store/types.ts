@@ -4,8 +4,8 @@
  *
  * The interface is the union of one role per kind of record, each in its own
  * file under `contract/`: identities (personas, actors), sessions, acts,
- * timers, the outbox (events, consumers), retention and the connectors'
- * listeners (active triggers). This module re-exports them all,
+ * timers, the outbox (events, consumers), retention, the connectors'
+ * listeners (active triggers) and sending rates. This module re-exports them all,
  * so callers keep importing from `store/types`.
  *
  * Every method is a single atomic step in every backend, so callers never
@@ -19,6 +19,7 @@ import type { ActsRole } from './contract/acts';
 import type { IdentitiesRole } from './contract/identities';
 import type { ListenersRole } from './contract/listeners';
 import type { OutboxRole } from './contract/outbox';
+import type { RatesRole } from './contract/rates';
 import type { RetentionRole } from './contract/retention';
 import type { SessionsRole } from './contract/sessions';
 import type { TimersRole } from './contract/timers';
@@ -31,6 +32,7 @@ export type * from './contract/timers';
 export type * from './contract/outbox';
 export type * from './contract/retention';
 export type * from './contract/listeners';
+export type * from './contract/rates';
 
 export interface SessionStore
 	extends
@@ -40,7 +42,8 @@ export interface SessionStore
 		TimersRole,
 		OutboxRole,
 		RetentionRole,
-		ListenersRole {
+		ListenersRole,
+		RatesRole {
 	readonly backend: 'sqlite' | 'postgres' | 'memory';
 
 	/** Releases the backend; every later call rejects. Closing again does nothing. */

@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
 	IHookFunctions,
 	IHttpRequestOptions,
@@ -21,6 +22,10 @@ export type ServiceErrorMapper = (response: IN8nHttpFullResponse) => NodeApiErro
  * credential's auth; the secrets never pass through this package's code).
  * 429 is sent again with backoff; any other status of 400 or more, and a 429
  * that outlasts the retries, becomes the service's API error.
+ * `beforeEachAttempt` is awaited before the first attempt and every retry
+ * (a sending pace counts each request the service sees). `credentials`, the
+ * run's credential as n8n already gave it, spares n8n a database read and a
+ * decryption of it per request; n8n still applies the credential's auth.
  */
 export async function authenticatedRequest<T>(
 	functions: RequestFunctions,
@@ -29,8 +34,11 @@ export async function authenticatedRequest<T>(
 	options: IHttpRequestOptions,
 	toServiceError: ServiceErrorMapper,
 	retryPolicy: RetryPolicy,
+	beforeEachAttempt?: () => Promise<void>,
+	credentials?: ICredentialDataDecryptedObject,
 ): Promise<T> {
 	const sendOnce = async (): Promise<IN8nHttpFullResponse> => {
+		await beforeEachAttempt?.();
 		const response = (await functions.helpers.httpRequestWithAuthentication.call(
 			functions,
 			credentialType,
@@ -39,6 +47,10 @@ export async function authenticatedRequest<T>(
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+			},
+			// A copy per request: n8n may add a refreshed token to the data it is given.
+			credentials && {
+				credentialsDecrypted: { id: '', name: '', type: credentialType, data: { ...credentials } },
 			},
 		)) as IN8nHttpFullResponse;
 		if (response.statusCode === 429)

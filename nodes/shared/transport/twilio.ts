@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestMethods,
 	IN8nHttpFullResponse,
@@ -57,6 +58,8 @@ export interface TwilioRequest {
 	upload?: { data: Buffer; contentType: string };
 	query?: IDataObject;
 	headers?: Record<string, string>;
+	/** Awaited before each attempt, retries too: a sending pace (twilio_messenger/sendingRate.ts). */
+	beforeEachAttempt?: () => Promise<void>;
 }
 
 export interface TwilioClient {
@@ -105,20 +108,37 @@ export interface TwilioDefaults {
  * A node's credential is the same for all its items, and each read of it is
  * a database query and a decryption in n8n: with many items that was a
  * large part of the node's own time. So it is read once per run of a node
- * (its execute functions) and shared by the items.
+ * (its execute functions) and shared by the items, and handed to n8n's
+ * authenticated request helper, which would otherwise read it again per
+ * request.
  */
-const accounts = new WeakMap<RequestFunctions, Promise<TwilioAccount>>();
+const accounts = new WeakMap<RequestFunctions, Promise<ICredentialDataDecryptedObject>>();
+
+async function credentialData(
+	functions: RequestFunctions,
+	itemIndex: number,
+): Promise<ICredentialDataDecryptedObject> {
+	let data = accounts.get(functions);
+	if (data === undefined) {
+		data = functions.getCredentials(TWILIO_CREDENTIAL, itemIndex);
+		accounts.set(functions, data);
+	}
+	return await data;
+}
+
+const optionalText = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 async function twilioAccount(
 	functions: RequestFunctions,
 	itemIndex: number,
 ): Promise<TwilioAccount> {
-	let account = accounts.get(functions);
-	if (account === undefined) {
-		account = functions.getCredentials<TwilioAccount>(TWILIO_CREDENTIAL, itemIndex);
-		accounts.set(functions, account);
-	}
-	return await account;
+	const data = await credentialData(functions, itemIndex);
+	return {
+		accountSid: String(data.accountSid ?? ''),
+		baseUrl: optionalText(data.baseUrl),
+		defaultFrom: optionalText(data.defaultFrom),
+		defaultCallerId: optionalText(data.defaultCallerId),
+	};
 }
 
 /** The credential's defaults, trimmed; undefined where a field is empty. */
@@ -133,8 +153,9 @@ export async function twilioDefaults(
 
 /**
  * A Twilio client for one item of a running node: authenticated by n8n from
- * the `Agent Connectors Twilio API` credential (the secrets never pass
- * through this package's code), aimed at the credential's Base URL.
+ * the `Agent Connectors Twilio API` credential (n8n applies its auth; this
+ * code never puts a secret in a request, an output or a log), aimed at the
+ * credential's Base URL.
  * Failures become n8n API errors carrying Twilio's code, message and link.
  */
 export async function createTwilioClient(
@@ -143,6 +164,7 @@ export async function createTwilioClient(
 	retryPolicy: RetryPolicy = THROTTLE_RETRY,
 ): Promise<TwilioClient> {
 	const credentials = await twilioAccount(functions, itemIndex);
+	const data = await credentialData(functions, itemIndex);
 	const accountSid = credentials.accountSid;
 
 	return {
@@ -166,6 +188,8 @@ export async function createTwilioClient(
 				},
 				(response) => twilioError(functions, itemIndex, response),
 				retryPolicy,
+				request.beforeEachAttempt,
+				data,
 			);
 		},
 	};

@@ -5,11 +5,18 @@ import { freePort } from './env';
 import { N8N_ENTRY, NODE_BIN } from './paths';
 import type { CliResult } from './types';
 
+export interface CliOptions {
+	timeoutMs?: number;
+	env?: Record<string, string>;
+	/** Called with the command's process id once it started (e.g. to sample its memory). */
+	onSpawn?: (pid: number) => void;
+}
+
 /** Runs one n8n CLI command to completion. */
 export async function runCli(
 	baseEnv: NodeJS.ProcessEnv,
 	args: string[],
-	options: { timeoutMs?: number; env?: Record<string, string> } = {},
+	options: CliOptions = {},
 ): Promise<CliResult> {
 	const timeoutMs = options.timeoutMs ?? 120_000;
 	// Its own task-runner port, so a CLI command can run beside the server.
@@ -19,6 +26,7 @@ export async function runCli(
 			env,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
+		if (child.pid !== undefined) options.onSpawn?.(child.pid);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

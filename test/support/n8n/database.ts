@@ -1,5 +1,6 @@
 /** n8n's own executions, read from its SQLite database: what n8n itself recorded, whatever the workflows did. */
 import type { DatabaseSync } from 'node:sqlite';
+import type { NodeRun } from './types';
 
 export interface ExecutionRow {
 	id: string;
@@ -92,4 +93,41 @@ export function countExecutions(executions: readonly ExecutionRow[]): ExecutionC
 		byStatus[status] = (byStatus[status] ?? 0) + 1;
 	}
 	return counts;
+}
+
+/**
+ * Reads n8n's flatted JSON (how it stores run data): a list whose first
+ * entry is the value; inside objects and lists every string is the index of
+ * another entry, which holds the string, object or list meant.
+ */
+export function parseFlatted(text: string): unknown {
+	const entries = JSON.parse(text) as unknown[];
+	const revived = new Map<number, unknown>();
+	const revive = (index: number): unknown => {
+		if (revived.has(index)) return revived.get(index);
+		const entry = entries[index];
+		if (entry === null || typeof entry !== 'object') {
+			revived.set(index, entry);
+			return entry;
+		}
+		const copy: Record<string, unknown> | unknown[] = Array.isArray(entry) ? [] : {};
+		revived.set(index, copy);
+		for (const [key, value] of Object.entries(entry))
+			(copy as Record<string, unknown>)[key] =
+				typeof value === 'string' ? revive(Number(value)) : value;
+		return copy;
+	};
+	return revive(0);
+}
+
+/**
+ * The run data n8n stored for one execution: what `n8n execute` prints,
+ * for runs too large to print whole (the command exits before a run of many
+ * thousand items is out).
+ */
+export function readRunData(path: string, executionId: string): Record<string, NodeRun[]> {
+	const text = readExecutionData(path).get(executionId);
+	if (text === undefined) throw new Error(`n8n stored no run data for execution ${executionId}`);
+	const run = parseFlatted(text) as { resultData: { runData: Record<string, NodeRun[]> } };
+	return run.resultData.runData;
 }

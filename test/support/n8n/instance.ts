@@ -4,7 +4,7 @@ import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runCli } from './cli';
+import { runCli, type CliOptions } from './cli';
 import { readExecutions, type ExecutionRow } from './database';
 import { freePort, n8nBaseEnv, outsideTestRunner } from './env';
 import { installPackageInto } from './install';
@@ -102,10 +102,7 @@ export class N8nInstance {
 	}
 
 	/** Runs one n8n CLI command to completion. */
-	async cli(
-		args: string[],
-		options: { timeoutMs?: number; env?: Record<string, string> } = {},
-	): Promise<CliResult> {
+	async cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
 		return await runCli(this.env, args, options);
 	}
 

@@ -77,3 +77,39 @@ export function randomFaults(
 	};
 	return { handler, tally };
 }
+
+export interface ConcurrencyCapTally {
+	/** The most requests in the handler at once. */
+	peak: number;
+	/** Requests answered 429 because `limit` were in flight already. */
+	capped: number;
+}
+
+/**
+ * `handler` behind Twilio's concurrency limit: a request that finds `limit`
+ * others in flight is answered 429 (error 20429) at once, unprocessed; the
+ * others take `holdMs` before they are answered.
+ */
+export function capConcurrency(
+	handler: TwilioHandler,
+	limit: number,
+	holdMs: number,
+): { handler: TwilioHandler; tally: ConcurrencyCapTally } {
+	const tally: ConcurrencyCapTally = { peak: 0, capped: 0 };
+	let inFlight = 0;
+	const capped: TwilioHandler = async (context) => {
+		if (inFlight >= limit) {
+			tally.capped += 1;
+			return twilioError(429, 20429, STANDARD_MESSAGES[429] ?? 'Too Many Requests');
+		}
+		inFlight += 1;
+		tally.peak = Math.max(tally.peak, inFlight);
+		try {
+			await new Promise((resolve) => setTimeout(resolve, holdMs));
+			return await handler(context);
+		} finally {
+			inFlight -= 1;
+		}
+	};
+	return { handler: capped, tally };
+}

@@ -190,6 +190,7 @@ export class TwilioServer {
 	}
 
 	private async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const receivedAt = performance.now();
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const rawBytes = Buffer.concat(chunks);
@@ -213,6 +214,7 @@ export class TwilioServer {
 			headers: req.headers,
 			pathParams: {},
 			violations: [],
+			receivedAt,
 		};
 		this.requests.push(request);
 

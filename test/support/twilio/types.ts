@@ -41,6 +41,8 @@ export interface TwilioRequest {
 	status?: number;
 	/** The injected fault this request met, if any. */
 	fault?: Fault;
+	/** performance.now() when the request reached the server, before its body was read. */
+	receivedAt: number;
 }
 
 export interface TwilioReply {

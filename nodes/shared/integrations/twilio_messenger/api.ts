@@ -5,10 +5,12 @@ import { accountPath, type TwilioClient, type TwilioFormValue } from '../../tran
 export async function createMessage(
 	client: TwilioClient,
 	form: Record<string, TwilioFormValue>,
+	pace?: () => Promise<void>,
 ): Promise<JsonObject> {
 	return await client.request<JsonObject>({
 		method: 'POST',
 		path: accountPath('/Messages.json'),
 		form,
+		beforeEachAttempt: pace,
 	});
 }

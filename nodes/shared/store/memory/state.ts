@@ -42,6 +42,8 @@ export class MemoryState {
 	lastSeq = 0;
 	readonly consumers = new Map<string, number>();
 	readonly listeners = new Map<string, ConnectorListener>();
+	/** Each rate key's arrival time (contract/rates.ts). */
+	readonly rates = new Map<string, number>();
 }
 
 export const keyOf = (...parts: string[]): string => JSON.stringify(parts);

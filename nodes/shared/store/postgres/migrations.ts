@@ -158,6 +158,16 @@ export const PG_MIGRATIONS: readonly Migration[] = [
 			'CREATE INDEX connector_listeners_by_connector ON connector_listeners (connector_idn, kind)',
 		],
 	},
+	{
+		// SQLite's version 5: the same table.
+		version: 3,
+		up: [
+			`CREATE TABLE send_rates (
+				key TEXT PRIMARY KEY,
+				arrival DOUBLE PRECISION NOT NULL
+			)`,
+		],
+	},
 ];
 
 export const PG_SCHEMA_VERSION = latestVersion(PG_MIGRATIONS);

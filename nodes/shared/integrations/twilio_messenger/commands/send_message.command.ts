@@ -24,6 +24,7 @@ import {
 import { fromField } from '../senderFields';
 import { messagingServiceLocator } from '../../twilio/pickers';
 import { handReplyToWebhook } from '../reply';
+import { senderPace } from '../sendingRate';
 import { findWebhookListener, SMS_TRIGGER } from '../../../triggers/connectorListener';
 
 const MAX_VALIDITY_SECONDS = 36_000;
@@ -238,7 +239,8 @@ export const sendMessage: CommandDefinition<SendMessageInput> = {
 			context,
 			act,
 			input.to,
-			(client) => createMessage(client, input.form),
+			(client) =>
+				createMessage(client, input.form, senderPace(context, client.accountSid, input.form)),
 		);
 		return {
 			status: 'sent',

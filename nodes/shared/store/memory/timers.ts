@@ -5,7 +5,6 @@ import {
 	compareTimersForListing,
 	enabledTimerFields,
 	firedTimer,
-	firedTimerFields,
 	isClaimable,
 	newTimer,
 } from '../rules';
@@ -158,11 +157,7 @@ function recordFire(
 ): Timer | null {
 	const record = state.timers.get(timerId);
 	if (!record || record.leaseToken === null || record.leaseToken !== leaseToken) return null;
-	record.timer = {
-		...record.timer,
-		...firedTimerFields(record.timer, outcome),
-		updatedAt: Date.now(),
-	};
+	record.timer = firedTimer(record.timer, outcome, Date.now());
 	record.leaseToken = null;
 	return copyTimer(record.timer);
 }

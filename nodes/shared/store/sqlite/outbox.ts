@@ -13,37 +13,6 @@ import {
 import type { JsonObject, PublishEventInput, ReadEventsOptions, StoredEvent } from '../types';
 import type { Connection } from './connection';
 
-/**
- * One INSERT, atomic on its own or as part of the caller's transaction. The
- * event is assembled here rather than read back with RETURNING, which costs
- * as much again in node:sqlite; its seq is the rowid SQLite assigned.
- */
-export function appendEvent(conn: Connection, input: PublishEventInput): StoredEvent {
-	const id = timeOrderedId();
-	const payload = JSON.stringify(input.payload);
-	const createdAt = Date.now();
-	const { lastInsertRowid } = conn.run(
-		`INSERT INTO events (id, type, integration_idn, connector_idn, payload, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		id,
-		input.type,
-		input.integrationIdn,
-		input.connectorIdn,
-		payload,
-		createdAt,
-	);
-	return {
-		seq: Number(lastInsertRowid),
-		id,
-		type: input.type,
-		integrationIdn: input.integrationIdn,
-		connectorIdn: input.connectorIdn,
-		// Parsed from what was stored, so the caller gets what a reader would.
-		payload: JSON.parse(payload) as JsonObject,
-		createdAt,
-	};
-}
-
 /** Rows per multi-row INSERT of appendEvents (6 parameters each). */
 const EVENT_INSERT_CHUNK = 100;
 const EVENT_ROW_VALUES = '(?, ?, ?, ?, ?, ?)';
@@ -89,6 +58,10 @@ export function appendEvents(conn: Connection, inputs: PublishEventInput[]): Sto
 	}
 	return events;
 }
+
+/** One INSERT, atomic on its own or as part of the caller's transaction. */
+export const appendEvent = (conn: Connection, input: PublishEventInput): StoredEvent =>
+	appendEvents(conn, [input])[0];
 
 export const publishEvent = appendEvent;
 
